@@ -1,0 +1,3 @@
+module example.com/imgseed
+
+go 1.19
