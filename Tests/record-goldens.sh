@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Re-records the goldens produced by the reference tool, `go tool pprof`
+# (Go 1.19), for the Swift tests in Tests/ProfileShellTests.
+#
+# Usage (from anywhere):
+#   Tests/record-goldens.sh            re-record every golden, delete stale ones
+#   Tests/record-goldens.sh REGEX      re-record only entries whose NAME matches
+#                                      the extended regex REGEX (e.g. '^top-cpu')
+#
+# Manifests (paths relative to the repository root, which is the working
+# directory for every run):
+#   Tests/ProfileShellTests/Fixtures/goldens.txt
+#       `NAME ARG ARG ...`; goldens/NAME.txt = stdout of `pprof ARG...`.
+#   Tests/ProfileShellTests/Fixtures/shell-goldens.txt
+#       `NAME ARG... -- LINE ;; LINE ;; ...`; the LINEs are fed on stdin to
+#       `pprof ARG...` (interactive shell, stdin not a terminal);
+#       shell-goldens/NAME.txt = its stdout with every "(pprof) " prompt
+#       removed, shell-goldens/NAME.stderr.txt = its stderr, verbatim
+#       (the shell prints the profile header, help and options there).
+#
+# Every run must exit 0, or the script stops with an error. Set PPROF to use
+# another pprof binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fixtures=Tests/ProfileShellTests/Fixtures
+pprof=${PPROF:-$(go env GOROOT)/pkg/tool/linux_amd64/pprof}
+filter=${1:-}
+
+export TZ=UTC
+unset PPROF_BINARY_PATH PPROF_TOOLS PPROF_TMPDIR || true
+
+fail() { echo "record-goldens: $*" >&2; exit 1; }
+[ -x "$pprof" ] || fail "no pprof at $pprof"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+set -f # arguments are never globbed
+
+# manifest_entries FILE: prints the entries (comments and blank lines dropped).
+manifest_entries() {
+	sed -e 's/^[[:space:]]*//' -e '/^#/d' -e '/^$/d' "$1"
+}
+
+check_duplicates() {
+	local dups
+	dups=$(manifest_entries "$1" | awk '{print $1}' | sort | uniq -d)
+	[ -z "$dups" ] || fail "duplicate names in $1: $dups"
+}
+
+selected() { [ -z "$filter" ] || [[ $1 =~ $filter ]]; }
+
+recorded=0
+
+# --- command-line goldens ----------------------------------------------------
+manifest=$fixtures/goldens.txt
+outdir=$fixtures/goldens
+mkdir -p "$outdir"
+check_duplicates "$manifest"
+declare -A wanted=()
+while read -r name rest; do
+	wanted[$name.txt]=1
+	selected "$name" || continue
+	# shellcheck disable=SC2086 # split on whitespace, no globbing (set -f)
+	set -- $rest
+	if ! "$pprof" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"; then
+		cat "$tmp/err" >&2
+		fail "$name: pprof $* exited non-zero"
+	fi
+	[ -s "$tmp/out" ] || echo "record-goldens: warning: $name: empty stdout" >&2
+	mv "$tmp/out" "$outdir/$name.txt"
+	recorded=$((recorded + 1))
+done < <(manifest_entries "$manifest")
+
+if [ -z "$filter" ]; then
+	for f in "$outdir"/*.txt; do
+		[ -e "$f" ] || continue
+		[ -n "${wanted[$(basename "$f")]+x}" ] || { echo "removing stale $f"; rm -f "$f"; }
+	done
+fi
+
+# --- interactive-shell goldens -----------------------------------------------
+manifest=$fixtures/shell-goldens.txt
+outdir=$fixtures/shell-goldens
+mkdir -p "$outdir"
+check_duplicates "$manifest"
+wanted=()
+while IFS= read -r entry; do
+	name=${entry%%[[:space:]]*}
+	rest=${entry#"$name"}
+	wanted[$name.txt]=1
+	wanted[$name.stderr.txt]=1
+	selected "$name" || continue
+	case $rest in
+	*" -- "*) ;;
+	*) fail "$name: shell entry needs ' -- ' between the arguments and the lines" ;;
+	esac
+	args=${rest%% -- *}
+	script=${rest#* -- }
+	: >"$tmp/stdin"
+	while [[ $script == *";;"* ]]; do
+		line=${script%%;;*}
+		script=${script#*;;}
+		line=${line#"${line%%[![:space:]]*}"}
+		line=${line%"${line##*[![:space:]]}"}
+		printf '%s\n' "$line" >>"$tmp/stdin"
+	done
+	line=${script#"${script%%[![:space:]]*}"}
+	line=${line%"${line##*[![:space:]]}"}
+	printf '%s\n' "$line" >>"$tmp/stdin"
+	# shellcheck disable=SC2086
+	set -- $args
+	if ! "$pprof" "$@" <"$tmp/stdin" >"$tmp/out" 2>"$tmp/err"; then
+		cat "$tmp/err" >&2
+		fail "$name: pprof $* (shell) exited non-zero"
+	fi
+	sed 's/(pprof) //g' "$tmp/out" >"$outdir/$name.txt"
+	mv "$tmp/err" "$outdir/$name.stderr.txt"
+	recorded=$((recorded + 1))
+done < <(manifest_entries "$manifest")
+
+if [ -z "$filter" ]; then
+	for f in "$outdir"/*.txt; do
+		[ -e "$f" ] || continue
+		[ -n "${wanted[$(basename "$f")]+x}" ] || { echo "removing stale $f"; rm -f "$f"; }
+	done
+fi
+
+echo "record-goldens: recorded $recorded goldens with $pprof"
