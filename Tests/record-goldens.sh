@@ -18,14 +18,17 @@
 #       removed, shell-goldens/NAME.stderr.txt = its stderr, verbatim
 #       (the shell prints the profile header, help and options there).
 #
-# Every run must exit 0, or the script stops with an error. Set PPROF to use
-# another pprof binary.
+# Every run must exit 0, or the script stops with an error. Each command is
+# run RUNS times (default 3) and must print the same stdout every time, since
+# some go tool pprof outputs depend on Go map order. Set PPROF to use another
+# pprof binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fixtures=Tests/ProfileShellTests/Fixtures
 pprof=${PPROF:-$(go env GOROOT)/pkg/tool/linux_amd64/pprof}
 filter=${1:-}
+runs=${RUNS:-3}
 
 export TZ=UTC
 unset PPROF_BINARY_PATH PPROF_TOOLS PPROF_TMPDIR || true
@@ -67,6 +70,10 @@ while read -r name rest; do
 		cat "$tmp/err" >&2
 		fail "$name: pprof $* exited non-zero"
 	fi
+	for ((i = 1; i < runs; i++)); do
+		"$pprof" "$@" </dev/null >"$tmp/again" 2>/dev/null || fail "$name: rerun failed"
+		cmp -s "$tmp/out" "$tmp/again" || fail "$name: output differs between runs (not deterministic)"
+	done
 	[ -s "$tmp/out" ] || echo "record-goldens: warning: $name: empty stdout" >&2
 	mv "$tmp/out" "$outdir/$name.txt"
 	recorded=$((recorded + 1))
@@ -114,6 +121,11 @@ while IFS= read -r entry; do
 		cat "$tmp/err" >&2
 		fail "$name: pprof $* (shell) exited non-zero"
 	fi
+	for ((i = 1; i < runs; i++)); do
+		"$pprof" "$@" <"$tmp/stdin" >"$tmp/again" 2>"$tmp/again.err" || fail "$name: rerun failed"
+		cmp -s "$tmp/out" "$tmp/again" && cmp -s "$tmp/err" "$tmp/again.err" ||
+			fail "$name: output differs between runs (not deterministic)"
+	done
 	sed 's/(pprof) //g' "$tmp/out" >"$outdir/$name.txt"
 	mv "$tmp/err" "$outdir/$name.stderr.txt"
 	recorded=$((recorded + 1))
