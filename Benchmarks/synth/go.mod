@@ -1,0 +1,3 @@
+module pprofbench/synth
+
+go 1.19
