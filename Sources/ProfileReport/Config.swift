@@ -1,0 +1,227 @@
+import Foundation
+/// Every report option that a flag, a shell command or a URL can set (pprof's `config`).
+public struct ReportConfig: Sendable, Equatable {
+    public var output = ""
+    public var callTree = false
+    public var relativePercentages = false
+    public var unit = "minimum"
+    public var compactLabels = false
+    public var sourcePath = ""
+    public var trimPath = ""
+    public var intelSyntax = false
+    public var mean = false
+    public var sampleIndex = ""
+    public var divideBy = 1.0
+    public var normalize = false
+    public var sort = "flat"
+    public var tagRoot = ""
+    public var tagLeaf = ""
+    public var dropNegative = false
+    public var nodeCount = -1
+    public var nodeFraction = 0.005
+    public var edgeFraction = 0.001
+    public var trim = true
+    public var focus = ""
+    public var ignore = ""
+    public var pruneFrom = ""
+    public var hide = ""
+    public var show = ""
+    public var showFrom = ""
+    public var tagFocus = ""
+    public var tagIgnore = ""
+    public var tagShow = ""
+    public var tagHide = ""
+    public var noInlines = false
+    public var granularity = "functions"
+
+    public init() {}
+
+    /// A settable option: its name, kind, allowed values for option groups, and help text.
+    public struct Field: @unchecked Sendable {
+        public enum Kind: Sendable { case string, int, float, bool }
+        public let name: String
+        public let kind: Kind
+        public let choices: [String]
+        public let help: String
+        /// Whether the shell's `:` and filters reset clear it.
+        let keyPath: WritableKeyPath<ReportConfig, String>?
+        let intPath: WritableKeyPath<ReportConfig, Int>?
+        let floatPath: WritableKeyPath<ReportConfig, Double>?
+        let boolPath: WritableKeyPath<ReportConfig, Bool>?
+
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, String>, choices: [String] = [], help: String) {
+            self.name = name
+            kind = .string
+            self.choices = choices
+            self.help = help
+            keyPath = path
+            intPath = nil
+            floatPath = nil
+            boolPath = nil
+        }
+
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Int>, help: String) {
+            self.name = name
+            kind = .int
+            choices = []
+            self.help = help
+            keyPath = nil
+            intPath = path
+            floatPath = nil
+            boolPath = nil
+        }
+
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Double>, help: String) {
+            self.name = name
+            kind = .float
+            choices = []
+            self.help = help
+            keyPath = nil
+            intPath = nil
+            floatPath = path
+            boolPath = nil
+        }
+
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Bool>, help: String) {
+            self.name = name
+            kind = .bool
+            choices = []
+            self.help = help
+            keyPath = nil
+            intPath = nil
+            floatPath = nil
+            boolPath = path
+        }
+    }
+
+    /// The fields in pprof's order.
+    public static let fields: [Field] = [
+        Field("output", \.output, help: "Output filename for file-based outputs"),
+        Field("call_tree", \.callTree, help: "Create a context-sensitive call tree"),
+        Field("relative_percentages", \.relativePercentages, help: "Show percentages relative to focused subgraph"),
+        Field("unit", \.unit, help: "Measurement units to display"),
+        Field("compact_labels", \.compactLabels, help: "Show minimal headers"),
+        Field("source_path", \.sourcePath, help: "Search path for source files"),
+        Field("trim_path", \.trimPath, help: "Path to trim from source paths before search"),
+        Field("intel_syntax", \.intelSyntax, help: "Show assembly in Intel syntax"),
+        Field("mean", \.mean, help: "Average sample value over first value (count)"),
+        Field("sample_index", \.sampleIndex, help: "Sample value to report (0-based index or name)"),
+        Field("divide_by", \.divideBy, help: "Ratio to divide all samples before visualization"),
+        Field("normalize", \.normalize, help: "Scales profile based on the base profile."),
+        Field("sort", \.sort, choices: ["cum", "flat"], help: ""),
+        Field("tagroot", \.tagRoot, help: "Adds pseudo stack frames for labels key/value pairs at the callstack root."),
+        Field("tagleaf", \.tagLeaf, help: "Adds pseudo stack frames for labels key/value pairs at the callstack leaf."),
+        Field("drop_negative", \.dropNegative, help: "Ignore negative differences"),
+        Field("nodecount", \.nodeCount, help: "Max number of nodes to show"),
+        Field("nodefraction", \.nodeFraction, help: "Hide nodes below <f>*total"),
+        Field("edgefraction", \.edgeFraction, help: "Hide edges below <f>*total"),
+        Field("trim", \.trim, help: "Honor nodefraction/edgefraction/nodecount defaults"),
+        Field("focus", \.focus, help: "Restricts to samples going through a node matching regexp"),
+        Field("ignore", \.ignore, help: "Skips paths going through any nodes matching regexp"),
+        Field("prune_from", \.pruneFrom, help: "Drops any functions below the matched frame."),
+        Field("hide", \.hide, help: "Skips nodes matching regexp"),
+        Field("show", \.show, help: "Only show nodes matching regexp"),
+        Field("show_from", \.showFrom, help: "Drops functions above the highest matched frame."),
+        Field("tagfocus", \.tagFocus, help: "Restricts to samples with tags in range or matched by regexp"),
+        Field("tagignore", \.tagIgnore, help: "Discard samples with tags in range or matched by regexp"),
+        Field("tagshow", \.tagShow, help: "Only consider tags matching this regexp"),
+        Field("taghide", \.tagHide, help: "Skip tags matching this regexp"),
+        Field("noinlines", \.noInlines, help: "Ignore inlines."),
+        Field(
+            "granularity", \.granularity, choices: ["functions", "filefunctions", "files", "lines", "addresses"],
+            help: ""),
+    ]
+
+    /// Looks up a field by its name or by one of its choices (`cum`, `lines`, …).
+    public static func field(named name: String) -> Field? {
+        fields.first { $0.name == name || $0.choices.contains(name) }
+    }
+
+    /// The value of a field as text, as pprof prints it.
+    public func get(_ f: Field) -> String {
+        if let p = f.keyPath { return self[keyPath: p] }
+        if let p = f.intPath { return String(self[keyPath: p]) }
+        if let p = f.floatPath { return formatGoFloat(self[keyPath: p]) }
+        if let p = f.boolPath { return self[keyPath: p] ? "true" : "false" }
+        return ""
+    }
+
+    /// Sets a field from text; throws a one-line reason when the value does not fit.
+    public mutating func set(_ f: Field, _ value: String) throws(ReportError) {
+        if let p = f.keyPath {
+            if !f.choices.isEmpty && !f.choices.contains(value) {
+                throw ReportError("invalid \"\(f.name)\" value \"\(value)\"")
+            }
+            self[keyPath: p] = value
+        } else if let p = f.intPath {
+            guard let v = Int(value) else { throw ReportError("invalid value \"\(value)\" for \(f.name): not an integer") }
+            self[keyPath: p] = v
+        } else if let p = f.floatPath {
+            guard let v = Double(value) else { throw ReportError("invalid value \"\(value)\" for \(f.name): not a number") }
+            self[keyPath: p] = v
+        } else if let p = f.boolPath {
+            guard let v = parseGoBool(value) else {
+                throw ReportError("invalid value \"\(value)\" for \(f.name): not a boolean")
+            }
+            self[keyPath: p] = v
+        }
+    }
+}
+
+/// Go's strconv.ParseBool.
+public func parseGoBool(_ s: String) -> Bool? {
+    switch s {
+    case "1", "t", "T", "true", "TRUE", "True": return true
+    case "0", "f", "F", "false", "FALSE", "False": return false
+    default: return nil
+    }
+}
+
+/// Go's `fmt.Sprint` of a float64: the shortest digits that round-trip, in %e form when the
+/// exponent is below -4 or at least 6 (so 1e+06, 0.005, 1.5).
+public func formatGoFloat(_ v: Double) -> String {
+    if v.isNaN { return "NaN" }
+    if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+    if v == 0 { return v.sign == .minus ? "-0" : "0" }
+    // Shortest round-trip digits from Swift's own printing, in scientific form.
+    let sci = String(format: "%.17e", v)
+    var digits = ""
+    var exp = 0
+    // Find the shortest precision that round-trips.
+    for prec in 0...16 {
+        let t = String(format: "%.\(prec)e", v)
+        if Double(t) == v {
+            let parts = t.split(separator: "e")
+            digits = parts[0].replacingOccurrences(of: ".", with: "").replacingOccurrences(of: "-", with: "")
+            exp = Int(parts[1])!
+            break
+        }
+    }
+    if digits.isEmpty {
+        let parts = sci.split(separator: "e")
+        digits = parts[0].replacingOccurrences(of: ".", with: "").replacingOccurrences(of: "-", with: "")
+        exp = Int(parts[1])!
+    }
+    while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
+    let sign = v < 0 ? "-" : ""
+    if exp < -4 || exp >= 6 {
+        let mant = digits.count > 1 ? "\(digits.first!).\(digits.dropFirst())" : digits
+        let e = abs(exp) < 10 ? "0\(abs(exp))" : "\(abs(exp))"
+        return "\(sign)\(mant)e\(exp < 0 ? "-" : "+")\(e)"
+    }
+    if exp >= 0 {
+        if digits.count <= exp + 1 {
+            return sign + digits + String(repeating: "0", count: exp + 1 - digits.count)
+        }
+        let i = digits.index(digits.startIndex, offsetBy: exp + 1)
+        return sign + digits[..<i] + "." + digits[i...]
+    }
+    return sign + "0." + String(repeating: "0", count: -exp - 1) + digits
+}
+
+/// A report could not be made; `description` is one line for people.
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

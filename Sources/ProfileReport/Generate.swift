@@ -1,0 +1,19 @@
+import ProfileFormat
+
+extension Report {
+    /// Renders the report in its format. Graph formats come from their own files.
+    public func generate() throws(ReportError) -> [UInt8] {
+        var w = ""
+        switch options.format {
+        case .text: printText(&w)
+        case .traces: printTraces(&w)
+        case .tags: printTags(&w)
+        case .raw: printRaw(&w)
+        case .comments: printComments(&w)
+        case .proto: return protoBytes()
+        case .topProto, .tree, .dot, .callgrind, .list, .flame:
+            throw ReportError("this report is not built yet")
+        }
+        return Array(w.utf8)
+    }
+}

@@ -1,0 +1,253 @@
+import ProfileFormat
+
+/// How to build a call graph from a profile.
+public struct GraphOptions {
+    /// Which value of each sample to use.
+    public var sampleIndex: Int
+    /// With `-mean`: the index of the count to divide by.
+    public var meanDivisorIndex: Int?
+    /// Formats a numeric tag value with its unit.
+    public var formatTag: ((Int64, String) -> String)?
+    /// Keep the binary's name on every node.
+    public var objNames = false
+    /// Keep the raw (system) function names.
+    public var origFnNames = false
+    /// Build a tree (one node per distinct call path) instead of a graph.
+    public var callTree = false
+    /// Drop nodes whose value is negative.
+    public var dropNegative = false
+    /// Collect label tags on nodes (only graph pictures show them).
+    public var collectTags = false
+    /// When set, only nodes with these infos are made; others become residual gaps.
+    public var keptNodes: Set<NodeInfo>?
+
+    public init(sampleIndex: Int, meanDivisorIndex: Int? = nil) {
+        self.sampleIndex = sampleIndex
+        self.meanDivisorIndex = meanDivisorIndex
+    }
+}
+
+/// A call graph: the nodes and, through them, the edges.
+public final class Graph {
+    public var nodes: [Node]
+
+    init(nodes: [Node]) {
+        self.nodes = nodes
+    }
+
+    /// Builds the graph of `profile` as pprof's graph.New does.
+    public static func build(_ profile: Profile, _ o: GraphOptions) -> Graph {
+        if o.callTree { return buildTree(profile, o) }
+        return buildGraph(profile, o).graph
+    }
+
+    /// Builds the graph and returns, for each location index, its nodes (one per line, inlined first).
+    public static func buildGraph(_ profile: Profile, _ o: GraphOptions) -> (graph: Graph, locationNodes: [[Node?]]) {
+        var table = NodeTable(profile: profile, options: o)
+        let locationNodes = table.createNodes()
+        var seen = [Int](repeating: -1, count: table.nodes.count)
+        var seenEdges: [(Int, Int)] = []
+        for (si, sample) in profile.samples.enumerated() {
+            let w = sample.values[o.sampleIndex]
+            let dw = o.meanDivisorIndex.map { sample.values[$0] } ?? 0
+            if dw == 0 && w == 0 { continue }
+            seenEdges.removeAll(keepingCapacity: true)
+            var parent: Node?
+            var residual = false
+            let labels = o.collectTags ? joinLabels(sample) : ""
+            var i = sample.locations.count - 1
+            while i >= 0 {
+                let locNodes = locationNodes[Int(sample.locations[i])]
+                var ni = locNodes.count - 1
+                while ni >= 0 {
+                    defer { ni -= 1 }
+                    guard let n = locNodes[ni] else {
+                        residual = true
+                        continue
+                    }
+                    if seen[n.id] != si {
+                        seen[n.id] = si
+                        n.addSample(
+                            dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false,
+                            collectTags: o.collectTags)
+                    }
+                    if let p = parent, p !== n, !seenEdges.contains(where: { $0.0 == n.id && $0.1 == p.id }) {
+                        seenEdges.append((n.id, p.id))
+                        p.addToEdge(n, dv: dw, v: w, residual: residual, inline: ni != locNodes.count - 1)
+                    }
+                    parent = n
+                    residual = false
+                }
+                i -= 1
+            }
+            if let p = parent, !residual {
+                p.addSample(
+                    dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: true,
+                    collectTags: o.collectTags)
+            }
+        }
+        return (selectNodes(table.nodes, dropNegative: o.dropNegative), locationNodes)
+    }
+
+    static func buildTree(_ profile: Profile, _ o: GraphOptions) -> Graph {
+        var table = NodeTable(profile: profile, options: o)
+        // One node table per parent node (by id; -1 for the roots).
+        var children: [Int: [NodeInfo: Node]] = [:]
+        for sample in profile.samples {
+            let w = sample.values[o.sampleIndex]
+            let dw = o.meanDivisorIndex.map { sample.values[$0] } ?? 0
+            if dw == 0 && w == 0 { continue }
+            var parent: Node?
+            let labels = o.collectTags ? joinLabels(sample) : ""
+            var i = sample.locations.count - 1
+            while i >= 0 {
+                let loc = profile.locations[Int(sample.locations[i])]
+                let lines = loc.lines.isEmpty ? [Line(function: -1, line: 0)] : loc.lines
+                var li = lines.count - 1
+                while li >= 0 {
+                    defer { li -= 1 }
+                    guard let info = table.nodeInfo(loc, lines[li]) else { continue }
+                    if let kept = o.keptNodes, !kept.contains(info) { continue }
+                    let key = parent?.id ?? -1
+                    let n: Node
+                    if let existing = children[key]?[info] {
+                        n = existing
+                    } else {
+                        n = table.newNode(info)
+                        children[key, default: [:]][info] = n
+                    }
+                    n.addSample(
+                        dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false,
+                        collectTags: o.collectTags)
+                    if let p = parent {
+                        p.addToEdge(n, dv: dw, v: w, residual: false, inline: li != lines.count - 1)
+                    }
+                    parent = n
+                }
+                i -= 1
+            }
+            if let p = parent {
+                p.addSample(
+                    dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: true,
+                    collectTags: o.collectTags)
+            }
+        }
+        return selectNodes(table.nodes, dropNegative: o.dropNegative)
+    }
+
+    static func selectNodes(_ nodes: [Node], dropNegative: Bool) -> Graph {
+        Graph(
+            nodes: nodes.filter { n in
+                if n.cum == 0 && n.flat == 0 { return false }
+                if dropNegative && (n.flat < 0 || (n.flat == 0 && n.cum < 0)) { return false }
+                return true
+            })
+    }
+
+    /// The sum of the raw flat and cum values of all nodes.
+    public func sum() -> (flat: Int64, cum: Int64) {
+        nodes.reduce((Int64(0), Int64(0))) { ($0.0 + $1.flat, $0.1 + $1.cum) }
+    }
+}
+
+/// The sorted `key:value` labels of a sample joined by a literal `\n`, as pprof names label tags.
+func joinLabels(_ s: Sample) -> String {
+    if s.labels.isEmpty { return "" }
+    return s.labels.map { "\($0.key):\($0.value)" }.sorted().joined(separator: "\\n")
+}
+
+/// Finds or makes the node for each location line, as pprof's NodeMap does.
+struct NodeTable {
+    let profile: Profile
+    let options: GraphOptions
+    var nodes: [Node] = []
+    var byInfo: [NodeInfo: Node] = [:]
+
+    init(profile: Profile, options: GraphOptions) {
+        self.profile = profile
+        self.options = options
+    }
+
+    mutating func newNode(_ info: NodeInfo) -> Node {
+        let n = Node(id: nodes.count, info: info)
+        nodes.append(n)
+        if info.address == 0 && info.lineno == 0 {
+            n.function = n
+        } else {
+            var fi = info
+            fi.address = 0
+            fi.lineno = 0
+            n.function = findOrInsert(fi, kept: nil)
+        }
+        return n
+    }
+
+    mutating func findOrInsert(_ info: NodeInfo, kept: Set<NodeInfo>?) -> Node? {
+        if let kept, !kept.contains(info) { return nil }
+        if let n = byInfo[info] { return n }
+        let n = Node(id: nodes.count, info: info)
+        nodes.append(n)
+        byInfo[info] = n
+        if info.address == 0 && info.lineno == 0 {
+            n.function = n
+        } else {
+            var fi = info
+            fi.address = 0
+            fi.lineno = 0
+            n.function = findOrInsert(fi, kept: nil)
+        }
+        return n
+    }
+
+    mutating func createNodes() -> [[Node?]] {
+        var result: [[Node?]] = []
+        result.reserveCapacity(profile.locations.count)
+        for loc in profile.locations {
+            if loc.lines.isEmpty {
+                result.append([nodeInfo(loc, Line(function: -1, line: 0)).flatMap { findOrInsert($0, kept: options.keptNodes) }])
+                continue
+            }
+            result.append(loc.lines.map { ln in nodeInfo(loc, ln).flatMap { findOrInsert($0, kept: options.keptNodes) } })
+        }
+        return result
+    }
+
+    func nodeInfo(_ loc: Location, _ line: Line) -> NodeInfo? {
+        var objfile = ""
+        if let m = profile.mapping(of: loc), !m.file.isEmpty { objfile = m.file }
+        if line.function < 0 {
+            return NodeInfo(address: loc.address, objfile: objfile)
+        }
+        let f = profile.functions[Int(line.function)]
+        var ni = NodeInfo(name: f.name, address: loc.address, lineno: Int(line.line))
+        if !f.filename.isEmpty { ni.file = cleanPath(f.filename) }
+        if options.origFnNames { ni.origName = f.systemName }
+        if options.objNames || (ni.name.isEmpty && ni.origName.isEmpty) {
+            ni.objfile = objfile
+            ni.startLine = Int(f.startLine)
+        }
+        return ni
+    }
+}
+
+/// Go's filepath.Clean: the shortest equivalent path.
+public func cleanPath(_ path: String) -> String {
+    if path.isEmpty { return "." }
+    let rooted = path.hasPrefix("/")
+    var out: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if part == "." { continue }
+        if part == ".." {
+            if let last = out.last, last != ".." {
+                out.removeLast()
+            } else if !rooted {
+                out.append(part)
+            }
+            continue
+        }
+        out.append(part)
+    }
+    let joined = out.joined(separator: "/")
+    if rooted { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+}

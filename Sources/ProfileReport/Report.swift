@@ -1,0 +1,279 @@
+import Foundation
+import ProfileFormat
+
+/// The report kinds; several commands share one (`top` and `text`, `peek` and `tree`).
+public enum ReportFormat: Sendable {
+    case callgrind, comments, dot, list, proto, raw, tags, text, topProto, traces, tree, flame
+}
+
+/// What a report needs to know beyond the profile (pprof's report.Options).
+public struct ReportOptions {
+    public var format: ReportFormat = .text
+    public var cumSort = false
+    public var callTree = false
+    public var dropNegative = false
+    public var compactLabels = false
+    /// Values are multiplied by this before printing (1 / divide_by).
+    public var ratio = 1.0
+    public var title = ""
+    public var profileLabels: [String] = []
+    public var activeFilters: [String] = []
+    public var numLabelUnits: [String: String] = [:]
+    public var nodeCount = 0
+    public var nodeFraction = 0.0
+    public var edgeFraction = 0.0
+    public var sampleIndex = 0
+    public var meanDivisorIndex: Int?
+    public var sampleType = ""
+    public var sampleUnit = ""
+    public var outputUnit = "minimum"
+    /// The regular expression of `list`, `peek`, `disasm`.
+    public var symbol: GoRegex?
+    public var sourcePath = ""
+    public var trimPath = ""
+
+    public init() {}
+}
+
+/// A profile ready to be reported: filtered, aggregated, with its total fixed.
+public final class Report {
+    public var profile: Profile
+    public let total: Int64
+    public var options: ReportOptions
+
+    public init(profile: Profile, options: ReportOptions) {
+        self.profile = profile
+        self.options = options
+        total = Report.computeTotal(profile, options.sampleIndex, options.meanDivisorIndex)
+    }
+
+    /// A value in the output unit, as reports print it ("1.50MB").
+    public func formatValue(_ v: Int64) -> String {
+        var v = v
+        let r = options.ratio
+        if r > 0 && r != 1 { v = Int64(Double(v) * r) }
+        return Measurement.scaledLabel(v, from: options.sampleUnit, to: options.outputUnit)
+    }
+
+    /// The sum of |value| over samples (over the base samples only, with -diff_base), divided by
+    /// the summed counts with -mean.
+    static func computeTotal(_ p: Profile, _ index: Int, _ meanIndex: Int?) -> Int64 {
+        var div: Int64 = 0, total: Int64 = 0, diffDiv: Int64 = 0, diffTotal: Int64 = 0
+        for s in p.samples {
+            var v = s.values[index]
+            let d = meanIndex.map { s.values[$0] } ?? 0
+            if v < 0 { v = -v }
+            total &+= v
+            div &+= d
+            if s.isDiffBase {
+                diffTotal &+= v
+                diffDiv &+= d
+            }
+        }
+        if diffTotal > 0 {
+            total = diffTotal
+            div = diffDiv
+        }
+        return div != 0 ? total / div : total
+    }
+
+    /// Picks one unit for the whole report from the smallest shown value and the total.
+    public func selectOutputUnit(_ g: Graph) {
+        guard options.outputUnit == "minimum", !g.nodes.isEmpty else { return }
+        var minValue: Int64 = 0
+        for n in g.nodes {
+            var nodeMin = abs(n.flatValue)
+            if nodeMin == 0 { nodeMin = abs(n.cumValue) }
+            if nodeMin > 0 && (minValue == 0 || nodeMin < minValue) { minValue = nodeMin }
+        }
+        var maxValue = total
+        if minValue == 0 { minValue = maxValue }
+        let r = options.ratio
+        if r > 0 && r != 1 {
+            minValue = Int64(Double(minValue) * r)
+            maxValue = Int64(Double(maxValue) * r)
+        }
+        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
+        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
+        var unit = minUnit
+        if minUnit != maxUnit && minValue &* 100 < maxValue && options.format != .callgrind {
+            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
+        }
+        options.outputUnit = unit.isEmpty ? options.sampleUnit : unit
+    }
+
+    /// The graph options this report builds with.
+    public func graphOptions(keptNodes: Set<NodeInfo>? = nil) -> GraphOptions {
+        var o = GraphOptions(sampleIndex: options.sampleIndex, meanDivisorIndex: options.meanDivisorIndex)
+        let outputUnit = options.outputUnit
+        o.formatTag = { v, key in Measurement.scaledLabel(v, from: key, to: outputUnit) }
+        o.callTree = options.callTree && (options.format == .dot || options.format == .callgrind)
+        o.dropNegative = options.dropNegative
+        o.keptNodes = keptNodes
+        o.collectTags = options.format == .dot
+        switch options.format {
+        case .raw, .list, .callgrind: o.objNames = true
+        default: break
+        }
+        return o
+    }
+
+    private var prepared = false
+
+    /// Prepares the profile for graphing once: trims file paths, keeps only the `bytes` numeric
+    /// label (with its unit), and forgets the diff-base marker.
+    func prepareForGraph() {
+        if prepared { return }
+        prepared = true
+        for i in profile.functions.indices {
+            profile.functions[i].filename = trimPath(
+                profile.functions[i].filename, trim: options.trimPath, search: options.sourcePath)
+        }
+        let bytesUnit = options.numLabelUnits["bytes"] ?? ""
+        for i in profile.samples.indices where !profile.samples[i].numLabels.isEmpty {
+            profile.samples[i].numLabels = profile.samples[i].numLabels.compactMap { nl in
+                nl.key == "bytes" ? NumLabel(key: nl.key, value: nl.value, unit: bytesUnit) : nil
+            }
+        }
+        profile.removeLabel(Profile.diffBaseLabel)
+    }
+
+    /// Builds the call graph, keeping only `keptNodes` when given.
+    public func newGraph(keptNodes: Set<NodeInfo>? = nil) -> Graph {
+        prepareForGraph()
+        return Graph.build(profile, graphOptions(keptNodes: keptNodes))
+    }
+
+    /// The graph after nodefraction, nodecount and edgefraction, with counts for the header.
+    public func newTrimmedGraph() -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int) {
+        let visualMode = options.format == .dot
+        let callTree = options.callTree && (options.format == .dot || options.format == .callgrind)
+        var g = newGraph()
+        let totalValue = g.sum().flat
+        let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
+        let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
+        var droppedNodes = 0, droppedEdges = 0
+        if nodeCutoff > 0 {
+            if callTree {
+                let kept = g.discardLowFrequencyNodePtrs(nodeCutoff)
+                if kept.count != g.nodes.count {
+                    droppedNodes = g.nodes.count - kept.count
+                    g.trimTree(kept)
+                }
+            } else {
+                let kept = g.discardLowFrequencyNodes(nodeCutoff)
+                if kept.count != g.nodes.count {
+                    droppedNodes = g.nodes.count - kept.count
+                    g = newGraph(keptNodes: kept)
+                }
+            }
+        }
+        let origCount = g.nodes.count
+        g.sortNodes(cum: options.cumSort, visualMode: visualMode)
+        if options.nodeCount > 0 {
+            g.trimLowFrequencyTags(nodeCutoff)
+            g.trimLowFrequencyEdges(edgeCutoff)
+            let top = g.selectTopNodes(options.nodeCount, visualMode: visualMode)
+            if top.count != g.nodes.count {
+                if callTree {
+                    g.trimTree(Set(top.map(\.id)))
+                } else {
+                    g = newGraph(keptNodes: Set(top.map(\.info)))
+                }
+                g.sortNodes(cum: options.cumSort, visualMode: visualMode)
+            }
+        }
+        g.trimLowFrequencyTags(nodeCutoff)
+        droppedEdges = g.trimLowFrequencyEdges(edgeCutoff)
+        if visualMode { g.removeRedundantEdges() }
+        return (g, origCount, droppedNodes, droppedEdges)
+    }
+
+    /// The header lines about the profile: file, build id, comments, type, time, duration.
+    public func profileLabels() -> [String] {
+        var label: [String] = []
+        let p = profile
+        if let m = p.mappings.first {
+            if !m.file.isEmpty { label.append("File: " + baseName(m.file)) }
+            if !m.buildID.isEmpty { label.append("Build ID: " + m.buildID) }
+        }
+        for c in p.comments where !c.hasPrefix("#") { label.append(c) }
+        if !options.sampleType.isEmpty { label.append("Type: " + options.sampleType) }
+        if p.timeNanos != 0 { label.append("Time: " + GoTime.format(nanos: p.timeNanos)) }
+        if p.durationNanos != 0 {
+            let duration = Measurement.label(p.durationNanos, unit: "nanoseconds")
+            let (totalNanos, totalUnit) = Measurement.scale(total, from: options.sampleUnit, to: "nanoseconds")
+            var ratio = ""
+            if totalUnit == "ns" && totalNanos != 0 {
+                ratio = "(" + Measurement.percentage(Int64(totalNanos), p.durationNanos) + ")"
+            }
+            label.append("Duration: \(duration), Total samples = \(formatValue(total)) \(ratio)")
+        }
+        return label
+    }
+
+    /// The header of graph-based reports.
+    public func reportLabels(
+        _ g: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int, fullHeaders: Bool
+    ) -> [String] {
+        var label: [String] = []
+        if !options.profileLabels.isEmpty {
+            label += options.profileLabels
+        } else if fullHeaders || !options.compactLabels {
+            label += profileLabels()
+        }
+        var flatSum: Int64 = 0
+        for n in g.nodes { flatSum &+= n.flatValue }
+        if !options.activeFilters.isEmpty {
+            label.append("Active filters:")
+            for f in options.activeFilters {
+                var s = f
+                if s.utf8.count > 80 { s = String(decoding: Array(s.utf8.prefix(80)), as: UTF8.self) + "…" }
+                label.append("   " + s)
+            }
+        }
+        label.append(
+            "Showing nodes accounting for \(formatValue(flatSum)), "
+                + "\(Measurement.percentage(flatSum, total).trimmingCharacters(in: .whitespaces)) of \(formatValue(total)) total"
+        )
+        if total != 0 {
+            if droppedNodes > 0 {
+                label.append(
+                    dropLabel(droppedNodes, "node", "cum", formatValue(abs(Int64(Double(total) * options.nodeFraction)))))
+            }
+            if droppedEdges > 0 {
+                label.append(
+                    dropLabel(droppedEdges, "edge", "freq", formatValue(abs(Int64(Double(total) * options.edgeFraction)))))
+            }
+            if g.nodes.count > 0 && g.nodes.count < origCount {
+                label.append("Showing top \(g.nodes.count) nodes out of \(origCount)")
+            }
+        }
+        if fullHeaders { label.append("\nSee https://git.io/JfYMW for how to read the graph") }
+        return label
+    }
+
+    private func dropLabel(_ d: Int, _ n: String, _ l: String, _ f: String) -> String {
+        "Dropped \(d) \(d > 1 ? n + "s" : n) (\(l) <= \(f))"
+    }
+}
+
+/// Strips a build machine's path prefix from a source path (pprof's trimPath heuristics).
+public func trimPath(_ path: String, trim: String, search: String) -> String {
+    if trim.isEmpty {
+        for dir in splitList(search) {
+            let want = "/" + baseName(dir) + "/"
+            if let r = path.range(of: want) { return String(path[r.upperBound...]) }
+        }
+    }
+    for var t in splitList(trim) + ["/proc/self/cwd/./", "/proc/self/cwd/"] {
+        if !t.hasSuffix("/") { t += "/" }
+        if path.hasPrefix(t) { return String(path.dropFirst(t.count)) }
+    }
+    return path
+}
+
+/// Go's filepath.SplitList: colon-separated, empty input gives nothing.
+public func splitList(_ s: String) -> [String] {
+    s.isEmpty ? [] : s.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+}

@@ -1,0 +1,159 @@
+import ProfileFormat
+
+/// One row of the `top` report.
+public struct TextItem {
+    public var name: String
+    public var inlineLabel: String
+    public var flat: Int64
+    public var cum: Int64
+    public var flatFormat: String
+    public var cumFormat: String
+}
+
+extension Report {
+    /// The rows and header of `top`/`text`.
+    public func textItems() -> (items: [TextItem], labels: [String]) {
+        let (g, origCount, droppedNodes, _) = newTrimmedGraph()
+        selectOutputUnit(g)
+        let labels = reportLabels(g, origCount: origCount, droppedNodes: droppedNodes, droppedEdges: 0, fullHeaders: false)
+        var items: [TextItem] = []
+        items.reserveCapacity(g.nodes.count)
+        for n in g.nodes {
+            var inline = false, noinline = false
+            for e in n.inEdges.values {
+                if e.inline { inline = true } else { noinline = true }
+            }
+            let inl = inline ? (noinline ? "(partial-inline)" : "(inline)") : ""
+            items.append(
+                TextItem(
+                    name: n.printableName, inlineLabel: inl, flat: n.flatValue, cum: n.cumValue,
+                    flatFormat: formatValue(n.flatValue), cumFormat: formatValue(n.cumValue)))
+        }
+        return (items, labels)
+    }
+
+    /// `top`/`text`: one row per node with flat, flat%, sum%, cum, cum%.
+    public func printText(_ w: inout String) {
+        let (items, labels) = textItems()
+        w += labels.joined(separator: "\n") + "\n"
+        w += "      flat  flat%   sum%        cum   cum%\n"
+        var flatSum: Int64 = 0
+        for item in items {
+            flatSum &+= item.flat
+            w += GoFormat.pad(item.flatFormat, 10)
+            w += " " + Measurement.percentage(item.flat, total)
+            w += " " + Measurement.percentage(flatSum, total)
+            w += " " + GoFormat.pad(item.cumFormat, 10)
+            w += " " + Measurement.percentage(item.cum, total)
+            w += "  " + item.name
+            if !item.inlineLabel.isEmpty { w += " " + item.inlineLabel }
+            w += "\n"
+        }
+    }
+
+    /// `traces`: every sample's stack with its value and labels.
+    public func printTraces(_ w: inout String) {
+        w += profileLabels().joined(separator: "\n") + "\n"
+        let separator = "-----------+-------------------------------------------------------\n"
+        var o = GraphOptions(sampleIndex: options.sampleIndex)
+        o.objNames = false
+        let locationNodes = Graph.buildGraph(
+            Profile.withLocationsOnly(profile), o
+        ).locationNodes
+        // Names of each location's frames, computed once.
+        var names: [[(String, Bool)]?] = Array(repeating: nil, count: profile.locations.count)
+        for s in profile.samples {
+            var stack: [(String, Bool)] = []
+            for l in s.locations {
+                if names[Int(l)] == nil {
+                    let nodes = locationNodes[Int(l)]
+                    names[Int(l)] = nodes.enumerated().compactMap { i, n in
+                        n.map { ($0.printableName, i != nodes.count - 1) }
+                    }
+                }
+                stack += names[Int(l)]!
+            }
+            if stack.isEmpty { continue }
+            w += separator
+            var labelLines: [String] = []
+            var byKey: [(String, [String])] = []
+            for l in s.labels {
+                if let i = byKey.firstIndex(where: { $0.0 == l.key }) { byKey[i].1.append(l.value) } else { byKey.append((l.key, [l.value])) }
+            }
+            for (k, vs) in byKey { labelLines.append(GoFormat.pad(k, 10) + ":  " + vs.joined(separator: " ") + "\n") }
+            labelLines.sort()
+            w += labelLines.joined()
+            var numLines: [String] = []
+            var numByKey: [(String, [String])] = []
+            for nl in s.numLabels {
+                let text = Measurement.label(nl.value, unit: options.numLabelUnits[nl.key] ?? "")
+                if let i = numByKey.firstIndex(where: { $0.0 == nl.key }) { numByKey[i].1.append(text) } else { numByKey.append((nl.key, [text])) }
+            }
+            for (k, vs) in numByKey { numLines.append(GoFormat.pad(k, 10) + ":  " + vs.joined(separator: " ") + "\n") }
+            numLines.sort()
+            w += numLines.joined()
+            var v = s.values[options.sampleIndex]
+            if let mi = options.meanDivisorIndex {
+                let d = s.values[mi]
+                if d != 0 { v /= d }
+            }
+            for (i, frame) in stack.enumerated() {
+                let vs = i == 0 ? formatValue(v) : ""
+                w += GoFormat.pad(vs, 10) + "   " + frame.0 + (frame.1 ? " (inline)" : "") + "\n"
+            }
+        }
+        w += separator
+    }
+
+    /// `comments`: the profile's comments, one per line.
+    public func printComments(_ w: inout String) {
+        for c in profile.comments { w += c + "\n" }
+    }
+
+    /// `tags`: for each label key, the share of the total that carries each value.
+    public func printTags(_ w: inout String) {
+        let outputUnit = options.outputUnit
+        var tagMap: [String: [String: Int64]] = [:]
+        for s in profile.samples {
+            let v = s.values[options.sampleIndex]
+            for l in s.labels { tagMap[l.key, default: [:]][l.value, default: 0] &+= v }
+            for nl in s.numLabels {
+                let unit = options.numLabelUnits[nl.key] ?? ""
+                let text = Measurement.scaledLabel(nl.value, from: unit, to: outputUnit)
+                tagMap[nl.key, default: [:]][text, default: 0] &+= v
+            }
+        }
+        // Keys sort by flat (all zero here) then name.
+        var tw = TabWriter(padding: 1, alignRight: true)
+        for key in tagMap.keys.sorted() {
+            let values = tagMap[key]!
+            var total: Int64 = 0
+            for c in values.values { total &+= c }
+            let (f, u) = Measurement.scale(total, from: options.sampleUnit, to: outputUnit)
+            tw.write("\(key):\t Total \(GoFormat.fixed(f, 1))\(u)\n")
+            let sorted = values.sorted { a, b in
+                if a.value != b.value { return abs(a.value) > abs(b.value) }
+                return a.key < b.key
+            }
+            for (name, c) in sorted {
+                let (f, u) = Measurement.scale(c, from: options.sampleUnit, to: outputUnit)
+                if total > 0 {
+                    tw.write(" \t\(GoFormat.fixed(f, 1))\(u) (\(Measurement.percentage(c, total))):\t \(name)\n")
+                } else {
+                    tw.write(" \t\(GoFormat.fixed(f, 1))\(u):\t \(name)\n")
+                }
+            }
+            tw.write("\n")
+        }
+        w += tw.flush()
+    }
+}
+
+extension Profile {
+    /// The profile without its samples: enough to name every location.
+    static func withLocationsOnly(_ p: Profile) -> Profile {
+        var q = p
+        q.samples = []
+        return q
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// The `pprof` command line: flags as go tool pprof spells them, then a report or the shell.
+public enum PprofCommand {
+    /// Flags that are not report options.
+    static let sourceFlags: [(String, FlagSet.Kind, String)] = [
+        ("diff_base", .stringList, "Source of base profile for comparison"),
+        ("base", .stringList, "Source of base profile for profile subtraction"),
+        ("symbolize", .string, "Options for profile symbolization"),
+        ("buildid", .string, "Override build id for first mapping"),
+        ("timeout", .int, "Timeout in seconds for fetching a profile"),
+        ("add_comment", .string, "Annotation string to record in the profile"),
+        ("seconds", .int, "Length of time for dynamic profiles"),
+        ("inuse_space", .bool, "Display in-use memory size"),
+        ("inuse_objects", .bool, "Display in-use object counts"),
+        ("alloc_space", .bool, "Display allocated memory size"),
+        ("alloc_objects", .bool, "Display allocated object counts"),
+        ("total_delay", .bool, "Display total delay at each region"),
+        ("contentions", .bool, "Display number of delays at each region"),
+        ("mean_delay", .bool, "Display mean delay at each region"),
+        ("tools", .string, "Path for object tool pathnames"),
+        ("http", .string, "Present interactive web UI at the specified http host:port"),
+        ("no_browser", .bool, "Skip opening a browser for the interactive web UI"),
+    ]
+
+    /// The flag set with every flag defined.
+    public static func makeFlagSet() -> FlagSet {
+        var fs = FlagSet()
+        for (name, kind, help) in sourceFlags { fs.define(name, kind, help) }
+        for f in ReportConfig.fields {
+            if !f.choices.isEmpty {
+                for c in f.choices { fs.define(c, .bool, "") }
+                continue
+            }
+            switch f.kind {
+            case .string: fs.define(f.name, .string, f.help)
+            case .int: fs.define(f.name, .int, f.help)
+            case .float: fs.define(f.name, .float, f.help)
+            case .bool: fs.define(f.name, .bool, f.help)
+            }
+        }
+        for c in ReportCommands.all { fs.define(c.name, c.hasParam ? .string : .bool, c.description) }
+        return fs
+    }
+
+    /// What the command line asks for.
+    public struct Invocation {
+        public var config = ReportConfig()
+        public var sources: [String] = []
+        public var bases: [String] = []
+        public var diffBase = false
+        public var command: ReportCommand?
+        public var argument: String?
+        public var seconds = -1
+        public var timeout = -1
+        public var comment = ""
+        public var buildID = ""
+        public var execName = ""
+        public var warnings: [String] = []
+    }
+
+    /// Parses a command line (without the program name) into an invocation.
+    public static func parse(_ args: [String]) throws(FlagError) -> Invocation {
+        var fs = makeFlagSet()
+        try fs.parse(args)
+        var inv = Invocation()
+        var cfg = ReportConfig()
+        for f in ReportConfig.fields {
+            if !f.choices.isEmpty {
+                let set = f.choices.filter { fs.bool($0) }
+                if set.count > 1 { throw FlagError("conflicting options set: [\(set.joined(separator: " "))]") }
+                if let c = set.first {
+                    do { try cfg.set(f, c) } catch { throw FlagError(error.message) }
+                }
+                continue
+            }
+            if let v = fs.string(f.name) {
+                do { try cfg.set(f, v) } catch { throw FlagError(error.message) }
+            }
+        }
+        var chosen: [(ReportCommand, String?)] = []
+        for c in ReportCommands.all {
+            if c.hasParam {
+                if let v = fs.string(c.name), !v.isEmpty { chosen.append((c, v)) }
+            } else if fs.bool(c.name) {
+                chosen.append((c, nil))
+            }
+        }
+        if chosen.count > 1 { throw FlagError("must set at most one output format") }
+        if let (c, a) = chosen.first {
+            inv.command = c
+            inv.argument = a
+        }
+        if fs.isSet("http") && !(fs.string("http") ?? "").isEmpty {
+            throw FlagError("-http (the web interface) is not supported; use a report flag such as -top or the shell")
+        }
+        var si = cfg.sampleIndex
+        for (flag, type) in [
+            ("total_delay", "delay"), ("mean_delay", "delay"), ("contentions", "contentions"),
+            ("inuse_space", "inuse_space"), ("inuse_objects", "inuse_objects"), ("alloc_space", "alloc_space"),
+            ("alloc_objects", "alloc_objects"),
+        ] where fs.bool(flag) {
+            if si.isEmpty { si = type } else { inv.warnings.append("Multiple value selections, ignoring -\(flag)") }
+        }
+        cfg.sampleIndex = si
+        if fs.bool("mean_delay") { cfg.mean = true }
+        let bases = fs.list("base").filter { !$0.isEmpty }
+        let diffBases = fs.list("diff_base").filter { !$0.isEmpty }
+        if !bases.isEmpty && !diffBases.isEmpty {
+            throw FlagError("-base and -diff_base flags cannot both be specified")
+        }
+        inv.bases = diffBases.isEmpty ? bases : diffBases
+        inv.diffBase = !diffBases.isEmpty
+        if cfg.normalize && inv.bases.isEmpty { throw FlagError("must have base profile to normalize by") }
+        var positional = fs.positional
+        if positional.isEmpty { throw FlagError("no profile source specified") }
+        inv.buildID = fs.string("buildid") ?? ""
+        if positional.count > 1 {
+            if isELF(positional[0]) {
+                inv.execName = positional.removeFirst()
+            } else if inv.buildID.isEmpty && isBuildID(positional[0]) && !FileManager.default.fileExists(atPath: positional[0]) {
+                inv.buildID = positional.removeFirst()
+            }
+        }
+        inv.sources = positional
+        inv.seconds = Int(fs.string("seconds") ?? "") ?? -1
+        inv.timeout = Int(fs.string("timeout") ?? "") ?? -1
+        inv.comment = fs.string("add_comment") ?? ""
+        inv.config = cfg
+        return inv
+    }
+
+    static func isBuildID(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isHexDigit }
+    }
+
+    static func isELF(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let magic = h.readData(ofLength: 4)
+        return magic == Data([0x7f, 0x45, 0x4c, 0x46])
+    }
+
+    /// Runs a whole command line and returns the exit status.
+    public static func run(_ args: [String], sink: OutputSink, loader: ProfileLoader = ProfileLoader()) -> Int32 {
+        let inv: Invocation
+        do {
+            inv = try parse(args)
+        } catch {
+            if error.isHelp {
+                sink.out(Array(Usage.text.utf8))
+                return 0
+            }
+            sink.err("pprof: \(error.message) (pprof -help lists the flags)")
+            return 1
+        }
+        for w in inv.warnings { sink.err(w) }
+        var loader = loader
+        loader.seconds = inv.seconds
+        loader.timeout = inv.timeout
+        loader.note = sink.err
+        var profile: Profile
+        do {
+            profile = try Session.loadProfile(
+                sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase, normalize: inv.config.normalize,
+                loader: loader, warn: sink.err)
+        } catch {
+            sink.err("pprof: \(error.message)")
+            return 1
+        }
+        if !inv.execName.isEmpty || !inv.buildID.isEmpty, !profile.mappings.isEmpty {
+            if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
+            if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
+        }
+        if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
+        let session = Session(
+            profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,
+            loader: loader)
+        guard let command = inv.command else {
+            return Interactive.start(session, sink: sink)
+        }
+        do {
+            try session.emit(command, argument: inv.argument, config: inv.config, sink: sink)
+        } catch {
+            sink.err("pprof: \(error.message)")
+            return 1
+        }
+        return 0
+    }
+
+    /// Runs the process's command line and exits with its status.
+    public static func main() -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        exit(run(Array(CommandLine.arguments.dropFirst()), sink: .standard()))
+    }
+}

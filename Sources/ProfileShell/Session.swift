@@ -1,0 +1,160 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// Where a session's text goes: reports to `out`, errors and notes to `err`.
+public struct OutputSink {
+    public var out: ([UInt8]) -> Void
+    public var err: (String) -> Void
+    /// Whether standard output is a terminal (binary reports then go to a file).
+    public var outIsTerminal: Bool
+
+    public init(out: @escaping ([UInt8]) -> Void, err: @escaping (String) -> Void, outIsTerminal: Bool = false) {
+        self.out = out
+        self.err = err
+        self.outIsTerminal = outIsTerminal
+    }
+
+    /// Standard output and standard error of this process.
+    public static func standard() -> OutputSink {
+        OutputSink(
+            out: { bytes in
+                bytes.withUnsafeBytes { buf in
+                    var off = 0
+                    while off < buf.count {
+                        let n = write(1, buf.baseAddress! + off, buf.count - off)
+                        if n <= 0 {
+                            if n < 0 && errno == EINTR { continue }
+                            return
+                        }
+                        off += n
+                    }
+                }
+            },
+            err: { line in
+                var text = line
+                if !text.hasSuffix("\n") { text += "\n" }
+                FileHandle.standardError.write(Data(text.utf8))
+            },
+            outIsTerminal: isatty(1) == 1)
+    }
+}
+
+/// The profile being examined with its sources and current options: what the command line
+/// and the shell share.
+public final class Session {
+    public var profile: Profile
+    public var config: ReportConfig
+    public var sources: [String]
+    public var bases: [String]
+    public var diffBase: Bool
+    public var loader: ProfileLoader
+
+    public init(
+        profile: Profile, config: ReportConfig, sources: [String], bases: [String] = [], diffBase: Bool = false,
+        loader: ProfileLoader
+    ) {
+        self.profile = profile
+        self.config = config
+        self.sources = sources
+        self.bases = bases
+        self.diffBase = diffBase
+        self.loader = loader
+    }
+
+    /// Loads sources and bases as pprof's fetchProfiles does: merge each side, mark or negate
+    /// the base, merge again, drop uninteresting frames.
+    public static func loadProfile(
+        sources: [String], bases: [String], diffBase: Bool, normalize: Bool, loader: ProfileLoader,
+        warn: (String) -> Void
+    ) throws(ProfileError) -> Profile {
+        var (p, _) = try loader.loadAll(sources, kind: "source", warn: warn)
+        if !bases.isEmpty {
+            var (base, _) = try loader.loadAll(bases, kind: "base", warn: warn)
+            if diffBase { base.setLabel(Profile.diffBaseLabel, "true") }
+            if normalize { try p.normalize(to: base) }
+            base.scale(by: -1)
+            p = try loader.combine([p, base])
+        }
+        try p.removeUninteresting()
+        try p.validate()
+        return p
+    }
+
+    /// Makes the bytes of one report.
+    public func generate(
+        _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
+    ) throws(ReportError) -> [UInt8] {
+        let rpt = try ReportPipeline.makeReport(
+            profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
+        var bytes = try rpt.generate()
+        if let type = command.graphviz {
+            bytes = try Graphviz.render(dot: bytes, type: type)
+        }
+        return bytes
+    }
+
+    /// Makes a report and sends it to `config.output`, to a file when binary output would hit a
+    /// terminal, or to the sink.
+    public func emit(
+        _ command: ReportCommand, argument: String?, config: ReportConfig, sink: OutputSink
+    ) throws(ReportError) {
+        let bytes = try generate(command, argument: argument, config: config, warn: sink.err)
+        var output = config.output
+        if output.isEmpty && command.binary && sink.outIsTerminal {
+            output = Session.newReportFileName(suffix: command.name == "topproto" ? "pb.gz" : command.graphviz ?? "pb.gz")
+        }
+        if output.isEmpty {
+            sink.out(bytes)
+            return
+        }
+        sink.err("Generating report in \(output)")
+        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
+            throw ReportError("could not write \(output): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func newReportFileName(suffix: String) -> String {
+        let dir = NSTemporaryDirectory()
+        for i in 1...9999 {
+            let name = (dir as NSString).appendingPathComponent(String(format: "profile%03d.%@", i, suffix))
+            if !FileManager.default.fileExists(atPath: name) { return name }
+        }
+        return (dir as NSString).appendingPathComponent("profile.\(suffix)")
+    }
+}
+
+/// Graphviz's `dot`, for pictures.
+enum Graphviz {
+    static func render(dot: [UInt8], type: String) throws(ReportError) -> [UInt8] {
+        let candidates = ["/usr/bin/dot", "/usr/local/bin/dot"]
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ReportError(
+                "cannot make a \(type) picture: Graphviz's dot is not installed (apt-get install graphviz)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-T" + type]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw ReportError("failed to execute dot: \(error.localizedDescription)")
+        }
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(dot))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            throw ReportError("dot failed: \(errText.split(separator: "\n").first ?? "exit \(process.terminationStatus)")")
+        }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Where profiles come from: files, standard input (`-`) or URLs, and how they are combined.
+public struct ProfileLoader {
+    /// The most bytes one gzip stream may inflate to (PPROF_MAX_INFLATED_BYTES overrides it).
+    public var maxInflatedSize: Int
+    /// `-seconds`: how long a URL source should profile; negative for its default.
+    public var seconds = -1
+    /// `-timeout`: how long to wait for a URL source, in seconds; negative for the default.
+    public var timeout = -1
+    /// Reads standard input (tests replace it).
+    public var readStandardInput: () throws(ProfileError) -> [UInt8] = { () throws(ProfileError) in
+        try readAll(fd: 0, name: "standard input")
+    }
+    /// Fetches a URL (tests and the shell may replace it).
+    public var fetchURL: (URL, _ timeoutSeconds: Double) throws(ProfileError) -> [UInt8] = { url, timeout throws(ProfileError) in
+        try httpGet(url, timeout: timeout)
+    }
+    /// Where fetched remote profiles are saved, and a message about it goes.
+    public var saveRemote: ((Profile, String) -> Void)?
+    /// Progress and notes ("Fetching profile over HTTP from …") go here.
+    public var note: (String) -> Void = { _ in }
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let v = environment["PPROF_MAX_INFLATED_BYTES"], let n = Int(v), n > 0 {
+            maxInflatedSize = n
+        } else {
+            maxInflatedSize = Gzip.defaultMaxInflatedSize
+        }
+    }
+
+    /// The URL that `source` names, if it names one (with `seconds=` added for timed profiles).
+    public func url(for source: String) -> URL? {
+        guard source.contains("://") || source.range(of: #"^[A-Za-z0-9.\-]+:[0-9]+(/|$)"#, options: .regularExpression) != nil
+        else { return nil }
+        let text = source.contains("://") ? source : "http://" + source
+        guard var comps = URLComponents(string: text), let host = comps.host, !host.isEmpty else { return nil }
+        guard comps.scheme == "http" || comps.scheme == "https" else { return nil }
+        if seconds > 0 {
+            var items = comps.queryItems ?? []
+            items.removeAll { $0.name == "seconds" }
+            items.append(URLQueryItem(name: "seconds", value: String(seconds)))
+            comps.queryItems = items
+        }
+        return comps.url
+    }
+
+    /// Reads and parses one source. A profile with no mappings gets an empty one, as pprof does.
+    public func load(_ source: String) throws(ProfileError) -> (profile: Profile, remote: Bool) {
+        let bytes: [UInt8]
+        var remote = false
+        if source == "-" {
+            bytes = try readStandardInput()
+        } else if let url = url(for: source) {
+            note("Fetching profile over HTTP from \(url.absoluteString)")
+            var wait = Double(timeout > 0 ? timeout : 60)
+            if seconds > 0 {
+                note("Please wait... (\(seconds)s)")
+                if timeout <= 0 { wait = Double(seconds) + 60 }
+            }
+            bytes = try fetchURL(url, wait + 5)
+            remote = true
+        } else {
+            bytes = try readFile(source)
+        }
+        var p = try Profile.parse(bytes, maxInflatedSize: maxInflatedSize)
+        if p.mappings.isEmpty {
+            p.mappings = [Mapping(id: 1)]
+            for i in p.locations.indices { p.locations[i].mapping = 0 }
+        }
+        return (p, remote)
+    }
+
+    /// Loads several sources and merges them. A source that fails is reported through `warn`
+    /// and skipped, as go tool pprof does; none loading at all is an error.
+    public func loadAll(_ sources: [String], kind: String, warn: (String) -> Void) throws(ProfileError)
+        -> (profile: Profile, remote: Bool)
+    {
+        var profiles: [Profile] = []
+        var remote = false
+        for s in sources {
+            do {
+                let (p, r) = try load(s)
+                profiles.append(p)
+                remote = remote || r
+            } catch {
+                warn("\(s): \(error)")
+            }
+        }
+        if profiles.isEmpty { throw ProfileError("failed to fetch any \(kind) profiles") }
+        if profiles.count != sources.count {
+            warn("Fetched \(profiles.count) \(kind) profiles out of \(sources.count)")
+        }
+        return (try combine(profiles), remote)
+    }
+
+    /// Makes profiles mergeable (common sample types, finest units) and merges them.
+    public func combine(_ input: [Profile]) throws(ProfileError) -> Profile {
+        var profiles = input
+        try compatibilizeSampleTypes(&profiles)
+        try scaleProfiles(&profiles)
+        return try Profile.merge(profiles)
+    }
+}
+
+/// Keeps only the sample types (by name) that every profile has, in the first profile's order.
+func compatibilizeSampleTypes(_ ps: inout [Profile]) throws(ProfileError) {
+    guard ps.count > 1 else { return }
+    var common = ps[0].sampleTypes.map(\.type)
+    for p in ps.dropFirst() {
+        let names = Set(p.sampleTypes.map(\.type))
+        common.removeAll { !names.contains($0) }
+    }
+    if common.isEmpty {
+        let lists = ps.map { "[" + $0.sampleTypes.map(\.type).joined(separator: " ") + "]" }
+        throw ProfileError("profiles have empty common sample type list: \(lists.joined(separator: ", "))")
+    }
+    for i in ps.indices {
+        let types = ps[i].sampleTypes.map(\.type)
+        if types == common { continue }
+        let keep = common.map { name in types.firstIndex(of: name)! }
+        ps[i].sampleTypes = keep.map { ps[i].sampleTypes[$0] }
+        ps[i].samples = ps[i].samples.compactMap { s in
+            var s = s
+            s.values = keep.map { s.values[$0] }
+            return s.isZero ? nil : s
+        }
+        if !ps[i].defaultSampleType.isEmpty && !common.contains(ps[i].defaultSampleType) {
+            ps[i].defaultSampleType = ""
+        }
+    }
+}
+
+/// Converts every profile's units to the finest unit any of them uses (pprof's ScaleProfiles).
+func scaleProfiles(_ ps: inout [Profile]) throws(ProfileError) {
+    guard ps.count > 1 else { return }
+    func common(_ ts: [ValueType]) throws(ProfileError) -> ValueType {
+        var minType = ts[0]
+        for t in ts.dropFirst() {
+            if !Measurement.compatible(minType.type, minType.unit, t.type, t.unit) {
+                throw ProfileError("incompatible types: \(minType) and \(t)")
+            }
+            if Measurement.scale(1, from: t.unit, to: minType.unit).0 < 1 { minType = t }
+        }
+        return minType
+    }
+    let periodType: ValueType
+    do {
+        periodType = try common(ps.map(\.periodType))
+    } catch {
+        throw ProfileError("period type: \(error.message)")
+    }
+    let n = ps[0].sampleTypes.count
+    for p in ps.dropFirst() where p.sampleTypes.count != n {
+        throw ProfileError("inconsistent samples type count: \(n) != \(p.sampleTypes.count)")
+    }
+    var sampleTypes: [ValueType] = []
+    for i in 0..<n {
+        do {
+            sampleTypes.append(try common(ps.map { $0.sampleTypes[i] }))
+        } catch {
+            throw ProfileError("sample types: \(error.message)")
+        }
+    }
+    for pi in ps.indices {
+        let (period, _) = Measurement.scale(ps[pi].period, from: ps[pi].periodType.unit, to: periodType.unit)
+        ps[pi].period = Int64(period)
+        ps[pi].periodType.unit = periodType.unit
+        var ratios: [Double] = []
+        for (i, st) in ps[pi].sampleTypes.enumerated() {
+            ratios.append(Measurement.scale(1, from: st.unit, to: sampleTypes[i].unit).0)
+            ps[pi].sampleTypes[i].unit = sampleTypes[i].unit
+        }
+        ps[pi].scale(by: ratios)
+    }
+}
+
+/// Reads a whole file, with errors that name the file and the reason.
+func readFile(_ path: String) throws(ProfileError) -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    if fd < 0 { throw ProfileError("\(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var st = stat()
+    if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+        throw ProfileError("\(path): is a directory, not a profile")
+    }
+    return try readAll(fd: fd, name: path)
+}
+
+/// Reads a file descriptor to its end.
+func readAll(fd: Int32, name: String) throws(ProfileError) -> [UInt8] {
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ProfileError("reading \(name): \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { break }
+        out.append(contentsOf: buf[0..<n])
+    }
+    return out
+}
+
+/// A blocking HTTP GET that returns the body of a 200 answer.
+func httpGet(_ url: URL, timeout: Double) throws(ProfileError) -> [UInt8] {
+    final class Box: @unchecked Sendable {
+        var data: Data?
+        var response: URLResponse?
+        var error: Error?
+    }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    let config = URLSessionConfiguration.ephemeral
+    config.timeoutIntervalForRequest = timeout
+    config.timeoutIntervalForResource = timeout
+    let session = URLSession(configuration: config)
+    var request = URLRequest(url: url)
+    request.timeoutInterval = timeout
+    if let comps = URLComponents(url: url, resolvingAgainstBaseURL: false),
+        let token = comps.queryItems?.first(where: { $0.name == "token" })?.value
+    {
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+    }
+    session.dataTask(with: request) { data, response, error in
+        box.data = data
+        box.response = response
+        box.error = error
+        done.signal()
+    }.resume()
+    if done.wait(timeout: .now() + timeout + 1) == .timedOut {
+        session.invalidateAndCancel()
+        throw ProfileError("http fetch: no answer from \(url.absoluteString) within \(Int(timeout))s")
+    }
+    session.finishTasksAndInvalidate()
+    if let error = box.error {
+        throw ProfileError("http fetch: \(url.absoluteString): \(error.localizedDescription)")
+    }
+    guard let http = box.response as? HTTPURLResponse else {
+        throw ProfileError("http fetch: \(url.absoluteString): no HTTP response")
+    }
+    if http.statusCode != 200 {
+        let reason = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
+        var message = "server response: \(http.statusCode) \(reason)"
+        if let body = box.data, !body.isEmpty, body.count < 500, let text = String(data: body, encoding: .utf8) {
+            message += " - " + text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        throw ProfileError(message)
+    }
+    return [UInt8](box.data ?? Data())
+}

@@ -1,0 +1,3 @@
+import ProfileShell
+
+PprofCommand.main()
