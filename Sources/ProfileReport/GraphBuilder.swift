@@ -30,9 +30,13 @@ public struct GraphOptions {
 /// A call graph: the nodes and, through them, the edges.
 public final class Graph {
     public var nodes: [Node]
+    /// Every node made while building, kept alive because edges and `function` links point
+    /// at nodes that were not selected.
+    let storage: [Node]
 
-    init(nodes: [Node]) {
+    init(nodes: [Node], storage: [Node]) {
         self.nodes = nodes
+        self.storage = storage
     }
 
     /// Builds the graph of `profile` as pprof's graph.New does.
@@ -141,7 +145,7 @@ public final class Graph {
                 if n.cum == 0 && n.flat == 0 { return false }
                 if dropNegative && (n.flat < 0 || (n.flat == 0 && n.cum < 0)) { return false }
                 return true
-            })
+            }, storage: nodes)
     }
 
     /// The sum of the raw flat and cum values of all nodes.

@@ -184,11 +184,11 @@ func scaleProfiles(_ ps: inout [Profile]) throws(ProfileError) {
 /// Reads a whole file, with errors that name the file and the reason.
 func readFile(_ path: String) throws(ProfileError) -> [UInt8] {
     let fd = open(path, O_RDONLY)
-    if fd < 0 { throw ProfileError("\(path): \(String(cString: strerror(errno)))") }
+    if fd < 0 { throw ProfileError("cannot open: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
     var st = stat()
     if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-        throw ProfileError("\(path): is a directory, not a profile")
+        throw ProfileError("is a directory, not a profile")
     }
     return try readAll(fd: fd, name: path)
 }
