@@ -83,6 +83,7 @@ enum WireDiagnosis {
         while pos < end {
             let at = pos
             guard let tag = varint(data, &pos, end) else {
+                if pos - at >= 10 { return "the varint at byte \(at) never ends (more than 10 bytes)" }
                 return "a field tag at byte \(at) runs past the end of the \(kind.name) message"
             }
             let field = tag >> 3

@@ -84,6 +84,15 @@ public struct ProfileLoader {
     {
         var profiles: [Profile] = []
         var remote = false
+        if sources.count == 1 {
+            // One source: its own error is the whole story.
+            do {
+                let (p, r) = try load(sources[0])
+                return (try combine([p]), r)
+            } catch {
+                throw error.context(sources[0])
+            }
+        }
         for s in sources {
             do {
                 let (p, r) = try load(s)

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import ProfileShell
+
+/// Bad command lines and bad files: one to three lines on stderr, exit status 1, no usage page.
+@Suite struct CommandLineErrorTests {
+    static let bad = "Tests/ProfileFormatTests/Fixtures/bad/"
+    static let heap = "Samples/heap-leak.pb.gz"
+
+    /// Arguments and a phrase the error must contain.
+    static let cases: [([String], String)] = [
+        (["-top", "Samples/does-not-exist.pb.gz"], "No such file or directory"),
+        (["-top", bad + "empty.pb.gz"], "empty input file"),
+        (["-top", bad + "truncated-gzip.pb.gz"], "truncated"),
+        (["-top", bad + "random-bytes.bin"], "not a valid pprof profile"),
+        (["-top", bad + "endless-varint.pb"], "never ends"),
+        (["-top", bad + "length-past-end.pb.gz"], "claims 1000 bytes"),
+        (["-top", bad + "string-index-out-of-range.pb.gz"], "string table"),
+        (["-top", bad + "sample-missing-location.pb.gz"], "location 999"),
+        (["-top", "-focus=(", heap], "parsing focus regexp"),
+        (["-top", "-tagfocus=worker=[", "Samples/cpu.pb.gz"], "parsing tagfocus regexp"),
+        (["-top", "-no_such_flag", heap], "flag provided but not defined: -no_such_flag"),
+        (["-top", "-nodecount=many", heap], "invalid value \"many\" for flag -nodecount"),
+        (["-top", "-nodecount"], "flag needs an argument"),
+        (["-top", "-sample_index=bogus", heap], "sample_index \"bogus\" must be one of"),
+        (["-top", "-sample_index=9", heap], "outside the range [0..3]"),
+        (["-top", bad + "unmergeable-a.pb.gz", bad + "unmergeable-b.pb.gz"], "empty common sample type list"),
+        (["-top", "-base", heap, "-diff_base", heap, heap], "-base and -diff_base flags cannot both be specified"),
+        (["-top", "-divide_by=0", heap], "zero divisor"),
+        (["-top", "-granularity=lines", heap], "flag provided but not defined"),
+        (["-top", "-cum", "-flat", heap], "conflicting options set"),
+        (["-top", "-traces", heap], "must set at most one output format"),
+        (["-top"], "no profile source specified"),
+        (["-top", "-normalize", heap], "must have base profile to normalize by"),
+        (["-top", "http://127.0.0.1:9/debug/pprof/heap"], "http fetch"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func oneClearErrorAndExitOne(_ i: Int) {
+        let (args, phrase) = Self.cases[i]
+        let r = runPprof(args)
+        #expect(r.status == 1, "\(args): exit \(r.status)")
+        #expect(r.out.isEmpty, "\(args): printed a report")
+        let lines = r.err.split(separator: "\n")
+        #expect((1...3).contains(lines.count), "\(args): \(r.err)")
+        #expect(r.err.contains(phrase), "\(args): \(r.err)")
+    }
+
+    @Test func helpPrintsUsageAndSucceeds() {
+        let r = runPprof(["-help"])
+        #expect(r.status == 0)
+        #expect(String(decoding: r.out, as: UTF8.self).contains("-sample_index"))
+    }
+
+    @Test func protoOutputReadsBackToTheSameReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-proto-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for sample in ["heap-leak", "cpu", "goroutine"] {
+            let out = dir.appendingPathComponent("\(sample).pb.gz").path
+            let w = runPprof(["-proto", "-output=\(out)", "Samples/\(sample).pb.gz"])
+            #expect(w.status == 0, "\(w.err)")
+            for report in ["-top", "-traces"] {
+                let original = runPprof([report, "Samples/\(sample).pb.gz"]).out
+                let again = runPprof([report, out]).out
+                #expect(original == again, "\(sample) \(report) differs after -proto")
+                // And the reference tool reads what we wrote, printing what it prints for the original.
+                if let go = goToolPprof() {
+                    let theirs = try runTool(go, [report, out])
+                    #expect(theirs == original, "go tool pprof \(report) on our \(sample) -proto output differs")
+                }
+            }
+        }
+    }
+
+    @Test func profilesCanComeFromStandardInput() throws {
+        let data = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent(Self.heap)))
+        let fromFile = runPprof(["-top", Self.heap])
+        let fromStdin = runPprof(["-top", "-"], stdin: data)
+        #expect(fromStdin.status == 0)
+        // Only the File: line may differ: both come from the same mapping, so all of it matches.
+        #expect(fromFile.out == fromStdin.out)
+    }
+}
+
+/// go tool pprof's binary, when Go is installed.
+func goToolPprof() -> String? {
+    for root in ["/usr/lib/go-1.19", "/usr/lib/go", "/usr/local/go"] {
+        let path = root + "/pkg/tool/linux_amd64/pprof"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// Runs a program from the repository root in UTC and returns its standard output.
+func runTool(_ path: String, _ args: [String]) throws -> [UInt8] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.currentDirectoryURL = repoRoot
+    var env = ProcessInfo.processInfo.environment
+    env["TZ"] = "UTC"
+    p.environment = env
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return [UInt8](data)
+}
