@@ -11,8 +11,12 @@ extension Report {
         case .raw: printRaw(&w)
         case .comments: printComments(&w)
         case .proto: return protoBytes()
-        case .topProto, .tree, .dot, .callgrind, .list, .flame:
-            throw ReportError("this report is not built yet")
+        case .tree: try printTree(&w)
+        case .dot: printDot(&w)
+        case .callgrind: printCallgrind(&w)
+        case .list: try printSource(&w)
+        case .topProto: return topProtoBytes()
+        case .flame: throw ReportError("this report is not built yet")
         }
         return Array(w.utf8)
     }

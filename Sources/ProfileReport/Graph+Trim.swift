@@ -42,7 +42,7 @@ extension Graph {
             var score: [Int: Int64] = [:]
             for n in nodes { score[n.id] = order == .cumName ? n.cum : entropyScore(n) }
             nodes.sort { l, r in
-                let ls = abs(score[l.id]!), rs = abs(score[r.id]!)
+                let ls = goAbs(score[l.id]!), rs = goAbs(score[r.id]!)
                 if ls != rs { return ls > rs }
                 if l.printableName != r.printableName { return l.printableName < r.printableName }
                 if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
@@ -176,7 +176,7 @@ func entropyScore(_ n: Node) -> Int64 {
     var score = 0.0
     if n.inEdges.isEmpty { score += 1 } else { score += edgeEntropyScore(n.inEdges, self: 0) }
     if n.outEdges.isEmpty { score += 1 } else { score += edgeEntropyScore(n.outEdges, self: n.flat) }
-    return Int64(score * Double(n.cum)) + n.flat
+    return goInt64(score * Double(n.cum)) &+ n.flat
 }
 
 func edgeEntropyScore(_ edges: [Int: Edge], self own: Int64) -> Double {
