@@ -97,6 +97,22 @@ public final class Graph {
         var table = NodeTable(profile: profile, options: o)
         // One node table per parent node (by id; -1 for the roots).
         var children: [Int: [NodeInfo: Node]] = [:]
+        // A node in one calling context; its whole-function node belongs to the same context,
+        // as in pprof, so callgrind can tell the contexts apart.
+        func contextNode(_ info: NodeInfo, under key: Int) -> Node {
+            if let existing = children[key]?[info] { return existing }
+            let n = table.appendNode(info)
+            children[key, default: [:]][info] = n
+            if info.address == 0 && info.lineno == 0 {
+                n.function = n
+            } else {
+                var fi = info
+                fi.address = 0
+                fi.lineno = 0
+                n.function = contextNode(fi, under: key)
+            }
+            return n
+        }
         for sample in profile.samples {
             let w = sample.values[o.sampleIndex]
             let dw = o.meanDivisorIndex.map { sample.values[$0] } ?? 0
@@ -112,14 +128,7 @@ public final class Graph {
                     defer { li -= 1 }
                     guard let info = table.nodeInfo(loc, lines[li]) else { continue }
                     if let kept = o.keptNodes, !kept.contains(info) { continue }
-                    let key = parent?.id ?? -1
-                    let n: Node
-                    if let existing = children[key]?[info] {
-                        n = existing
-                    } else {
-                        n = table.newNode(info)
-                        children[key, default: [:]][info] = n
-                    }
+                    let n = contextNode(info, under: parent?.id ?? -1)
                     n.addSample(
                         dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false,
                         collectTags: o.collectTags)
@@ -172,17 +181,10 @@ struct NodeTable {
         self.options = options
     }
 
-    mutating func newNode(_ info: NodeInfo) -> Node {
+    /// A new node outside the lookup table (call trees keep their own per context).
+    mutating func appendNode(_ info: NodeInfo) -> Node {
         let n = Node(id: nodes.count, info: info)
         nodes.append(n)
-        if info.address == 0 && info.lineno == 0 {
-            n.function = n
-        } else {
-            var fi = info
-            fi.address = 0
-            fi.lineno = 0
-            n.function = findOrInsert(fi, kept: nil)
-        }
         return n
     }
 
