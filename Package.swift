@@ -17,12 +17,15 @@ let package = Package(
         .systemLibrary(
             name: "CProtobufC", pkgConfig: "libprotobuf-c",
             providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
         .target(
             name: "CProfileProto", dependencies: ["CProtobufC"],
             exclude: ["proto", "regenerate.sh"]),
         .target(name: "ProfileFormat", dependencies: ["CZlib", "CProfileProto"]),
         .target(name: "ProfileReport", dependencies: ["ProfileFormat"]),
-        .target(name: "ProfileShell", dependencies: ["ProfileFormat", "ProfileReport"]),
+        .target(name: "ProfileShell", dependencies: ["ProfileFormat", "ProfileReport", "CEditLine"]),
         .executableTarget(name: "pprof", dependencies: ["ProfileShell"]),
         .testTarget(
             name: "ProfileFormatTests", dependencies: ["ProfileFormat"],

@@ -1,0 +1,163 @@
+import ProfileFormat
+
+/// Two profiles side by side, one row per function (or line, file, address — whatever the
+/// granularity makes the nodes): the base value, the new value, the change and the change
+/// relative to the base, largest change first. Both reports must come from the same options.
+public struct DiffReport {
+    /// One function's values in both profiles, in the sample unit.
+    public struct Row: Sendable, Equatable {
+        public let name: String
+        public let base: Int64
+        public let new: Int64
+        public var delta: Int64 { new &- base }
+    }
+
+    /// Rows where either side is nonzero, by |delta| descending, then name.
+    public let rows: [Row]
+    /// The sums of the flat values of each side after filtering.
+    public let baseTotal: Int64
+    public let newTotal: Int64
+    /// The new report's options: sample type and unit, output unit, ratio, active filters.
+    public let options: ReportOptions
+
+    /// A comparison from values already summed per name (both in the new profile's unit).
+    public init(
+        values: [String: (base: Int64, new: Int64)], baseTotal: Int64, newTotal: Int64, options: ReportOptions
+    ) {
+        self.options = options
+        self.baseTotal = baseTotal
+        self.newTotal = newTotal
+        rows = Self.sortedRows(values)
+    }
+
+    static func sortedRows(_ values: [String: (base: Int64, new: Int64)]) -> [Row] {
+        values.compactMap { name, v in
+            v.base == 0 && v.new == 0 ? nil : Row(name: name, base: v.base, new: v.new)
+        }.sorted { a, b in
+            let da = a.delta.magnitude, db = b.delta.magnitude
+            if da != db { return da > db }
+            return a.name < b.name
+        }
+    }
+
+    /// Compares `new` with `base` by node name, using cumulative values when `cum` is set.
+    /// `baseFactor` converts the base's values to the new profile's sample unit.
+    public init(base: Report, new: Report, cum: Bool, baseFactor: Double = 1) {
+        options = new.options
+        var values: [String: (base: Int64, new: Int64)] = [:]
+        var totals: (base: Int64, new: Int64) = (0, 0)
+        for (rpt, isBase) in [(base, true), (new, false)] {
+            let g = rpt.newGraph()
+            for n in g.nodes {
+                var v = cum ? n.cumValue : n.flatValue
+                var flat = n.flatValue
+                if isBase && baseFactor != 1 {
+                    v = Int64((Double(v) * baseFactor).rounded())
+                    flat = Int64((Double(flat) * baseFactor).rounded())
+                }
+                let name = n.printableName
+                var entry = values[name] ?? (0, 0)
+                if isBase {
+                    entry.base &+= v
+                    totals.base &+= flat
+                } else {
+                    entry.new &+= v
+                    totals.new &+= flat
+                }
+                values[name] = entry
+            }
+        }
+        baseTotal = totals.base
+        newTotal = totals.new
+        rows = Self.sortedRows(values)
+    }
+
+    /// What to print besides the rows.
+    public struct Layout {
+        /// Lines printed first (which profiles are compared).
+        public var title: [String] = []
+        /// At most this many rows; 0 or less for all.
+        public var rowCount = 0
+        /// Only rows whose names this matches, and none that `exclude` matches.
+        public var include: GoRegex?
+        public var exclude: GoRegex?
+        /// What a row is, plural: "functions", "lines", "files", "addresses".
+        public var noun = "functions"
+
+        public init() {}
+    }
+
+    /// Renders the table: title, type, filters, totals, then base, new, delta, delta% and the name.
+    public func render(_ layout: Layout) -> String {
+        let matching = rows.filter { r in
+            (layout.include?.matches(r.name) ?? true) && !(layout.exclude?.matches(r.name) ?? false)
+        }
+        let changed = matching.filter { $0.delta != 0 }
+        var shown = changed
+        if layout.rowCount > 0 && shown.count > layout.rowCount { shown = Array(shown.prefix(layout.rowCount)) }
+        let unit = outputUnit(for: shown)
+        func value(_ v: Int64, signed: Bool = false) -> String {
+            var v = v
+            if options.ratio > 0 && options.ratio != 1 { v = Int64(Double(v) * options.ratio) }
+            let s = Measurement.scaledLabel(v, from: options.sampleUnit, to: unit)
+            return signed && v > 0 ? "+" + s : s
+        }
+        var w = ""
+        for line in layout.title { w += line + "\n" }
+        if !options.sampleType.isEmpty { w += "Type: \(options.sampleType)\n" }
+        if !options.activeFilters.isEmpty {
+            w += "Active filters:\n"
+            for f in options.activeFilters { w += "   \(f)\n" }
+        }
+        let totalDelta = newTotal &- baseTotal
+        w += "Total: base \(value(baseTotal)), new \(value(newTotal)), "
+        w += "delta \(value(totalDelta, signed: true)) (\(Self.percent(totalDelta, of: baseTotal, new: newTotal)))\n"
+        var what = "\(shown.count) of \(changed.count) \(layout.noun) that changed"
+        if shown.count == changed.count { what = "\(changed.count) \(layout.noun) that changed" }
+        let unchanged = matching.count - changed.count
+        if unchanged > 0 { what += " (\(unchanged) unchanged)" }
+        w += "Showing \(what), largest |delta| first\n"
+        w += "      base        new      delta   delta%\n"
+        for r in shown {
+            w += GoFormat.pad(value(r.base), 10) + " " + GoFormat.pad(value(r.new), 10) + " "
+            w += GoFormat.pad(value(r.delta, signed: true), 10) + " "
+            w += GoFormat.pad(Self.percent(r.delta, of: r.base, new: r.new), 8) + "  " + r.name + "\n"
+        }
+        return w
+    }
+
+    /// The change relative to the base: "+12.50%", "-100%", "new" when the base is zero.
+    public static func percent(_ delta: Int64, of base: Int64, new: Int64) -> String {
+        if delta == 0 { return "0%" }
+        if base == 0 { return new == 0 ? "0%" : "new" }
+        let r = Double(delta) / Double(base.magnitude) * 100
+        var s = r.magnitude >= 0.01 || r == 0 ? GoFormat.fixed(r.magnitude, 2) : GoFormat.general(r.magnitude, 2)
+        if s.hasSuffix(".00") { s.removeLast(3) }
+        return (r < 0 ? "-" : "+") + s + "%"
+    }
+
+    /// One unit for the table, as `top` picks one: from the smallest shown value and the largest total.
+    func outputUnit(for shown: [Row]) -> String {
+        guard options.outputUnit == "minimum" else { return options.outputUnit }
+        var minValue: Int64 = 0
+        for r in shown {
+            for v in [r.base.magnitude, r.new.magnitude, r.delta.magnitude] where v > 0 && v <= UInt64(Int64.max) {
+                let v = Int64(v)
+                if minValue == 0 || v < minValue { minValue = v }
+            }
+        }
+        var maxValue = max(Int64(clamping: baseTotal.magnitude), Int64(clamping: newTotal.magnitude))
+        if minValue == 0 { minValue = maxValue }
+        if options.ratio > 0 && options.ratio != 1 {
+            minValue = Int64(Double(minValue) * options.ratio)
+            maxValue = Int64(Double(maxValue) * options.ratio)
+        }
+        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
+        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
+        var unit = minUnit
+        if minUnit != maxUnit && minValue &* 100 < maxValue {
+            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
+        }
+        return unit.isEmpty ? options.sampleUnit : unit
+    }
+}

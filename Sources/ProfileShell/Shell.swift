@@ -1,0 +1,168 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// The interactive shell: a line source, a command table and a loop (pprof's `interactive`).
+/// Each line is an option assignment (`name=value`), a shortcut (`:`, a sample type name),
+/// a shell command (`o`, `help`, `q`, `diff`, `load`, `reload`) or a report command with
+/// per-command arguments (`top 25 -cum main >out.txt`).
+public final class Shell {
+    let session: Session
+    let ui: LineSource
+    let sink: OutputSink
+    /// Errors printed so far; with standard input not a terminal they make the exit status 1.
+    public private(set) var failures = 0
+    /// Sources and bases as loaded, so options can change the base without rereading.
+    var profiles: ShellProfiles
+    /// Fast `top`/`text` over the loaded profile, rebuilt only when the profile or granularity changes.
+    var topEngine: TopEngine?
+    /// Engines and profiles for `diff`, by base path ("\0source" for the sources when a base is set).
+    var diffEngines: [String: TopEngine] = [:]
+    var diffBases: [String: Profile] = [:]
+    /// Report outputs by command and options, dropped whenever the profile changes.
+    var reportCache = ReportCache()
+    /// Function names for completion, sorted and unique.
+    lazy var functionNames: [String] = Self.functionNames(session.profile)
+
+    public init(session: Session, ui: LineSource, sink: OutputSink) {
+        self.session = session
+        self.ui = ui
+        self.sink = sink
+        profiles = ShellProfiles(session: session)
+    }
+
+    /// Reads and runs lines until the input ends or `quit`; returns the exit status.
+    public func run() -> Int32 {
+        ui.setCompletion { [unowned self] line in complete(line) }
+        session.config.compactLabels = true
+        greet()
+        while let line = ui.readLine(prompt: "(pprof) ") {
+            if !execute(line) { break }
+        }
+        return failures > 0 && !ui.isTerminal ? 1 : 0
+    }
+
+    /// Runs one input line; returns false when the line asks to leave the shell.
+    @discardableResult
+    public func execute(_ line: String) -> Bool {
+        for input in expandShortcuts(line) {
+            if assignOption(input) { continue }
+            let tokens = input.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let first = tokens.first else { continue }
+            switch first {
+            case "o", "options":
+                printOptions()
+                continue
+            case "exit", "quit", "q":
+                return false
+            case "help":
+                help(tokens.dropFirst().joined(separator: " "))
+                continue
+            default:
+                break
+            }
+            do {
+                try runCommand(tokens)
+            } catch {
+                fail(error.message)
+            }
+        }
+        return true
+    }
+
+    /// Prints an error and counts it.
+    func fail(_ message: String) {
+        failures += 1
+        ui.printError(message)
+    }
+
+    /// A warning (a filter that matched nothing): printed, not counted as a failure.
+    func warn(_ message: String) {
+        ui.print(message)
+    }
+
+    /// The header go tool pprof prints before its first prompt, then the greeting.
+    func greet() {
+        if let labels = profileHeader() {
+            ui.print(labels.joined(separator: "\n"))
+        }
+        ui.print("Entering interactive mode (type \"help\" for commands, \"o\" for options)")
+    }
+
+    /// File, type, time and duration of the loaded profile with the current options, or nil
+    /// when the options do not fit it; adds a hint when the chosen sample type is all zero.
+    func profileHeader() -> [String]? {
+        let p = session.profile
+        guard let options = try? reportOptions(p, session.config) else { return nil }
+        let rpt = Report(profile: p, options: options)
+        var labels = rpt.profileLabels()
+        if rpt.total == 0 && p.sampleTypes.count > 1 {
+            labels.append("No samples were found with the default sample value type.")
+            labels.append("Try \"sample_index\" command to analyze different sample values.")
+        }
+        return labels
+    }
+
+    /// Shortcuts: `:` clears the filters; a sample type name selects it, `total_X` and `mean_X`
+    /// also set or clear `mean`.
+    func expandShortcuts(_ line: String) -> [String] {
+        let input = line.trimmingCharacters(in: .whitespaces)
+        if input == ":" { return ["focus=", "ignore=", "hide=", "tagfocus=", "tagignore="] }
+        for st in session.profile.sampleTypes {
+            let select = "sample_index=\(st.type)"
+            if input == st.type { return [select] }
+            if input == "total_" + st.type { return ["mean=0", select] }
+            if input == "mean_" + st.type { return ["mean=1", select] }
+        }
+        return [input]
+    }
+
+    /// Everything cached about the loaded profile is stale: it changed.
+    func profileChanged() {
+        topEngine = nil
+        diffEngines["\u{0}source"] = nil
+        reportCache = ReportCache()
+        functionNames = Self.functionNames(session.profile)
+    }
+
+    static func functionNames(_ p: Profile) -> [String] {
+        Array(Set(p.functions.map(\.name).filter { !$0.isEmpty })).sorted()
+    }
+}
+
+/// The report options pprof derives from a profile and a configuration, for headers and the
+/// fast `top` (the same rules as ReportPipeline's: sample index, mean, units, filters, ratio).
+func reportOptions(_ p: Profile, _ cfg: ReportConfig) throws(ReportError) -> ReportOptions {
+    if p.sampleTypes.isEmpty { throw ReportError("profile has no samples") }
+    let index = try ReportPipeline.sampleIndex(p, cfg.sampleIndex)
+    var o = ReportOptions()
+    o.sampleIndex = index
+    o.meanDivisorIndex = cfg.mean ? 0 : nil
+    let st = p.sampleTypes[index]
+    o.sampleType = cfg.mean ? "mean_" + st.type : st.type
+    o.sampleUnit = st.unit
+    if cfg.divideBy == 0 { throw ReportError("zero divisor specified") }
+    o.ratio = 1 / cfg.divideBy
+    o.cumSort = cfg.sort == "cum"
+    o.callTree = cfg.callTree
+    o.dropNegative = cfg.dropNegative
+    o.compactLabels = cfg.compactLabels
+    o.nodeCount = cfg.nodeCount
+    o.nodeFraction = cfg.nodeFraction
+    o.edgeFraction = cfg.edgeFraction
+    o.activeFilters = activeFilters(cfg)
+    o.outputUnit = cfg.unit
+    o.sourcePath = cfg.sourcePath
+    o.trimPath = cfg.trimPath
+    if let m = p.mappings.first, !m.file.isEmpty { o.title = (m.file as NSString).lastPathComponent }
+    return o
+}
+
+/// The `Active filters:` lines of a report header, `name=value`, in pprof's order.
+func activeFilters(_ cfg: ReportConfig) -> [String] {
+    [
+        ("focus", cfg.focus), ("ignore", cfg.ignore), ("hide", cfg.hide), ("show", cfg.show),
+        ("show_from", cfg.showFrom), ("tagfocus", cfg.tagFocus), ("tagignore", cfg.tagIgnore),
+        ("tagshow", cfg.tagShow), ("taghide", cfg.tagHide),
+    ].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// Recent report outputs by command and options, so repeating a command costs nothing.
+struct ReportCache {
+    private var entries: [String: (bytes: [UInt8], warnings: [String])] = [:]
+    private var order: [String] = []
+    private var size = 0
+    /// Outputs larger than this are not kept; all together stay under `limit`.
+    static let largest = 8 << 20
+    static let limit = 64 << 20
+
+    subscript(key: String) -> (bytes: [UInt8], warnings: [String])? { entries[key] }
+
+    mutating func store(_ key: String, _ bytes: [UInt8], _ warnings: [String]) {
+        guard bytes.count <= Self.largest, entries[key] == nil else { return }
+        entries[key] = (bytes, warnings)
+        order.append(key)
+        size += bytes.count
+        while size > Self.limit, let oldest = order.first {
+            order.removeFirst()
+            size -= entries.removeValue(forKey: oldest)?.bytes.count ?? 0
+        }
+    }
+}
+
+extension Shell {
+    /// Commands whose output go tool pprof's shell writes to a file rather than the terminal,
+    /// and the file name suffix.
+    static let fileSuffixes: [String: String] = [
+        "callgrind": "callgraph.out", "proto": "pb.gz", "topproto": "pb.gz", "gif": "gif", "pdf": "pdf",
+        "png": "png", "ps": "ps", "svg": "svg", "flame": "svg",
+    ]
+
+    /// Makes a report and sends it to the terminal or a file.
+    func report(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) {
+        let bytes = try reportBytes(c, argument: argument, config: config)
+        var output = config.output
+        if output.isEmpty, let suffix = Self.fileSuffixes[c.name] {
+            output = try newFile(directory: "", prefix: "profile", suffix: "." + suffix)
+        }
+        if output.isEmpty {
+            sink.out(bytes)
+            return
+        }
+        ui.print("Generating report in \(output)")
+        try write(bytes, to: output)
+    }
+
+    /// The bytes of a report: `top` and `text` from the fast engine when it applies, others
+    /// from the report pipeline, remembered by command and options.
+    func reportBytes(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) -> [UInt8] {
+        if c.format == .text && (c.name == "top" || c.name == "text") && TopEngine.handles(config) {
+            let key = TopEngine.Key(config)
+            if topEngine?.key != key { topEngine = TopEngine(profile: session.profile, key: key) }
+            return try topEngine!.render(config, command: c.name, warn: warn)
+        }
+        var probe = config
+        probe.output = ""
+        let key = "\(c.name)\u{0}\(argument ?? "")\u{0}\(probe)"
+        if let hit = reportCache[key] {
+            for w in hit.warnings { warn(w) }
+            return hit.bytes
+        }
+        var warnings: [String] = []
+        let bytes = try session.generate(c, argument: argument, config: config, warn: { warnings.append($0) })
+        for w in warnings { warn(w) }
+        reportCache.store(key, bytes, warnings)
+        return bytes
+    }
+
+    /// `web`, `eog`, `evince`, `gv`, `kcachegrind`: a temporary file opened with the first
+    /// viewer that starts; the shell does not wait for it.
+    func view(_ c: ReportCommand, suffix: String, viewers: [String], config: ReportConfig) throws(ReportError) {
+        let bytes = try reportBytes(c, argument: nil, config: config)
+        if !config.output.isEmpty {
+            ui.print("Generating report in \(config.output)")
+            try write(bytes, to: config.output)
+            return
+        }
+        let file = try newFile(directory: NSTemporaryDirectory(), prefix: "pprof", suffix: "." + suffix)
+        try write(bytes, to: file)
+        var tried: [String] = []
+        for viewer in viewers {
+            let words = viewer.split(separator: " ").map(String.init)
+            guard let program = words.first else { continue }
+            tried.append(program)
+            guard let path = findExecutable(program) else { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = Array(words.dropFirst()) + [file]
+            do {
+                try process.run()
+                return
+            } catch {
+                continue
+            }
+        }
+        throw ReportError(
+            "could not start a viewer (tried \(tried.joined(separator: ", "))); the report is in \(file)")
+    }
+
+    /// Writes a report file.
+    func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw ReportError("could not write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The first free `prefixNNN.suffix` in `directory` (the current directory when empty),
+    /// as go tool pprof names its output files.
+    func newFile(directory: String, prefix: String, suffix: String) throws(ReportError) -> String {
+        for i in 1..<10000 {
+            let name = prefix + String(format: "%03d", i) + suffix
+            let path = directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o666)
+            if fd >= 0 {
+                close(fd)
+                return path
+            }
+            if errno != EEXIST {
+                throw ReportError("could not create \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        throw ReportError("could not create a file of the form \(prefix)001\(suffix)")
+    }
+}
+
+/// The path of `program` on $PATH (or `program` itself when it has a slash).
+func findExecutable(_ program: String) -> String? {
+    if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for dir in path.split(separator: ":") {
+        let candidate = String(dir) + "/" + program
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+}

@@ -1,0 +1,260 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+extension TopEngine {
+    /// Flat and cumulative sums per node for one sample type, over the kept samples.
+    struct Sums {
+        var flat: [Int64]
+        var flatDiv: [Int64]
+        var cum: [Int64]
+        var cumDiv: [Int64]
+
+        func flatValue(_ n: Int) -> Int64 { flatDiv[n] == 0 ? flat[n] : flat[n] / flatDiv[n] }
+        func cumValue(_ n: Int) -> Int64 { cumDiv[n] == 0 ? cum[n] : cum[n] / cumDiv[n] }
+    }
+
+    /// Sums each node's values: flat at the leaf frame, cum once per sample it appears in.
+    func sums(index: Int, meanIndex: Int?, keep: [Bool]?) -> Sums {
+        let n = infos.count
+        var s = Sums(
+            flat: [Int64](repeating: 0, count: n), flatDiv: [Int64](repeating: 0, count: n),
+            cum: [Int64](repeating: 0, count: n), cumDiv: [Int64](repeating: 0, count: n))
+        var stamp = [Int32](repeating: -1, count: n)
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] } ?? []
+        let hasDiv = meanIndex != nil
+        column.withUnsafeBufferPointer { col in
+            divisors.withUnsafeBufferPointer { div in
+                sampleStart.withUnsafeBufferPointer { start in
+                    frameNode.withUnsafeBufferPointer { frames in
+                        stamp.withUnsafeMutableBufferPointer { stamp in
+                            s.flat.withUnsafeMutableBufferPointer { flat in
+                                s.flatDiv.withUnsafeMutableBufferPointer { flatDiv in
+                                    s.cum.withUnsafeMutableBufferPointer { cum in
+                                        s.cumDiv.withUnsafeMutableBufferPointer { cumDiv in
+                                            for si in 0..<col.count {
+                                                if let keep, !keep[si] { continue }
+                                                let w = col[si]
+                                                let dw = hasDiv ? div[si] : 0
+                                                if w == 0 && dw == 0 { continue }
+                                                let lo = Int(start[si]), hi = Int(start[si + 1])
+                                                if lo == hi { continue }
+                                                let mark = Int32(truncatingIfNeeded: si)
+                                                for f in lo..<hi {
+                                                    let node = Int(frames[f])
+                                                    if stamp[node] != mark {
+                                                        stamp[node] = mark
+                                                        cum[node] &+= w
+                                                        cumDiv[node] &+= dw
+                                                    }
+                                                }
+                                                let leaf = Int(frames[hi - 1])
+                                                flat[leaf] &+= w
+                                                flatDiv[leaf] &+= dw
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return s
+    }
+
+    /// For each node of `shown`, whether its incoming edges (from the nearest ancestor in
+    /// `parents`, all nodes when nil) that weigh at least `cutoff` are inlined calls, as the
+    /// call graph that Report builds would have them.
+    func inlineLabels(
+        shown: [Int], parents: [Bool]?, cutoff: Int64, index: Int, meanIndex: Int?, keep: [Bool]?
+    ) -> [Int: String] {
+        var inShown = [Bool](repeating: false, count: infos.count)
+        for n in shown { inShown[n] = true }
+        struct EdgeSum {
+            var weight: Int64
+            var inline: Bool
+            var lastSample: Int
+        }
+        var edges: [Int64: EdgeSum] = [:]
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        for si in column.indices {
+            if let keep, !keep[si] { continue }
+            let w = column[si]
+            if w == 0 && (divisors?[si] ?? 0) == 0 { continue }
+            var parent = -1
+            for f in Int(sampleStart[si])..<Int(sampleStart[si + 1]) {
+                let node = Int(frameNode[f])
+                if let parents, !parents[node] { continue }
+                if inShown[node] && parent >= 0 && parent != node {
+                    let key = Int64(parent) << 32 | Int64(node)
+                    if var e = edges[key] {
+                        if e.lastSample != si {
+                            e.weight &+= w
+                            e.inline = e.inline && frameInline[f]
+                            e.lastSample = si
+                            edges[key] = e
+                        }
+                    } else {
+                        edges[key] = EdgeSum(weight: w, inline: frameInline[f], lastSample: si)
+                    }
+                }
+                parent = node
+            }
+        }
+        var inline = Set<Int>(), noinline = Set<Int>()
+        for (key, e) in edges where e.weight.magnitude >= cutoff.magnitude {
+            let dest = Int(key & 0xffff_ffff)
+            if e.inline { inline.insert(dest) } else { noinline.insert(dest) }
+        }
+        var labels: [Int: String] = [:]
+        for n in shown where inline.contains(n) {
+            labels[n] = noinline.contains(n) ? "(partial-inline)" : "(inline)"
+        }
+        return labels
+    }
+
+    /// Go's `fmt.Sprint` of a node's identity: the last tie-breaker of pprof's sorts.
+    func goString(_ n: Int) -> String {
+        let i = infos[n]
+        return "{\(i.name) \(i.origName) \(i.address) \(i.file) \(i.startLine) \(i.lineno) \(i.objfile)}"
+    }
+
+    /// `top`/`text` for `input` (the shell's options with the command's arguments applied).
+    func render(_ input: ReportConfig, command: String, warn: (String) -> Void) throws(ReportError) -> [UInt8] {
+        for w in unitWarnings { warn(w) }
+        let cfg = ReportPipeline.applyCommandOverrides(command, .text, input)
+        var options = try reportOptions(profile, cfg)
+        options.format = .text
+        let total = self.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
+        let (keep, warnings) = try self.keep(focus: cfg.focus, ignore: cfg.ignore)
+        for w in warnings { warn(w) }
+        let s = sums(index: options.sampleIndex, meanIndex: options.meanDivisorIndex, keep: keep)
+
+        var nodes: [Int] = []
+        var totalFlat: Int64 = 0
+        for n in infos.indices {
+            let flat = s.flat[n], cum = s.cum[n]
+            if cum == 0 && flat == 0 { continue }
+            if options.dropNegative && (flat < 0 || (flat == 0 && cum < 0)) { continue }
+            nodes.append(n)
+            totalFlat &+= flat
+        }
+        let nodeCutoff = Int64(Double(totalFlat) * options.nodeFraction).magnitude
+        let edgeCutoff = Int64(Double(totalFlat) * options.edgeFraction).magnitude
+        var parents: [Bool]?
+        var droppedNodes = 0
+        if nodeCutoff > 0 {
+            let kept = nodes.filter { s.cum[$0].magnitude >= nodeCutoff }
+            if kept.count != nodes.count {
+                droppedNodes = nodes.count - kept.count
+                nodes = kept
+                parents = membership(kept)
+            }
+        }
+        let origCount = nodes.count
+        sortNodes(&nodes, s, cum: options.cumSort)
+        if options.nodeCount > 0 && nodes.count > options.nodeCount {
+            nodes = Array(nodes.prefix(options.nodeCount))
+            parents = membership(nodes)
+        }
+        let inline = inlineLabels(
+            shown: nodes, parents: parents, cutoff: Int64(clamping: edgeCutoff), index: options.sampleIndex,
+            meanIndex: options.meanDivisorIndex, keep: keep)
+
+        options.outputUnit = outputUnit(nodes, s, total: total, options)
+        func format(_ v: Int64) -> String {
+            var v = v
+            if options.ratio > 0 && options.ratio != 1 { v = Int64(Double(v) * options.ratio) }
+            return Measurement.scaledLabel(v, from: options.sampleUnit, to: options.outputUnit)
+        }
+        var labels: [String] = []
+        if !options.compactLabels {
+            labels += Report(profile: profile, options: options).profileLabels()
+        }
+        if !options.activeFilters.isEmpty {
+            labels.append("Active filters:")
+            for f in options.activeFilters {
+                var line = f
+                if line.utf8.count > 80 { line = String(decoding: Array(line.utf8.prefix(80)), as: UTF8.self) + "…" }
+                labels.append("   " + line)
+            }
+        }
+        var shownFlat: Int64 = 0
+        for n in nodes { shownFlat &+= s.flatValue(n) }
+        labels.append(
+            "Showing nodes accounting for \(format(shownFlat)), "
+                + "\(Measurement.percentage(shownFlat, total).trimmingCharacters(in: .whitespaces)) of \(format(total)) total")
+        if total != 0 {
+            if droppedNodes > 0 {
+                let cut = format(abs(Int64(Double(total) * options.nodeFraction)))
+                labels.append("Dropped \(droppedNodes) \(droppedNodes > 1 ? "nodes" : "node") (cum <= \(cut))")
+            }
+            if !nodes.isEmpty && nodes.count < origCount {
+                labels.append("Showing top \(nodes.count) nodes out of \(origCount)")
+            }
+        }
+        var w = labels.joined(separator: "\n") + "\n"
+        w += "      flat  flat%   sum%        cum   cum%\n"
+        var sum: Int64 = 0
+        for n in nodes {
+            let flat = s.flatValue(n), cum = s.cumValue(n)
+            sum &+= flat
+            w += GoFormat.pad(format(flat), 10)
+            w += " " + Measurement.percentage(flat, total)
+            w += " " + Measurement.percentage(sum, total)
+            w += " " + GoFormat.pad(format(cum), 10)
+            w += " " + Measurement.percentage(cum, total)
+            w += "  " + names[n]
+            if let label = inline[n] { w += " " + label }
+            w += "\n"
+        }
+        return Array(w.utf8)
+    }
+
+    private func membership(_ nodes: [Int]) -> [Bool] {
+        var m = [Bool](repeating: false, count: infos.count)
+        for n in nodes { m[n] = true }
+        return m
+    }
+
+    /// Report's flat or cum order: by |flat| (or |cum|), then name, then the other, then identity.
+    private func sortNodes(_ nodes: inout [Int], _ s: Sums, cum: Bool) {
+        nodes.sort { l, r in
+            let (l1, r1) = cum ? (s.cum[l].magnitude, s.cum[r].magnitude) : (s.flat[l].magnitude, s.flat[r].magnitude)
+            if l1 != r1 { return l1 > r1 }
+            if names[l] != names[r] { return names[l] < names[r] }
+            let (l2, r2) = cum ? (s.flat[l].magnitude, s.flat[r].magnitude) : (s.cum[l].magnitude, s.cum[r].magnitude)
+            if l2 != r2 { return l2 > r2 }
+            return goString(l) < goString(r)
+        }
+    }
+
+    /// Report's one unit for the whole table, from the smallest shown value and the total.
+    private func outputUnit(_ nodes: [Int], _ s: Sums, total: Int64, _ options: ReportOptions) -> String {
+        guard options.outputUnit == "minimum", !nodes.isEmpty else { return options.outputUnit }
+        var minValue: Int64 = 0
+        for n in nodes {
+            var nodeMin = abs(s.flatValue(n))
+            if nodeMin == 0 { nodeMin = abs(s.cumValue(n)) }
+            if nodeMin > 0 && (minValue == 0 || nodeMin < minValue) { minValue = nodeMin }
+        }
+        var maxValue = total
+        if minValue == 0 { minValue = maxValue }
+        let r = options.ratio
+        if r > 0 && r != 1 {
+            minValue = Int64(Double(minValue) * r)
+            maxValue = Int64(Double(maxValue) * r)
+        }
+        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
+        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
+        var unit = minUnit
+        if minUnit != maxUnit && minValue &* 100 < maxValue {
+            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
+        }
+        return unit.isEmpty ? options.sampleUnit : unit
+    }
+}
