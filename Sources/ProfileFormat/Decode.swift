@@ -8,7 +8,7 @@ extension Profile {
         if data.isEmpty { throw ProfileError("empty input file") }
         var raw = data
         if Gzip.isGzip(data) {
-            raw = try Gzip.decompress(data, limit: maxInflatedSize)
+            raw = try PhaseTimer.measure("gunzip") { () throws(ProfileError) in try Gzip.decompress(data, limit: maxInflatedSize) }
         }
         if raw.isEmpty { throw ProfileError("parsing profile: the gzip stream holds no data") }
         let profile = try decodeProtobuf(raw)
@@ -18,15 +18,19 @@ extension Profile {
 
     /// Decodes raw protobuf bytes with protobuf-c into a Swift-owned profile; the C memory is freed before returning.
     static func decodeProtobuf(_ raw: [UInt8]) throws(ProfileError) -> Profile {
-        let message = raw.withUnsafeBufferPointer { buf in
-            perftools__profiles__profile__unpack(nil, buf.count, buf.baseAddress)
+        // protobuf-c allocates from an arena that is dropped whole once the model is built.
+        guard let arena = pprof_arena_new() else { throw ProfileError("parsing profile: out of memory") }
+        defer { pprof_arena_free(arena) }
+        let message = PhaseTimer.measure("protobuf-c unpack") {
+            raw.withUnsafeBufferPointer { buf in
+                perftools__profiles__profile__unpack(pprof_arena_allocator(arena), buf.count, buf.baseAddress)
+            }
         }
         guard let message else {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
-        defer { perftools__profiles__profile__free_unpacked(message, nil) }
         var converter = ProtoConverter(message.pointee)
-        return try converter.convert()
+        return try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
     }
 }
 
@@ -93,15 +97,20 @@ private struct ProtoConverter {
                     systemName: try string(f.system_name, "function \(f.id)"),
                     filename: try string(f.filename, "function \(f.id)"), startLine: f.start_line))
         }
-        // Locations.
+        // Locations. Ids are usually 1...n: look those up in an array, others in a dictionary.
         var locationIndex: [UInt64: Int32] = [:]
-        locationIndex.reserveCapacity(m.n_location)
+        var denseLocation = [Int32](repeating: -1, count: m.n_location + 1)
         p.locations.reserveCapacity(m.n_location)
         for i in 0..<m.n_location {
             let l = m.location[i]!.pointee
             if l.id == 0 { throw ProfileError("parsing profile: location \(i) has the reserved id 0") }
-            if locationIndex[l.id] != nil { throw ProfileError("parsing profile: two locations have id \(l.id)") }
-            locationIndex[l.id] = Int32(i)
+            if l.id < UInt64(denseLocation.count) {
+                if denseLocation[Int(l.id)] >= 0 { throw ProfileError("parsing profile: two locations have id \(l.id)") }
+                denseLocation[Int(l.id)] = Int32(i)
+            } else {
+                if locationIndex[l.id] != nil { throw ProfileError("parsing profile: two locations have id \(l.id)") }
+                locationIndex[l.id] = Int32(i)
+            }
             // Like go tool pprof, a location whose mapping is missing simply has no mapping.
             let mapping = mappingIndex[l.mapping_id] ?? -1
             var lines: [Line] = []
@@ -124,7 +133,13 @@ private struct ProtoConverter {
             var locs = [Int32](repeating: 0, count: s.n_location_id)
             for j in 0..<s.n_location_id {
                 let id = s.location_id[j]
-                guard let li = locationIndex[id] else {
+                var li: Int32 = -1
+                if id < UInt64(denseLocation.count) {
+                    li = denseLocation[Int(id)]
+                } else if let found = locationIndex[id] {
+                    li = found
+                }
+                if li < 0 {
                     throw ProfileError("parsing profile: sample \(i) refers to location \(id), which does not exist")
                 }
                 locs[j] = li

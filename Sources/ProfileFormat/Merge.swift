@@ -113,16 +113,11 @@ private struct Merger {
     var locationBySource: [Int32] = []
     var functionBySource: [Int32] = []
     var mappingBySource: [(index: Int32, offset: Int64)] = []
-    var samples: [SampleKey: Int] = [:]
-    var locations: [LocationKey: Int32] = [:]
-    var functions: [Function.Key: Int32] = [:]
+    var samples = FastIndexTable()
+    var locations = FastIndexTable()
+    var locationKeys: [LocationKey] = []
+    var functions = FastIndexTable()
     var mappings: [MappingKey: Int32] = [:]
-
-    struct SampleKey: Hashable {
-        var locations: [Int32]
-        var labels: [Label]
-        var numLabels: [NumLabel]
-    }
 
     struct LocationKey: Hashable {
         var addr: UInt64
@@ -151,12 +146,19 @@ private struct Merger {
     mutating func mapSample(_ s: Sample) {
         var locs = s.locations
         for i in locs.indices { locs[i] = mapLocation(locs[i]) }
-        let key = SampleKey(locations: locs, labels: s.labels, numLabels: s.numLabels)
-        if let existing = samples[key] {
+        var h = UInt64(locs.count)
+        for l in locs { h = mixHash(h, UInt64(bitPattern: Int64(l))) }
+        for l in s.labels { h = mixHash(h, stringHash(l.key) ^ (stringHash(l.value) &* 31)) }
+        for l in s.numLabels { h = mixHash(h, stringHash(l.key) ^ UInt64(bitPattern: l.value) ^ stringHash(l.unit)) }
+        let existing = samples.find(h) { i in
+            let o = out.samples[i]
+            return o.locations == locs && o.labels == s.labels && o.numLabels == s.numLabels
+        }
+        if let existing {
             for i in s.values.indices { out.samples[existing].values[i] &+= s.values[i] }
             return
         }
-        samples[key] = out.samples.count
+        samples.insert(h, out.samples.count)
         out.samples.append(Sample(locations: locs, values: s.values, labels: s.labels, numLabels: s.numLabels))
     }
 
@@ -180,16 +182,20 @@ private struct Merger {
             key.lines.append(Int64(out.functions[Int(ln.function)].id))
             key.lines.append(ln.line)
         }
-        if let existing = locations[key] {
-            locationBySource[Int(index)] = existing
-            return existing
+        var h = mixHash(key.addr, key.mappingID)
+        h = mixHash(h, key.isFolded ? 1 : 0)
+        for v in key.lines { h = mixHash(h, UInt64(bitPattern: v)) }
+        if let existing = locations.find(h, { locationKeys[$0] == key }) {
+            locationBySource[Int(index)] = Int32(existing)
+            return Int32(existing)
         }
         let newIndex = Int32(out.locations.count)
         out.locations.append(
             Location(
                 id: UInt64(out.locations.count + 1), mapping: mapped.index, address: address, lines: lines,
                 isFolded: l.isFolded))
-        locations[key] = newIndex
+        locations.insert(h, Int(newIndex))
+        locationKeys.append(key)
         locationBySource[Int(index)] = newIndex
         return newIndex
     }
@@ -223,28 +229,23 @@ private struct Merger {
         let cached = functionBySource[Int(index)]
         if cached >= 0 { return cached }
         let f = src.functions[Int(index)]
-        let key = f.key
-        if let existing = functions[key] {
-            functionBySource[Int(index)] = existing
-            return existing
+        var h = mixHash(stringHash(f.name), UInt64(bitPattern: f.startLine))
+        h = mixHash(h, stringHash(f.systemName))
+        h = mixHash(h, stringHash(f.filename))
+        let outFunctions = out.functions
+        if let existing = functions.find(h, { i in
+            let o = outFunctions[i]
+            return o.name == f.name && o.startLine == f.startLine && o.systemName == f.systemName && o.filename == f.filename
+        }) {
+            functionBySource[Int(index)] = Int32(existing)
+            return Int32(existing)
         }
         var copy = f
         copy.id = UInt64(out.functions.count + 1)
         let newIndex = Int32(out.functions.count)
         out.functions.append(copy)
-        functions[key] = newIndex
+        functions.insert(h, Int(newIndex))
         functionBySource[Int(index)] = newIndex
         return newIndex
     }
-}
-
-extension Function {
-    struct Key: Hashable {
-        var startLine: Int64
-        var name: String
-        var systemName: String
-        var filename: String
-    }
-
-    var key: Key { Key(startLine: startLine, name: name, systemName: systemName, filename: filename) }
 }

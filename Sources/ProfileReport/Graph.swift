@@ -121,6 +121,14 @@ public final class Node {
             cum += w
         }
         guard collectTags else { return }
+        addTags(dw: dw, w: w, labels: labels, numLabels: numLabels, format: format, flat: isFlat)
+    }
+
+    /// Adds a sample's weight to the node's label and numeric tags.
+    func addTags(
+        dw: Int64, w: Int64, labels: String, numLabels: [NumLabel], format: ((Int64, String) -> String)?,
+        flat isFlat: Bool
+    ) {
         if !labels.isEmpty {
             let t = labelTags[labels] ?? {
                 let t = Tag(name: labels, unit: "", value: 0)

@@ -20,6 +20,8 @@ public struct GraphOptions {
     public var collectTags = false
     /// When set, only nodes with these infos are made; others become residual gaps.
     public var keptNodes: Set<NodeInfo>?
+    /// From this many samples on, graphs without tags are summed on two threads.
+    public var parallelThreshold = 20_000
 
     public init(sampleIndex: Int, meanDivisorIndex: Int? = nil) {
         self.sampleIndex = sampleIndex
@@ -42,7 +44,7 @@ public final class Graph {
     /// Builds the graph of `profile` as pprof's graph.New does.
     public static func build(_ profile: Profile, _ o: GraphOptions) -> Graph {
         if o.callTree { return buildTree(profile, o) }
-        return buildGraph(profile, o).graph
+        return buildAccumulated(profile, o)
     }
 
     /// Builds the graph and returns, for each location index, its nodes (one per line, inlined first).
@@ -206,14 +208,76 @@ struct NodeTable {
     }
 
     mutating func createNodes() -> [[Node?]] {
+        // A line's NodeInfo is decided by its function's fields, the address, the line number and
+        // (sometimes) the binary. Intern the function part once per function and the binary once
+        // per mapping, so that each location line is looked up by integers; a NodeInfo is built
+        // and hashed only once per distinct key.
+        struct FunctionPart: Hashable {
+            var name: String
+            var origName: String
+            var file: String
+            var startLine: Int64
+            var withObjfile: Bool
+        }
+        var identities: [FunctionPart: Int32] = [:]
+        let functionIdentity: [Int32] = profile.functions.map { f in
+            var part = FunctionPart(name: f.name, origName: options.origFnNames ? f.systemName : "", file: "", startLine: 0, withObjfile: false)
+            if !f.filename.isEmpty { part.file = cleanPath(f.filename) }
+            if options.objNames || (part.name.isEmpty && part.origName.isEmpty) {
+                part.withObjfile = true
+                part.startLine = f.startLine
+            }
+            if let id = identities[part] { return id }
+            let id = Int32(identities.count)
+            identities[part] = id
+            return id
+        }
+        let functionWithObjfile = profile.functions.map { f in
+            options.objNames || (f.name.isEmpty && !(options.origFnNames && !f.systemName.isEmpty))
+        }
+        var objfileIDs: [String: Int32] = [:]
+        let mappingObjfile: [Int32] = profile.mappings.map { m in
+            if let id = objfileIDs[m.file] { return id }
+            let id = Int32(objfileIDs.count)
+            objfileIDs[m.file] = id
+            return id
+        }
+
+        var table = FastIndexTable(capacity: profile.locations.count)
+        var keyIdent: [Int32] = [], keyObj: [Int32] = [], keyAddr: [UInt64] = [], keyLine: [Int64] = []
+        var keyNode: [Node?] = []
         var result: [[Node?]] = []
         result.reserveCapacity(profile.locations.count)
+        let noFunction = [Line(function: -1, line: 0)]
         for loc in profile.locations {
-            if loc.lines.isEmpty {
-                result.append([nodeInfo(loc, Line(function: -1, line: 0)).flatMap { findOrInsert($0, kept: options.keptNodes) }])
-                continue
+            let lines = loc.lines.isEmpty ? noFunction : loc.lines
+            let obj = loc.mapping >= 0 ? mappingObjfile[Int(loc.mapping)] : -1
+            var row: [Node?] = []
+            row.reserveCapacity(lines.count)
+            for ln in lines {
+                let fi = Int(ln.function)
+                let ident: Int32 = fi >= 0 ? functionIdentity[fi] : -1
+                let usesObj = fi < 0 || functionWithObjfile[fi]
+                let o = usesObj ? obj : -2
+                let line = fi >= 0 ? ln.line : 0
+                var h = mixHash(UInt64(bitPattern: Int64(ident)), loc.address)
+                h = mixHash(h, UInt64(bitPattern: line))
+                h = mixHash(h, UInt64(bitPattern: Int64(o)))
+                let addr = loc.address
+                if let k = table.find(h, { keyIdent[$0] == ident && keyAddr[$0] == addr && keyLine[$0] == line && keyObj[$0] == o }) {
+                    row.append(keyNode[k])
+                    continue
+                }
+                let node = nodeInfo(loc, ln).flatMap { findOrInsert($0, kept: options.keptNodes) }
+                table.insert(h, keyNode.count)
+                keyIdent.append(ident)
+                keyAddr.append(addr)
+                keyLine.append(line)
+                keyObj.append(o)
+                keyNode.append(node)
+                row.append(node)
             }
-            result.append(loc.lines.map { ln in nodeInfo(loc, ln).flatMap { findOrInsert($0, kept: options.keptNodes) } })
+            result.append(row)
         }
         return result
     }

@@ -141,7 +141,7 @@ public final class Report {
     /// Builds the call graph, keeping only `keptNodes` when given.
     public func newGraph(keptNodes: Set<NodeInfo>? = nil) -> Graph {
         prepareForGraph()
-        return Graph.build(profile, graphOptions(keptNodes: keptNodes))
+        return PhaseTimer.measure("graph") { Graph.build(profile, graphOptions(keptNodes: keptNodes)) }
     }
 
     /// The graph after nodefraction, nodecount and edgefraction, with counts for the header.

@@ -88,7 +88,7 @@ public struct ProfileLoader {
             // One source: its own error is the whole story.
             do {
                 let (p, r) = try load(sources[0])
-                return (try combine([p]), r)
+                return (try PhaseTimer.measure("merge") { () throws(ProfileError) in try combine([p]) }, r)
             } catch {
                 throw error.context(sources[0])
             }

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Prints how long each phase took to standard error when PPROF_TIMING is set; for tuning.
+public enum PhaseTimer {
+    public static let enabled = ProcessInfo.processInfo.environment["PPROF_TIMING"] != nil
+
+    /// Runs `body`, reporting its wall time under `name` when timing is enabled.
+    @inlinable
+    public static func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
+        guard enabled else { return try body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        FileHandle.standardError.write(Data("pprof timing: \(name) \(String(format: "%.1f", ms)) ms\n".utf8))
+        return result
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import ProfileFormat
+
+extension Graph {
+    /// Builds the (non-tree) call graph with the same result as `buildGraph`, accumulating into
+    /// flat integer arrays and an integer-keyed edge table; Node and Edge objects are filled in
+    /// once at the end. Large profiles without tags are split over two threads, whose sums and
+    /// edge flags combine exactly. This is the hot path of every report on large profiles.
+    static func buildAccumulated(_ profile: Profile, _ o: GraphOptions) -> Graph {
+        var table = NodeTable(profile: profile, options: o)
+        let locationNodes = table.createNodes()
+        let nodes = table.nodes
+
+        // Each location's nodes as ids (-1 where a node was not kept), flattened.
+        var locStart = [Int32](repeating: 0, count: locationNodes.count + 1)
+        var locNode: [Int32] = []
+        locNode.reserveCapacity(locationNodes.count)
+        for (i, ns) in locationNodes.enumerated() {
+            for n in ns { locNode.append(n.map { Int32($0.id) } ?? -1) }
+            locStart[i + 1] = Int32(locNode.count)
+        }
+        let layout = LocationLayout(start: locStart, node: locNode)
+
+        var total: GraphAccumulator
+        let samples = profile.samples
+        if !o.collectTags && samples.count >= o.parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            let half = samples.count / 2
+            let nodeCount = nodes.count
+            // Each thread reads the shared inputs and writes only its own slot.
+            let parts = UnsafeSendableBox([GraphAccumulator?](repeating: nil, count: 2))
+            let inputs = UnsafeSendableBox((samples, layout, o))
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (samples, layout, o) = inputs.value
+                var acc = GraphAccumulator(nodeCount: nodeCount)
+                acc.add(samples, part == 0 ? 0..<half : half..<samples.count, layout, o, nodes: nil)
+                parts.value[part] = acc
+            }
+            total = parts.value[0]!
+            total.merge(parts.value[1]!)
+        } else {
+            total = GraphAccumulator(nodeCount: nodes.count)
+            total.add(samples, 0..<samples.count, layout, o, nodes: o.collectTags ? nodes : nil)
+        }
+
+        for (i, n) in nodes.enumerated() {
+            n.flat = total.flat[i]
+            n.flatDiv = total.flatDiv[i]
+            n.cum = total.cum[i]
+            n.cumDiv = total.cumDiv[i]
+        }
+        for e in 0..<total.edgeSrc.count {
+            let src = nodes[Int(total.edgeSrc[e])], dst = nodes[Int(total.edgeDst[e])]
+            let edge = Edge(
+                src: src, dest: dst, weight: total.edgeW[e], weightDiv: total.edgeWD[e],
+                residual: total.edgeResidual[e], inline: total.edgeInline[e])
+            src.outEdges[dst.id] = edge
+            dst.inEdges[src.id] = edge
+        }
+        return selectNodes(nodes, dropNegative: o.dropNegative)
+    }
+}
+
+/// Where each location's nodes are: ids from `node[start[l]..<start[l+1]]`, inlined frames first.
+struct LocationLayout: Sendable {
+    let start: [Int32]
+    let node: [Int32]
+}
+
+/// A mutable box that threads write to at distinct indices.
+final class UnsafeSendableBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Node values and edges summed over a range of samples.
+struct GraphAccumulator {
+    var flat: [Int64], flatDiv: [Int64], cum: [Int64], cumDiv: [Int64]
+    var edges = FastIndexTable()
+    var edgeSrc: [Int32] = [], edgeDst: [Int32] = []
+    var edgeW: [Int64] = [], edgeWD: [Int64] = []
+    var edgeResidual: [Bool] = [], edgeInline: [Bool] = []
+
+    init(nodeCount: Int) {
+        flat = [Int64](repeating: 0, count: nodeCount)
+        flatDiv = flat
+        cum = flat
+        cumDiv = flat
+        edges = FastIndexTable(capacity: nodeCount * 2)
+    }
+
+    static func hash(_ src: Int32, _ dst: Int32) -> UInt64 {
+        mixHash(0x51ED_2701, UInt64(UInt32(bitPattern: src)) << 32 | UInt64(UInt32(bitPattern: dst)))
+    }
+
+    /// The index of edge src→dst, made (weightless, not residual, inline) if new.
+    mutating func edge(_ src: Int32, _ dst: Int32) -> Int {
+        let h = Self.hash(src, dst)
+        if let e = edges.find(h, { edgeSrc[$0] == src && edgeDst[$0] == dst }) { return e }
+        let e = edgeSrc.count
+        edges.insert(h, e)
+        edgeSrc.append(src)
+        edgeDst.append(dst)
+        edgeW.append(0)
+        edgeWD.append(0)
+        edgeResidual.append(false)
+        edgeInline.append(true)
+        return e
+    }
+
+    /// Adds the samples in `range`, as pprof's graph.New walks each stack from the root.
+    /// With `nodes`, label tags are collected on them too.
+    mutating func add(
+        _ samples: [Sample], _ range: Range<Int>, _ layout: LocationLayout, _ o: GraphOptions, nodes: [Node]?
+    ) {
+        let nNodes = flat.count
+        var seen = [Int32](repeating: -1, count: nNodes)
+        var edgeSeen: [Int32] = []
+        // The edge each node last led to: stacks mostly repeat their callers' paths.
+        var lastChild = [Int32](repeating: -1, count: nNodes), lastEdge = [Int32](repeating: -1, count: nNodes)
+        let valueIndex = o.sampleIndex
+        let meanIndex = o.meanDivisorIndex
+        let locStart = layout.start, locNode = layout.node
+        for si32 in range {
+            let sample = samples[si32]
+            let si = Int32(truncatingIfNeeded: si32)
+            let w = sample.values[valueIndex]
+            let dw = meanIndex.map { sample.values[$0] } ?? 0
+            if dw == 0 && w == 0 { continue }
+            var parent: Int32 = -1
+            var residual = false
+            let labels = nodes != nil ? joinLabels(sample) : ""
+            var i = sample.locations.count - 1
+            while i >= 0 {
+                let l = Int(sample.locations[i])
+                let start = Int(locStart[l])
+                let last = Int(locStart[l + 1]) - 1
+                var ni = last
+                while ni >= start {
+                    let n = locNode[ni]
+                    if n < 0 {
+                        residual = true
+                        ni -= 1
+                        continue
+                    }
+                    let nn = Int(n)
+                    if seen[nn] != si {
+                        seen[nn] = si
+                        cum[nn] &+= w
+                        cumDiv[nn] &+= dw
+                        nodes?[nn].addTags(
+                            dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false)
+                    }
+                    if parent >= 0 && parent != n {
+                        let p = Int(parent)
+                        var e: Int
+                        if lastChild[p] == n {
+                            e = Int(lastEdge[p])
+                        } else {
+                            e = edge(parent, n)
+                            lastChild[p] = n
+                            lastEdge[p] = Int32(e)
+                        }
+                        while edgeSeen.count < edgeSrc.count { edgeSeen.append(-1) }
+                        if edgeSeen[e] != si {
+                            edgeSeen[e] = si
+                            edgeW[e] &+= w
+                            edgeWD[e] &+= dw
+                            if residual { edgeResidual[e] = true }
+                            if ni == last { edgeInline[e] = false }
+                        }
+                    }
+                    parent = n
+                    residual = false
+                    ni -= 1
+                }
+                i -= 1
+            }
+            if parent >= 0 && !residual {
+                let p = Int(parent)
+                flat[p] &+= w
+                flatDiv[p] &+= dw
+                nodes?[p].addTags(dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: true)
+            }
+        }
+    }
+
+    /// Adds another accumulator's sums; an edge is residual if either saw it so, inline only if both did.
+    mutating func merge(_ other: GraphAccumulator) {
+        for i in flat.indices {
+            flat[i] &+= other.flat[i]
+            flatDiv[i] &+= other.flatDiv[i]
+            cum[i] &+= other.cum[i]
+            cumDiv[i] &+= other.cumDiv[i]
+        }
+        for oe in 0..<other.edgeSrc.count {
+            let e = edge(other.edgeSrc[oe], other.edgeDst[oe])
+            edgeW[e] &+= other.edgeW[oe]
+            edgeWD[e] &+= other.edgeWD[oe]
+            if other.edgeResidual[oe] { edgeResidual[e] = true }
+            if !other.edgeInline[oe] { edgeInline[e] = false }
+        }
+    }
+}
