@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages this project builds and tests with. Safe to run again.
+#   pkg-config, zlib1g-dev, libprotobuf-c-dev   the profile reader/writer (C libraries)
+#   libedit-dev                                  the interactive shell's line editor
+#   libturbojpeg0-dev                            the image service's JPEG codec
+#   binutils                                     addr2line, for the heap profiler's symbolizer
+#   golang-go                                    go tool pprof, the reference the tests compare with
+#   graphviz                                     dot, for -svg/-png/-pdf
+#   tmux                                         the end-to-end terminal test of the shell
+#   time                                         GNU time, for the benchmarks
+set -euo pipefail
+packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils
+  golang-go graphviz tmux time)
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
