@@ -1,0 +1,78 @@
+#ifndef CHEAPSAMPLER_H
+#define CHEAPSAMPLER_H
+
+// A sampling heap profiler that lives inside the process.
+//
+// The malloc family (malloc, calloc, realloc, free, posix_memalign, aligned_alloc, memalign,
+// valloc, pvalloc) is defined here and forwarded to glibc's own __libc_* entry points, so linking
+// this target into an executable interposes the allocator for the whole process. Each thread
+// counts down the bytes it allocates; when the count crosses zero the allocation is sampled (its
+// stack is walked through frame pointers and added to a bucket keyed by stack, size and rate) and
+// a new count is drawn from an exponential distribution whose mean is the sampling rate, as Go's
+// runtime does with MemProfileRate. Frees of sampled objects are found in a table of live sampled
+// pointers, so every bucket knows how much of what it allocated is still in use.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The most frames kept for one sampled stack.
+#define HS_MAX_DEPTH 64
+
+/// Sets the mean number of bytes between samples: 0 turns sampling off, 1 records every allocation.
+void hs_set_rate(int64_t rate);
+
+/// The current sampling rate in bytes (0 when off).
+int64_t hs_get_rate(void);
+
+/// The last rate that was not 0 (512 KiB before any was set): a profile's period once sampling stops.
+int64_t hs_get_last_rate(void);
+
+/// One bucket: the allocations of one size from one stack at one rate, and how many were freed.
+typedef struct hs_record {
+    uint64_t alloc_objects;
+    uint64_t alloc_bytes;
+    uint64_t free_objects;
+    uint64_t free_bytes;
+    uint64_t size;
+    int64_t rate;
+    uint32_t depth;
+    /// Return addresses, leaf first: pcs[0] is the return address into the allocator's caller.
+    uintptr_t pcs[HS_MAX_DEPTH];
+} hs_record;
+
+/// How many buckets exist now (an upper bound for a copy made right after).
+size_t hs_record_count(void);
+
+/// Copies up to `capacity` buckets into `out` and returns how many were copied.
+/// Nothing is allocated while the sampler's lock is held: allocate `out` before calling.
+size_t hs_copy_records(hs_record *out, size_t capacity);
+
+/// Counters that describe the sampler itself.
+typedef struct hs_stats {
+    uint64_t samples;        // allocations sampled
+    uint64_t sampled_frees;  // frees that matched a sampled allocation
+    uint64_t dropped;        // samples lost because the sampler's own memory ran out
+    uint64_t live;           // sampled objects not yet freed
+    uint64_t buckets;        // distinct (stack, size, rate) buckets
+    uint64_t threads;        // threads that have taken the slow path at least once
+} hs_stats;
+
+/// Reads the sampler's counters.
+void hs_get_stats(hs_stats *out);
+
+/// Demangles a Swift symbol with the runtime's swift_demangle (looked up once with dlsym).
+/// Returns a malloc'ed string or NULL when the name is not a Swift symbol.
+char *hs_swift_demangle(const char *mangled);
+
+/// The dynamic symbol that contains `address` (dladdr), or NULL. The string belongs to the loader.
+const char *hs_dynamic_symbol(uintptr_t address);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

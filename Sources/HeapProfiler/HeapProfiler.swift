@@ -1,0 +1,119 @@
+import CHeapSampler
+import Glibc
+import ProfileFormat
+
+/// The process's heap profiler: Go's MemProfileRate sampling, in-use and allocated bytes per stack.
+///
+/// Sampling lives in the allocator hooks of `CHeapSampler`, linked into every executable that uses
+/// this library; this type turns it on and off and turns its buckets into pprof profiles.
+public enum HeapProfiler {
+    /// Go's default MemProfileRate: one sample every 512 KiB allocated, on average.
+    public static let defaultRate = 512 * 1024
+
+    /// Which profile a snapshot is: `heap` shows in-use space by default, `allocs` allocated space.
+    public enum Kind: String, Sendable {
+        case heap, allocs
+    }
+
+    /// The sampling rate in bytes: 0 is off, 1 records every allocation.
+    public static var rate: Int {
+        get { Int(hs_get_rate()) }
+        set { hs_set_rate(Int64(max(newValue, 0))) }
+    }
+
+    /// Starts sampling at `rate` bytes (0 turns sampling off).
+    public static func start(rate: Int = defaultRate) {
+        self.rate = rate
+    }
+
+    /// Stops sampling. What was recorded stays, and frees of recorded objects are still counted.
+    public static func stop() {
+        rate = 0
+    }
+
+    /// The sampler's own counters.
+    public static var stats: hs_stats {
+        var s = hs_stats()
+        hs_get_stats(&s)
+        return s
+    }
+
+    /// The sampler's buckets as they are now.
+    public static func records() -> [hs_record] {
+        while true {
+            let capacity = hs_record_count() + 256
+            var records = [hs_record](repeating: hs_record(), count: capacity)
+            let n = records.withUnsafeMutableBufferPointer { hs_copy_records($0.baseAddress, capacity) }
+            if n < capacity {
+                records.removeLast(capacity - n)
+                return records
+            }
+        }
+    }
+
+    static let symbolizer = Symbolizer()
+
+    /// A pprof heap profile of this process in Go's shape, symbolized.
+    public static func snapshot(_ kind: Kind = .heap) -> Profile {
+        var builder = HeapProfileBuilder(
+            records: records(), rate: hs_get_last_rate(), regions: MappedRegion.current(),
+            executable: currentExecutablePath(), symbolizer: symbolizer)
+        var profile = builder.build()
+        if kind == .allocs { profile.defaultSampleType = "alloc_space" }
+        return profile
+    }
+
+    /// The snapshot as gzip-compressed protobuf, as `/debug/pprof/heap` serves it.
+    public static func serializedSnapshot(_ kind: Kind = .heap) -> [UInt8] {
+        snapshot(kind).serialized()
+    }
+
+    /// Writes a snapshot to `path` atomically: a temporary file in the same folder, then a rename.
+    public static func writeProfile(to path: String, kind: Kind = .heap) throws(HeapProfilerError) {
+        try writeFileAtomically(path, contents: serializedSnapshot(kind))
+    }
+
+    /// Go's unsampling of a heap bucket: each sampled object of average size s stood for
+    /// 1 / (1 - exp(-s/rate)) objects. Counts or sizes of 0 give 0; rates of 1 or less change nothing.
+    public static func unsample(count: Int64, size: Int64, rate: Int64) -> (count: Int64, size: Int64) {
+        if count == 0 || size == 0 { return (0, 0) }
+        if rate <= 1 { return (count, size) }
+        let average = Double(size) / Double(count)
+        let scale = 1 / (1 - exp(-average / Double(rate)))
+        return (Int64(Double(count) * scale), Int64(Double(size) * scale))
+    }
+}
+
+/// A failure to write a profile, with the path and the system's reason.
+public struct HeapProfilerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Writes `contents` to `path` through a temporary file in the same folder and rename(2), so a
+/// reader never sees half a file.
+public func writeFileAtomically(_ path: String, contents: [UInt8]) throws(HeapProfilerError) {
+    let temp = path + ".tmp.\(getpid())"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        throw HeapProfilerError(description: "writing profile \(path): cannot create \(temp): \(String(cString: strerror(errno)))")
+    }
+    var offset = 0
+    while offset < contents.count {
+        let n = contents.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            unlink(temp)
+            throw HeapProfilerError(description: "writing profile \(path): \(reason)")
+        }
+        offset += n
+    }
+    fsync(fd)
+    close(fd)
+    guard rename(temp, path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(temp)
+        throw HeapProfilerError(description: "writing profile \(path): cannot rename \(temp): \(reason)")
+    }
+}
