@@ -4,8 +4,6 @@ import ProfileFormat
 /// drop a C++ anonymous namespace, a Go module's `/vN` major version, a Go package path, a Java
 /// package, a C++ namespace.
 public enum FunctionName {
-    private static let java = try! GoRegex(
-        #"^(?:[a-z][0-9A-Za-z_]*\.)*([A-Z][0-9A-Za-z_\$]*\.(?:<init>|[a-z][0-9A-Za-z_\$]*(?:\$[0-9]+)?))(?:(?:\()|$)"#)
     private static let cpp = try! GoRegex(
         #"^(?:[_a-zA-Z][0-9A-Za-z_]*::)+(_*[A-Z][0-9A-Za-z_]*::~?[_a-zA-Z][0-9A-Za-z_]*(?:<.*>)?)"#)
 
@@ -20,10 +18,8 @@ public enum FunctionName {
             let stop = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
             return String(decoding: bytes[start..<stop], as: UTF8.self)
         }
-        if bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }),
-            let m = java.firstMatch(f), let g = m[1]
-        {
-            return g
+        if let r = javaClassMethod(bytes) {
+            return String(decoding: bytes[r], as: UTF8.self)
         }
         if f.contains("::"), let m = cpp.firstMatch(f), let g = m[1] {
             return g
@@ -56,6 +52,41 @@ public enum FunctionName {
             i += 1
         }
         return s
+    }
+
+    /// The `Class.method` part of a Java name, as `^(?:[a-z]\w*\.)*([A-Z][\w$]*\.(?:<init>|[a-z][\w$]*(?:\$\d+)?))(?:\(|$)`
+    /// captures it: lower-case package segments, then a capitalised class, a dot and a method
+    /// that ends the name or is followed by its argument list.
+    static func javaClassMethod(_ b: [UInt8]) -> Range<Int>? {
+        func isLower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
+        func isUpper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
+        func identEnd(_ from: Int, dollar: Bool) -> Int {
+            var j = from
+            while j < b.count && (isWord(b[j]) || (dollar && b[j] == UInt8(ascii: "$"))) { j += 1 }
+            return j
+        }
+        var pos = 0
+        // Package segments: each starts lower-case and ends with a dot.
+        while pos < b.count && isLower(b[pos]) {
+            let end = identEnd(pos + 1, dollar: false)
+            guard end < b.count && b[end] == UInt8(ascii: ".") else { return nil }
+            pos = end + 1
+        }
+        guard pos < b.count && isUpper(b[pos]) else { return nil }
+        let classEnd = identEnd(pos + 1, dollar: true)
+        guard classEnd < b.count && b[classEnd] == UInt8(ascii: ".") else { return nil }
+        let method = classEnd + 1
+        var end: Int
+        let initName = Array("<init>".utf8)
+        if b.count - method >= initName.count && Array(b[method..<method + initName.count]) == initName {
+            end = method + initName.count
+        } else if method < b.count && isLower(b[method]) {
+            end = identEnd(method + 1, dollar: true)
+        } else {
+            return nil
+        }
+        guard end == b.count || b[end] == UInt8(ascii: "(") else { return nil }
+        return pos..<end
     }
 
     /// Where the name after a Go package path `^(?:[\w\-\.]+\/)+` starts, if there is one and

@@ -16,7 +16,7 @@ extension Report {
         case .callgrind: printCallgrind(&w)
         case .list: try printSource(&w)
         case .topProto: return topProtoBytes()
-        case .flame: throw ReportError("this report is not built yet")
+        case .flame: try printFlameGraph(&w)
         }
         return Array(w.utf8)
     }

@@ -1,0 +1,230 @@
+import ProfileFormat
+
+extension Report {
+    /// `flame`: an interactive flame graph as one self-contained SVG file.
+    public func printFlameGraph(_ w: inout String) throws(ReportError) {
+        let graph = flameGraph()
+        if graph.value[0] <= 0 && graph.base[0] == 0 {
+            throw ReportError("no samples to draw a flame graph of")
+        }
+        // Each value in its own readable unit unless -unit asks for one.
+        if options.outputUnit == "minimum" { options.outputUnit = "auto" }
+        var header = profileLabels()
+        if !options.activeFilters.isEmpty { header.append("Active filters: " + options.activeFilters.joined(separator: " ")) }
+        var svg = FlameSVG(graph: graph, header: header, title: options.title, format: formatValue)
+        svg.write(into: &w)
+    }
+}
+
+/// Lays a flame graph out (root at the bottom, callees above their callers, siblings in name
+/// order) and writes it as SVG with its stylesheet and script embedded.
+struct FlameSVG {
+    let graph: FlameGraph
+    let header: [String]
+    let title: String
+    let format: (Int64) -> String
+
+    static let width = 1200.0
+    static let padding = 10.0
+    static let frameHeight = 17.0
+    static let fontSize = 12.0
+    /// Width of one character of the monospace label font, for fitting labels in frames.
+    static let charWidth = 7.2
+    /// Frames narrower than this many pixels at full size are left out.
+    static let minimumWidth = 0.1
+
+    init(graph: FlameGraph, header: [String], title: String, format: @escaping (Int64) -> String) {
+        self.graph = graph
+        self.header = header
+        self.title = title
+        self.format = format
+    }
+
+    mutating func write(into w: inout String) {
+        let top = 60.0 + Double(header.count) * 15
+        let levels = Double(graph.maxDepth + 1)
+        let height = (top + levels * Self.frameHeight + 40).rounded(.up)
+        let drawWidth = Self.width - 2 * Self.padding
+        let rootWeight = Double(graph.width(0))
+        let pixelsPerUnit = rootWeight > 0 ? drawWidth / rootWeight : 0
+        let total = graph.value[0]
+
+        w.reserveCapacity(20_000)
+        w += #"<?xml version="1.0" encoding="UTF-8" standalone="no"?>"# + "\n"
+        w += #"<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="\#(Int(Self.width))" height="\#(Int(height))""#
+        w += #" viewBox="0 0 \#(Int(Self.width)) \#(Int(height))" data-char-width="\#(Self.charWidth)""#
+        w += #" data-diff="\#(graph.isDiff ? 1 : 0)">"# + "\n"
+        w += "<title>\(xmlEscape(title.isEmpty ? "Flame graph" : title + " flame graph"))</title>\n"
+        w += "<style type=\"text/css\"><![CDATA[\n" + FlameAssets.css + "]]></style>\n"
+        w += "<script type=\"text/ecmascript\"><![CDATA[\n" + FlameAssets.script + "]]></script>\n"
+        w += #"<rect class="background" x="0" y="0" width="100%" height="100%"/>"# + "\n"
+        let heading = (title.isEmpty ? "" : title + ": ") + (graph.isDiff ? "differential flame graph" : "flame graph")
+        w += #"<text id="title" x="\#(Self.width / 2)" y="26">\#(xmlEscape(heading))</text>"# + "\n"
+        var y = 46.0
+        for line in header {
+            w += #"<text class="subtitle" x="\#(Self.width / 2)" y="\#(y)">\#(xmlEscape(line))</text>"# + "\n"
+            y += 15
+        }
+        if graph.isDiff {
+            w += #"<text class="legend" x="\#(Self.padding)" y="\#(y)">Width: new profile. Colour: "#
+            w += #"<tspan class="grew">red grew</tspan>, <tspan class="shrank">blue shrank</tspan> "#
+            w += "against the base, deeper for bigger relative changes.</text>\n"
+        }
+        w += #"<text id="unzoom" class="hidden" x="\#(Self.padding)" y="26">Reset zoom</text>"# + "\n"
+        w += #"<foreignObject x="\#(Self.width - 330)" y="8" width="320" height="28">"#
+        w += #"<input xmlns="http://www.w3.org/1999/xhtml" id="search" type="search" "#
+        w += #"placeholder="Search (regexp), / to focus, Esc to clear" autocomplete="off"/></foreignObject>"# + "\n"
+        w += #"<text id="matched" x="\#(Self.width - Self.padding)" y="\#(height - 12)"> </text>"# + "\n"
+        w += #"<text id="details" x="\#(Self.padding)" y="\#(height - 12)"> </text>"# + "\n"
+
+        let cutoff = Self.minimumWidth / max(pixelsPerUnit, .leastNonzeroMagnitude)
+        let children = graph.visibleChildren(minimum: Int64(min(cutoff.rounded(.up), 9e18)))
+        let bottom = height - 40
+        // Depth-first, children nested inside their parent's group so zooming can hide subtrees.
+        struct Pending {
+            var frame: Int
+            var x: Double
+            var scale: Double
+            var closeAfter: Int
+        }
+        var stack: [Pending] = [Pending(frame: 0, x: Self.padding, scale: pixelsPerUnit, closeAfter: 0)]
+        w += "<g id=\"frames\">\n"
+        while let item = stack.popLast() {
+            let width = Double(graph.width(item.frame)) * item.scale
+            let fy = bottom - Double(graph.depth[item.frame] + 1) * Self.frameHeight
+            writeFrame(&w, item.frame, x: item.x, y: fy, width: width, total: total)
+            // Children in name order; their widths never add up to more than the parent's.
+            let kids = children[item.frame]
+            var sum = 0.0
+            for k in kids { sum += Double(graph.width(Int(k))) }
+            let own = Double(graph.width(item.frame))
+            let scale = sum > own && sum > 0 ? item.scale * own / sum : item.scale
+            // A group stays open until its last descendant is written; that one closes it.
+            let closes = item.closeAfter + 1
+            if kids.isEmpty {
+                w += String(repeating: "</g>\n", count: closes)
+                continue
+            }
+            var offsets: [Double] = []
+            var x = item.x
+            for k in kids {
+                offsets.append(x)
+                x += Double(graph.width(Int(k))) * scale
+            }
+            // Pushed in reverse so that the first child comes off the stack first.
+            for (i, k) in kids.enumerated().reversed() {
+                stack.append(Pending(frame: Int(k), x: offsets[i], scale: scale, closeAfter: i == kids.count - 1 ? closes : 0))
+            }
+        }
+        w += "</g>\n</svg>\n"
+    }
+
+    private func writeFrame(_ w: inout String, _ i: Int, x: Double, y: Double, width: Double, total: Int64) {
+        let name = graph.names[Int(graph.nameOf[i])]
+        let short = i == 0 ? name : FunctionName.shorten(name)
+        w += i == 0 ? "<g class=\"f root\"" : "<g class=\"f\""
+        if short != name { w += " data-s=\"" + xmlEscape(short) + "\"" }
+        w += "><title>" + xmlEscape(name) + "\n" + xmlEscape(describe(i, total: total)) + "</title>"
+        w += "<rect x=\"" + fixed2(x) + "\" y=\"" + fixed2(y) + "\" width=\"" + fixed2(width)
+        w += "\" height=\"" + fixed2(Self.frameHeight - 1) + "\" fill=\"" + color(i, name) + "\"/>"
+        w += "<text x=\"" + fixed2(x + 3) + "\" y=\"" + fixed2(y + Self.frameHeight - 5) + "\">"
+        w += xmlEscape(fitLabel(short, width)) + "</text>\n"
+    }
+
+    /// The label that fits in `width` pixels: the whole name, or its start and "..", or nothing.
+    private func fitLabel(_ name: String, _ width: Double) -> String {
+        let room = Int((width - 6) / Self.charWidth)
+        if room < 3 { return "" }
+        if name.unicodeScalars.count <= room { return name }
+        return String(String.UnicodeScalarView(name.unicodeScalars.prefix(room - 2))) + ".."
+    }
+
+    /// "value (share of the total)", and for diffs the base value and the change.
+    private func describe(_ f: Int, total: Int64) -> String {
+        let value = graph.divisor[f] != 0 ? graph.value[f] / graph.divisor[f] : graph.value[f]
+        var s = format(value)
+        if total > 0 { s += " (" + percent(Double(graph.value[f]) / Double(total)) + ")" }
+        guard graph.isDiff else { return s }
+        let base = graph.baseDivisor[f] != 0 ? graph.base[f] / graph.baseDivisor[f] : graph.base[f]
+        let delta = value &- base
+        s += ", base " + format(base) + ", change " + (delta > 0 ? "+" : "") + format(delta)
+        if base != 0 { s += " (" + (delta > 0 ? "+" : "") + percent(Double(delta) / Double(abs(base))) + ")" }
+        return s
+    }
+
+    private func percent(_ r: Double) -> String {
+        GoFormat.fixed(r * 100, 2) + "%"
+    }
+
+    /// Warm colours by package for a plain graph; red (grew) to blue (shrank) for a diff.
+    private func color(_ f: Int, _ name: String) -> String {
+        if graph.isDiff {
+            let new = Double(graph.value[f]), base = Double(graph.base[f])
+            let scale = max(abs(new), abs(base))
+            let r = scale == 0 ? 0 : max(-1, min(1, (new - base) / scale))
+            let fade = Int((235 - 175 * abs(r)).rounded())
+            if r > 0 { return "rgb(245,\(fade),\(fade))" }
+            if r < 0 { return "rgb(\(fade),\(fade),245)" }
+            return "rgb(225,225,225)"
+        }
+        let h = fnv(packageName(name))
+        let hue = 5 + Int(h % 46)
+        let saturation = 75 + Int((h >> 8) % 20)
+        let lightness = 58 + Int((h >> 16) % 10)
+        return "hsl(\(hue),\(saturation)%,\(lightness)%)"
+    }
+}
+
+/// The package part of a Go-style function name ("image/jpeg" of "image/jpeg.(*decoder).decode").
+func packageName(_ name: String) -> Substring {
+    let u = name.utf8
+    let start = u.lastIndex(of: UInt8(ascii: "/")).map { u.index(after: $0) } ?? u.startIndex
+    let dot = u[start...].firstIndex(of: UInt8(ascii: ".")) ?? u.endIndex
+    let space = u[u.startIndex..<dot].firstIndex(of: UInt8(ascii: " ")) ?? dot
+    return Substring(u[u.startIndex..<min(dot, space)])
+}
+
+/// FNV-1a, for colours that stay the same from run to run.
+func fnv<S: StringProtocol>(_ s: S) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 {
+        h ^= UInt64(b)
+        h = h &* 0x100_0000_01b3
+    }
+    return h
+}
+
+/// A number with two decimals, trailing zeros dropped ("12.5", "3", "0.07").
+func fixed2(_ v: Double) -> String {
+    var n = Int((v * 100).rounded())
+    let negative = n < 0
+    if negative { n = -n }
+    var s = String(n / 100)
+    let frac = n % 100
+    if frac != 0 {
+        s += frac % 10 == 0 ? "." + String(frac / 10) : (frac < 10 ? ".0" : ".") + String(frac)
+    }
+    return negative ? "-" + s : s
+}
+
+/// Escapes text for XML content and attribute values.
+func xmlEscape(_ s: String) -> String {
+    if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 < 0x20 }) {
+        return s
+    }
+    var out = ""
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&apos;"
+        case "\n", "\t": out.unicodeScalars.append(ch)
+        default:
+            // Other control characters are not allowed in XML 1.0.
+            if ch.value < 0x20 { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+        }
+    }
+    return out
+}
