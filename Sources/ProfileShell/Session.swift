@@ -90,6 +90,7 @@ public final class Session {
         var bytes = try rpt.generate()
         if let type = command.graphviz {
             bytes = try Graphviz.render(dot: bytes, type: type)
+            if type == "svg" { bytes = Array(GraphSVG.addPanZoom(String(decoding: bytes, as: UTF8.self)).utf8) }
         }
         return bytes
     }
@@ -126,11 +127,21 @@ public final class Session {
 
 /// Graphviz's `dot`, for pictures.
 enum Graphviz {
-    static func render(dot: [UInt8], type: String) throws(ReportError) -> [UInt8] {
-        let candidates = ["/usr/bin/dot", "/usr/local/bin/dot"]
+    /// The directories searched for `dot`: those of PATH (the usual places when it is unset).
+    static func defaultSearchPath() -> [String] {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { $0.isEmpty ? "." : String($0) }
+    }
+
+    /// Runs `dot -T<type>` over the graph; `searchPath` says where to look for the program.
+    static func render(dot: [UInt8], type: String, searchPath: [String] = defaultSearchPath()) throws(ReportError)
+        -> [UInt8]
+    {
+        let candidates = searchPath.map { ($0 as NSString).appendingPathComponent("dot") }
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ReportError(
-                "cannot make a \(type) picture: Graphviz's dot is not installed (apt-get install graphviz)")
+                "cannot make a \(type) picture: Graphviz's dot program was not found on PATH; "
+                    + "install the Debian package graphviz (apt-get install graphviz)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
