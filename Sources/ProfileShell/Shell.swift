@@ -14,8 +14,10 @@ public final class Shell {
     public private(set) var failures = 0
     /// Sources and bases as loaded, so options can change the base without rereading.
     var profiles: ShellProfiles
-    /// Fast `top`/`text` over the loaded profile, rebuilt only when the profile or granularity changes.
-    var topEngine: TopEngine?
+    /// Fast `top`/`text` over the loaded profile: its samples as arrays, and the stacks at
+    /// the last two granularities used; rebuilt only when the profile changes.
+    var sampleIndex: SampleIndex?
+    var engines: [TopEngine] = []
     /// Engines and profiles for `diff`, by base path ("\0source" for the sources when a base is set).
     var diffEngines: [String: TopEngine] = [:]
     var diffBases: [String: Profile] = [:]
@@ -36,8 +38,16 @@ public final class Shell {
         ui.setCompletion { [unowned self] line in complete(line) }
         session.config.compactLabels = true
         greet()
+        prepareEngine()
+        let timing = ProcessInfo.processInfo.environment["PPROF_SHELL_TIMING"].map { !$0.isEmpty } ?? false
         while let line = ui.readLine(prompt: "(pprof) ") {
-            if !execute(line) { break }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let goOn = execute(line)
+            if timing {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                ui.print("[\(String(format: "%.1f", ms)) ms] \(line)")
+            }
+            if !goOn { break }
         }
         return failures > 0 && !ui.isTerminal ? 1 : 0
     }
@@ -117,9 +127,28 @@ public final class Shell {
         return [input]
     }
 
+    /// The fast `top` engine for the options' granularity, built on first use.
+    func engine(for cfg: ReportConfig) -> TopEngine {
+        let key = TopEngine.Key(cfg)
+        if let e = engines.first(where: { $0.key == key }) { return e }
+        let samples = sampleIndex ?? SampleIndex(profile: session.profile)
+        sampleIndex = samples
+        let e = TopEngine(samples: samples, key: key)
+        engines.append(e)
+        if engines.count > 2 { engines.removeFirst() }
+        return e
+    }
+
+    /// Decodes the stacks for `top` before the first prompt, so the first `top` is as quick
+    /// as the rest.
+    func prepareEngine() {
+        if TopEngine.handles(session.config) { _ = engine(for: session.config) }
+    }
+
     /// Everything cached about the loaded profile is stale: it changed.
     func profileChanged() {
-        topEngine = nil
+        sampleIndex = nil
+        engines = []
         diffEngines["\u{0}source"] = nil
         reportCache = ReportCache()
         functionNames = Self.functionNames(session.profile)

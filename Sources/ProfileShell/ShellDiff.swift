@@ -75,8 +75,7 @@ extension Shell {
         let key = TopEngine.Key(config)
         let newEngine: TopEngine
         if profiles.bases.isEmpty {
-            if topEngine?.key != key { topEngine = TopEngine(profile: session.profile, key: key) }
-            newEngine = topEngine!
+            newEngine = engine(for: config)
         } else {
             newEngine = diffEngine("\u{0}source", new, key)
         }
@@ -102,7 +101,7 @@ extension Shell {
                     v = Int64((Double(v) * factor).rounded())
                     f = Int64((Double(f) * factor).rounded())
                 }
-                var entry = values[engine.names[n]] ?? (0, 0)
+                var entry = values[engine.name(n)] ?? (0, 0)
                 if isBase {
                     entry.base &+= v
                     totals.base &+= f
@@ -110,7 +109,7 @@ extension Shell {
                     entry.new &+= v
                     totals.new &+= f
                 }
-                values[engine.names[n]] = entry
+                values[engine.name(n)] = entry
             }
         }
         return DiffReport(values: values, baseTotal: totals.base, newTotal: totals.new, options: options)
@@ -119,7 +118,7 @@ extension Shell {
     /// An engine for another profile, kept for the next `diff` with the same granularity.
     func diffEngine(_ name: String, _ p: Profile, _ key: TopEngine.Key) -> TopEngine {
         if let e = diffEngines[name], e.key == key { return e }
-        let e = TopEngine(profile: p, key: key)
+        let e = TopEngine(samples: diffEngines[name]?.samples ?? SampleIndex(profile: p), key: key)
         diffEngines[name] = e
         return e
     }

@@ -140,5 +140,6 @@ extension Shell {
             session.config.sampleIndex = ""
         }
         if let labels = profileHeader() { ui.print(labels.joined(separator: "\n")) }
+        prepareEngine()
     }
 }

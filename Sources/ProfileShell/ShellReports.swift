@@ -52,9 +52,7 @@ extension Shell {
     /// from the report pipeline, remembered by command and options.
     func reportBytes(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) -> [UInt8] {
         if c.format == .text && (c.name == "top" || c.name == "text") && TopEngine.handles(config) {
-            let key = TopEngine.Key(config)
-            if topEngine?.key != key { topEngine = TopEngine(profile: session.profile, key: key) }
-            return try topEngine!.render(config, command: c.name, warn: warn)
+            return try engine(for: config).render(config, command: c.name, warn: warn)
         }
         var probe = config
         probe.output = ""

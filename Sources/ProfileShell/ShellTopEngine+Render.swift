@@ -208,7 +208,7 @@ extension TopEngine {
             w += " " + Measurement.percentage(sum, total)
             w += " " + GoFormat.pad(format(cum), 10)
             w += " " + Measurement.percentage(cum, total)
-            w += "  " + names[n]
+            w += "  " + name(n)
             if let label = inline[n] { w += " " + label }
             w += "\n"
         }
@@ -226,7 +226,7 @@ extension TopEngine {
         nodes.sort { l, r in
             let (l1, r1) = cum ? (s.cum[l].magnitude, s.cum[r].magnitude) : (s.flat[l].magnitude, s.flat[r].magnitude)
             if l1 != r1 { return l1 > r1 }
-            if names[l] != names[r] { return names[l] < names[r] }
+            if name(l) != name(r) { return name(l) < name(r) }
             let (l2, r2) = cum ? (s.flat[l].magnitude, s.flat[r].magnitude) : (s.cum[l].magnitude, s.cum[r].magnitude)
             if l2 != r2 { return l2 > r2 }
             return goString(l) < goString(r)
