@@ -20,7 +20,7 @@ public struct ProfileLoader {
     }
     /// Fetches a URL (tests and the shell may replace it).
     public var fetchURL: (URL, _ timeoutSeconds: Double) throws(ProfileError) -> [UInt8] = { url, timeout throws(ProfileError) in
-        try httpGet(url, timeout: timeout)
+        try Fetch.get(url, timeout: timeout, progress: Fetch.progressWanted)
     }
     /// Where fetched remote profiles are saved, and a message about it goes.
     public var saveRemote: ((Profile, String) -> Void)?
@@ -37,18 +37,7 @@ public struct ProfileLoader {
 
     /// The URL that `source` names, if it names one (with `seconds=` added for timed profiles).
     public func url(for source: String) -> URL? {
-        guard source.contains("://") || source.range(of: #"^[A-Za-z0-9.\-]+:[0-9]+(/|$)"#, options: .regularExpression) != nil
-        else { return nil }
-        let text = source.contains("://") ? source : "http://" + source
-        guard var comps = URLComponents(string: text), let host = comps.host, !host.isEmpty else { return nil }
-        guard comps.scheme == "http" || comps.scheme == "https" else { return nil }
-        if seconds > 0 {
-            var items = comps.queryItems ?? []
-            items.removeAll { $0.name == "seconds" }
-            items.append(URLQueryItem(name: "seconds", value: String(seconds)))
-            comps.queryItems = items
-        }
-        return comps.url
+        Fetch.plan(source, seconds: seconds, timeout: timeout)?.url
     }
 
     /// Reads and parses one source. A profile with no mappings gets an empty one, as pprof does.
@@ -57,15 +46,13 @@ public struct ProfileLoader {
         var remote = false
         if source == "-" {
             bytes = try readStandardInput()
-        } else if let url = url(for: source) {
+        } else if let (url, _, wait) = Fetch.plan(source, seconds: seconds, timeout: timeout) {
             note("Fetching profile over HTTP from \(url.absoluteString)")
-            var wait = Double(timeout > 0 ? timeout : 60)
-            if seconds > 0 {
-                note("Please wait... (\(seconds)s)")
-                if timeout <= 0 { wait = Double(seconds) + 60 }
-            }
+            if seconds > 0 { note("Please wait... (\(Fetch.durationText(seconds)))") }
             bytes = try fetchURL(url, wait + 5)
             remote = true
+        } else if source.contains("://") && !FileManager.default.fileExists(atPath: source) {
+            throw ProfileError("not a URL pprof can fetch: it needs http:// or https:// and a host")
         } else {
             bytes = try readFile(source)
         }
@@ -88,7 +75,9 @@ public struct ProfileLoader {
             // One source: its own error is the whole story.
             do {
                 let (p, r) = try load(sources[0])
-                return (try PhaseTimer.measure("merge") { () throws(ProfileError) in try combine([p]) }, r)
+                let merged = try PhaseTimer.measure("merge") { () throws(ProfileError) in try combine([p]) }
+                if r { keepFetchedCopy(merged) }
+                return (merged, r)
             } catch {
                 throw error.context(sources[0])
             }
@@ -106,7 +95,9 @@ public struct ProfileLoader {
         if profiles.count != sources.count {
             warn("Fetched \(profiles.count) \(kind) profiles out of \(sources.count)")
         }
-        return (try combine(profiles), remote)
+        let merged = try combine(profiles)
+        if remote { keepFetchedCopy(merged) }
+        return (merged, remote)
     }
 
     /// Makes profiles mergeable (common sample types, finest units) and merges them.
@@ -218,50 +209,3 @@ func readAll(fd: Int32, name: String) throws(ProfileError) -> [UInt8] {
     return out
 }
 
-/// A blocking HTTP GET that returns the body of a 200 answer.
-func httpGet(_ url: URL, timeout: Double) throws(ProfileError) -> [UInt8] {
-    final class Box: @unchecked Sendable {
-        var data: Data?
-        var response: URLResponse?
-        var error: Error?
-    }
-    let box = Box()
-    let done = DispatchSemaphore(value: 0)
-    let config = URLSessionConfiguration.ephemeral
-    config.timeoutIntervalForRequest = timeout
-    config.timeoutIntervalForResource = timeout
-    let session = URLSession(configuration: config)
-    var request = URLRequest(url: url)
-    request.timeoutInterval = timeout
-    if let comps = URLComponents(url: url, resolvingAgainstBaseURL: false),
-        let token = comps.queryItems?.first(where: { $0.name == "token" })?.value
-    {
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-    }
-    session.dataTask(with: request) { data, response, error in
-        box.data = data
-        box.response = response
-        box.error = error
-        done.signal()
-    }.resume()
-    if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-        session.invalidateAndCancel()
-        throw ProfileError("http fetch: no answer from \(url.absoluteString) within \(Int(timeout))s")
-    }
-    session.finishTasksAndInvalidate()
-    if let error = box.error {
-        throw ProfileError("http fetch: \(url.absoluteString): \(error.localizedDescription)")
-    }
-    guard let http = box.response as? HTTPURLResponse else {
-        throw ProfileError("http fetch: \(url.absoluteString): no HTTP response")
-    }
-    if http.statusCode != 200 {
-        let reason = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
-        var message = "server response: \(http.statusCode) \(reason)"
-        if let body = box.data, !body.isEmpty, body.count < 500, let text = String(data: body, encoding: .utf8) {
-            message += " - " + text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        throw ProfileError(message)
-    }
-    return [UInt8](box.data ?? Data())
-}
