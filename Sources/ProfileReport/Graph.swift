@@ -109,51 +109,9 @@ public final class Node {
         to.inEdges[id] = e
     }
 
-    func addSample(
-        dw: Int64, w: Int64, labels: String, numLabels: [NumLabel], format: ((Int64, String) -> String)?,
-        flat isFlat: Bool, collectTags: Bool
-    ) {
-        if isFlat {
-            flatDiv += dw
-            flat += w
-        } else {
-            cumDiv += dw
-            cum += w
-        }
-        guard collectTags else { return }
-        addTags(dw: dw, w: w, labels: labels, numLabels: numLabels, format: format, flat: isFlat)
-    }
-
-    /// Adds a sample's weight to the node's label and numeric tags.
-    func addTags(
-        dw: Int64, w: Int64, labels: String, numLabels: [NumLabel], format: ((Int64, String) -> String)?,
-        flat isFlat: Bool
-    ) {
-        if !labels.isEmpty {
-            let t = labelTags[labels] ?? {
-                let t = Tag(name: labels, unit: "", value: 0)
-                labelTags[labels] = t
-                return t
-            }()
-            t.add(dw: dw, w: w, flat: isFlat)
-        }
-        var tags = numericTags[labels] ?? [:]
-        for nl in numLabels {
-            let unit = nl.unit.isEmpty ? nl.key : nl.unit
-            let name = format?(nl.value, unit) ?? String(nl.value)
-            let t = tags[name] ?? {
-                let t = Tag(name: name, unit: unit, value: nl.value)
-                tags[name] = t
-                return t
-            }()
-            t.add(dw: dw, w: w, flat: isFlat)
-        }
-        numericTags[labels] = tags
-    }
-}
-
-extension Tag {
-    func add(dw: Int64, w: Int64, flat isFlat: Bool) {
+    /// Adds a sample's weight to the node's flat or cumulative value (tags are summed apart,
+    /// by NodeTagTable).
+    func addSample(dw: Int64, w: Int64, flat isFlat: Bool) {
         if isFlat {
             flatDiv += dw
             flat += w

@@ -23,24 +23,26 @@ extension Graph {
 
         var total: GraphAccumulator
         let samples = profile.samples
-        if !o.collectTags && samples.count >= o.parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
+        let tagIndex = o.collectTags ? SampleTagIndex(samples, format: o.formatTag) : nil
+        if samples.count >= o.parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
             let half = samples.count / 2
             let nodeCount = nodes.count
             // Each thread reads the shared inputs and writes only its own slot.
             let parts = UnsafeSendableBox([GraphAccumulator?](repeating: nil, count: 2))
-            let inputs = UnsafeSendableBox((samples, layout, o))
+            let inputs = UnsafeSendableBox((samples, layout, o, tagIndex))
             DispatchQueue.concurrentPerform(iterations: 2) { part in
-                let (samples, layout, o) = inputs.value
+                let (samples, layout, o, tagIndex) = inputs.value
                 var acc = GraphAccumulator(nodeCount: nodeCount)
-                acc.add(samples, part == 0 ? 0..<half : half..<samples.count, layout, o, nodes: nil)
+                acc.add(samples, part == 0 ? 0..<half : half..<samples.count, layout, o, tagIndex: tagIndex)
                 parts.value[part] = acc
             }
             total = parts.value[0]!
             total.merge(parts.value[1]!)
         } else {
             total = GraphAccumulator(nodeCount: nodes.count)
-            total.add(samples, 0..<samples.count, layout, o, nodes: o.collectTags ? nodes : nil)
+            total.add(samples, 0..<samples.count, layout, o, tagIndex: tagIndex)
         }
+        tagIndex?.attach(total.tags, to: nodes)
 
         for (i, n) in nodes.enumerated() {
             n.flat = total.flat[i]
@@ -79,6 +81,7 @@ struct GraphAccumulator {
     var edgeSrc: [Int32] = [], edgeDst: [Int32] = []
     var edgeW: [Int64] = [], edgeWD: [Int64] = []
     var edgeResidual: [Bool] = [], edgeInline: [Bool] = []
+    var tags = TagSums()
 
     init(nodeCount: Int) {
         flat = [Int64](repeating: 0, count: nodeCount)
@@ -108,9 +111,10 @@ struct GraphAccumulator {
     }
 
     /// Adds the samples in `range`, as pprof's graph.New walks each stack from the root.
-    /// With `nodes`, label tags are collected on them too.
+    /// With `tagIndex`, the nodes' label and numeric tags are summed too.
     mutating func add(
-        _ samples: [Sample], _ range: Range<Int>, _ layout: LocationLayout, _ o: GraphOptions, nodes: [Node]?
+        _ samples: [Sample], _ range: Range<Int>, _ layout: LocationLayout, _ o: GraphOptions,
+        tagIndex: SampleTagIndex?
     ) {
         let nNodes = flat.count
         var seen = [Int32](repeating: -1, count: nNodes)
@@ -128,7 +132,6 @@ struct GraphAccumulator {
             if dw == 0 && w == 0 { continue }
             var parent: Int32 = -1
             var residual = false
-            let labels = nodes != nil ? joinLabels(sample) : ""
             var i = sample.locations.count - 1
             while i >= 0 {
                 let l = Int(sample.locations[i])
@@ -147,8 +150,7 @@ struct GraphAccumulator {
                         seen[nn] = si
                         cum[nn] &+= w
                         cumDiv[nn] &+= dw
-                        nodes?[nn].addTags(
-                            dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false)
+                        if let tagIndex { tags.add(tagIndex, sample: si32, node: nn, dw: dw, w: w, flat: false) }
                     }
                     if parent >= 0 && parent != n {
                         let p = Int(parent)
@@ -179,13 +181,15 @@ struct GraphAccumulator {
                 let p = Int(parent)
                 flat[p] &+= w
                 flatDiv[p] &+= dw
-                nodes?[p].addTags(dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: true)
+                if let tagIndex { tags.add(tagIndex, sample: si32, node: p, dw: dw, w: w, flat: true) }
             }
         }
     }
 
-    /// Adds another accumulator's sums; an edge is residual if either saw it so, inline only if both did.
+    /// Adds another accumulator's sums (over later samples); an edge is residual if either saw it
+    /// so, inline only if both did.
     mutating func merge(_ other: GraphAccumulator) {
+        tags.merge(other.tags)
         for i in flat.indices {
             flat[i] &+= other.flat[i]
             flatDiv[i] &+= other.flatDiv[i]

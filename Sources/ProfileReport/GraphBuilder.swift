@@ -53,6 +53,8 @@ public final class Graph {
         let locationNodes = table.createNodes()
         var seen = [Int](repeating: -1, count: table.nodes.count)
         var seenEdges: [(Int, Int)] = []
+        let tagIndex = o.collectTags ? SampleTagIndex(profile.samples, format: o.formatTag) : nil
+        var tags = TagSums()
         for (si, sample) in profile.samples.enumerated() {
             let w = sample.values[o.sampleIndex]
             let dw = o.meanDivisorIndex.map { sample.values[$0] } ?? 0
@@ -60,7 +62,6 @@ public final class Graph {
             seenEdges.removeAll(keepingCapacity: true)
             var parent: Node?
             var residual = false
-            let labels = o.collectTags ? joinLabels(sample) : ""
             var i = sample.locations.count - 1
             while i >= 0 {
                 let locNodes = locationNodes[Int(sample.locations[i])]
@@ -73,9 +74,8 @@ public final class Graph {
                     }
                     if seen[n.id] != si {
                         seen[n.id] = si
-                        n.addSample(
-                            dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false,
-                            collectTags: o.collectTags)
+                        n.addSample(dw: dw, w: w, flat: false)
+                        if let tagIndex { tags.add(tagIndex, sample: si, node: n.id, dw: dw, w: w, flat: false) }
                     }
                     if let p = parent, p !== n, !seenEdges.contains(where: { $0.0 == n.id && $0.1 == p.id }) {
                         seenEdges.append((n.id, p.id))
@@ -87,11 +87,11 @@ public final class Graph {
                 i -= 1
             }
             if let p = parent, !residual {
-                p.addSample(
-                    dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: true,
-                    collectTags: o.collectTags)
+                p.addSample(dw: dw, w: w, flat: true)
+                if let tagIndex { tags.add(tagIndex, sample: si, node: p.id, dw: dw, w: w, flat: true) }
             }
         }
+        tagIndex?.attach(tags, to: table.nodes)
         return (selectNodes(table.nodes, dropNegative: o.dropNegative), locationNodes)
     }
 
@@ -115,12 +115,13 @@ public final class Graph {
             }
             return n
         }
-        for sample in profile.samples {
+        let tagIndex = o.collectTags ? SampleTagIndex(profile.samples, format: o.formatTag) : nil
+        var tags = TagSums()
+        for (si, sample) in profile.samples.enumerated() {
             let w = sample.values[o.sampleIndex]
             let dw = o.meanDivisorIndex.map { sample.values[$0] } ?? 0
             if dw == 0 && w == 0 { continue }
             var parent: Node?
-            let labels = o.collectTags ? joinLabels(sample) : ""
             var i = sample.locations.count - 1
             while i >= 0 {
                 let loc = profile.locations[Int(sample.locations[i])]
@@ -131,9 +132,8 @@ public final class Graph {
                     guard let info = table.nodeInfo(loc, lines[li]) else { continue }
                     if let kept = o.keptNodes, !kept.contains(info) { continue }
                     let n = contextNode(info, under: parent?.id ?? -1)
-                    n.addSample(
-                        dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: false,
-                        collectTags: o.collectTags)
+                    n.addSample(dw: dw, w: w, flat: false)
+                    if let tagIndex { tags.add(tagIndex, sample: si, node: n.id, dw: dw, w: w, flat: false) }
                     if let p = parent {
                         p.addToEdge(n, dv: dw, v: w, residual: false, inline: li != lines.count - 1)
                     }
@@ -142,11 +142,11 @@ public final class Graph {
                 i -= 1
             }
             if let p = parent {
-                p.addSample(
-                    dw: dw, w: w, labels: labels, numLabels: sample.numLabels, format: o.formatTag, flat: true,
-                    collectTags: o.collectTags)
+                p.addSample(dw: dw, w: w, flat: true)
+                if let tagIndex { tags.add(tagIndex, sample: si, node: p.id, dw: dw, w: w, flat: true) }
             }
         }
+        tagIndex?.attach(tags, to: table.nodes)
         return selectNodes(table.nodes, dropNegative: o.dropNegative)
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+import Testing
+
+/// Tags summed on two threads must equal the one-thread sums, first-seen values included.
+@Suite struct GraphTagTests {
+    static func describe(_ g: Graph) -> [String] {
+        g.nodes.map { n in
+            var parts = n.labelTags.values.map { "L \($0.name) \($0.flat)/\($0.flatDiv)/\($0.cum)/\($0.cumDiv)" }
+            for (labels, tags) in n.numericTags {
+                parts += tags.values.map {
+                    "N \(labels) \($0.name) \($0.unit) \($0.value) \($0.flat)/\($0.flatDiv)/\($0.cum)/\($0.cumDiv)"
+                }
+            }
+            return n.printableName + " " + parts.sorted().joined(separator: "; ")
+        }.sorted()
+    }
+
+    @Test(arguments: ["heap-leak", "cpu", "allocs-leak"])
+    func twoThreadsEqualOne(_ name: String) throws {
+        let data = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("Samples/\(name).pb.gz")))
+        let p = try Profile.merge([Profile.parse(data)])
+        for mean in [false, true] {
+            var one = GraphOptions(sampleIndex: p.sampleTypes.count - 1, meanDivisorIndex: mean ? 0 : nil)
+            one.collectTags = true
+            // A coarse format makes different values share a name, so first-seen values matter.
+            one.formatTag = { v, unit in Measurement.scaledLabel(v, from: unit, to: "mb") }
+            one.parallelThreshold = Int.max
+            var two = one
+            two.parallelThreshold = 1
+            let a = Self.describe(Graph.build(p, one)), b = Self.describe(Graph.build(p, two))
+            #expect(a == b)
+            #expect(a.contains { $0.contains("; ") || $0.contains(" L ") || $0.contains(" N ") })
+        }
+    }
+}
