@@ -6,7 +6,31 @@ public enum GoFormat {
     public static func fixed(_ v: Double, _ digits: Int) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if digits >= 1 && digits <= 4, let s = fastFixed(v, digits) { return s }
         return String(format: "%.\(digits)f", v)
+    }
+
+    private static let powersOfTen: [Double] = [1, 10, 100, 1000, 10000]
+
+    /// `%.Nf` for small N and moderate values without going through printf (reports format
+    /// millions of values): the exact decimal value is rounded half to even, as printf does,
+    /// with fused multiply-adds deciding each comparison exactly. Nil when out of range.
+    static func fastFixed(_ v: Double, _ digits: Int) -> String? {
+        let a = abs(v)
+        guard a < 1e12 else { return nil }
+        let scale = powersOfTen[digits]
+        // k = floor(a × scale), exactly: a × scale − k is computed without intermediate rounding.
+        var k = (a * scale).rounded(.down)
+        while k > 0 && (-k).addingProduct(a, scale) < 0 { k -= 1 }
+        while (-(k + 1)).addingProduct(a, scale) >= 0 { k += 1 }
+        // Compare the remainder with one half: the sign of a × 2·scale − (2k + 1).
+        let half = (-(2 * k + 1)).addingProduct(a, 2 * scale)
+        var n = Int64(k)
+        if half > 0 || (half == 0 && n % 2 == 1) { n += 1 }
+        let unit = Int64(scale)
+        var frac = String(n % unit)
+        if frac.utf8.count < digits { frac = String(repeating: "0", count: digits - frac.utf8.count) + frac }
+        return (v.sign == .minus ? "-" : "") + String(n / unit) + "." + frac
     }
 
     /// `%.Ng` (C and Go agree on this form for finite values).

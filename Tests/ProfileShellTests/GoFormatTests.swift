@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@testable import ProfileReport
+
+/// GoFormat.fixed's fast path must print exactly what printf's %.Nf prints.
+@Suite struct GoFormatTests {
+    static func printf(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+
+    @Test func tiesRoundHalfToEven() {
+        for (v, want) in [(0.125, "0.12"), (0.375, "0.38"), (2.5, "2.50"), (1.005, "1.00"), (2.675, "2.67"), (-0.001, "-0.00")] {
+            #expect(GoFormat.fixed(v, 2) == want, "\(v)")
+            #expect(GoFormat.fixed(v, 2) == Self.printf(v, 2), "\(v)")
+        }
+        #expect(GoFormat.fixed(-0.0, 2) == "-0.00")
+        #expect(GoFormat.fixed(0.25, 1) == "0.2")
+        #expect(GoFormat.fixed(0.35, 1) == Self.printf(0.35, 1))
+    }
+
+    @Test func agreesWithPrintfOnManyValues() {
+        var rng = SystemRandomNumberGenerator()
+        var mismatches: [String] = []
+        for i in 0..<200_000 {
+            let v: Double
+            switch i % 5 {
+            case 0: v = Double.random(in: -1000...1000, using: &rng)
+            case 1: v = Double(Int.random(in: -10_000_000...10_000_000, using: &rng)) / 1000  // near ties
+            case 2: v = Double(Int.random(in: 0...100_000, using: &rng)) / 8  // exact binary ties
+            case 3: v = Double.random(in: 0...1, using: &rng) * pow(10, Double(Int.random(in: -8...11, using: &rng)))
+            default: v = Double(Int.random(in: 0...Int(1e12), using: &rng)) + 0.005
+            }
+            for d in 1...2 where GoFormat.fixed(v, d) != Self.printf(v, d) {
+                mismatches.append("\(v) %.\(d)f: \(GoFormat.fixed(v, d)) vs \(Self.printf(v, d))")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+}
