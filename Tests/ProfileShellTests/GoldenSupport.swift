@@ -33,7 +33,7 @@ enum Environment {
         if prepared { return }
         setenv("TZ", "UTC", 1)
         tzset()
-        FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
         prepared = true
     }
 }
