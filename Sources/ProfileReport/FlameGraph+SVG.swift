@@ -11,6 +11,11 @@ extension Report {
         if options.outputUnit == "minimum" { options.outputUnit = "auto" }
         var header = profileLabels()
         if !options.activeFilters.isEmpty { header.append("Active filters: " + options.activeFilters.joined(separator: " ")) }
+        if graph.isDiff {
+            header.append("Total: \(formatValue(graph.value[0])), base \(formatValue(graph.base[0]))")
+        } else {
+            header.append("Total: \(formatValue(graph.value[0]))")
+        }
         var svg = FlameSVG(graph: graph, header: header, title: options.title, format: formatValue)
         svg.write(into: &w)
     }
