@@ -117,11 +117,11 @@ public struct DiffReport {
         let unchanged = matching.count - changed.count
         if unchanged > 0 { what += " (\(unchanged) unchanged)" }
         w += "Showing \(what), largest |delta| first\n"
-        w += "      base        new      delta   delta%\n"
+        w += "      base        new      delta    delta%\n"
         for r in shown {
             w += GoFormat.pad(value(r.base), 10) + " " + GoFormat.pad(value(r.new), 10) + " "
             w += GoFormat.pad(value(r.delta, signed: true), 10) + " "
-            w += GoFormat.pad(Self.percent(r.delta, of: r.base, new: r.new), 8) + "  " + r.name + "\n"
+            w += GoFormat.pad(Self.percent(r.delta, of: r.base, new: r.new), 9) + "  " + r.name + "\n"
         }
         return w
     }

@@ -35,7 +35,7 @@ public final class Shell {
 
     /// Reads and runs lines until the input ends or `quit`; returns the exit status.
     public func run() -> Int32 {
-        ui.setCompletion { [unowned self] line in complete(line) }
+        ui.setCompletion { [weak self] line in self?.complete(line) ?? [] }
         session.config.compactLabels = true
         greet()
         prepareEngine()

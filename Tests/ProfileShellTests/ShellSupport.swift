@@ -71,6 +71,20 @@ func runShell(_ args: [String], _ lines: [String], terminal: Bool = false, loade
     }
 }
 
+/// A shell on the profiles of `args`, for calling its methods directly.
+func makeShell(_ args: [String]) throws -> Shell {
+    Environment.prepare()
+    let ui = ScriptedLines([])
+    let sink = OutputSink(out: { _ in }, err: { ui.print($0) })
+    let inv = try PprofCommand.parse(args)
+    let loader = ProfileLoader()
+    let profile = try Session.loadProfile(
+        sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase, normalize: inv.config.normalize,
+        loader: loader, warn: sink.err)
+    let session = Session(profile: profile, config: inv.config, sources: inv.sources, loader: loader)
+    return Shell(session: session, ui: ui, sink: sink)
+}
+
 /// One recorded shell golden: name, command line, input lines.
 struct ShellGoldenCase: CustomTestStringConvertible, Sendable {
     let name: String
