@@ -10,15 +10,11 @@ public enum GoFormat {
         return String(format: "%.\(digits)f", v)
     }
 
-    private static let powersOfTen: [Double] = [1, 10, 100, 1000, 10000]
+    private static let powersOfTen: [Double] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000]
 
-    /// `%.Nf` for small N and moderate values without going through printf (reports format
-    /// millions of values): the exact decimal value is rounded half to even, as printf does,
-    /// with fused multiply-adds deciding each comparison exactly. Nil when out of range.
-    static func fastFixed(_ v: Double, _ digits: Int) -> String? {
-        let a = abs(v)
-        guard a < 1e12 else { return nil }
-        let scale = powersOfTen[digits]
+    /// a × scale (a ≥ 0, scale a power of ten) rounded to an integer half to even, as printf
+    /// rounds the exact decimal value: fused multiply-adds decide each comparison exactly.
+    private static func roundScaled(_ a: Double, _ scale: Double) -> Int64 {
         // k = floor(a × scale), exactly: a × scale − k is computed without intermediate rounding.
         var k = (a * scale).rounded(.down)
         while k > 0 && (-k).addingProduct(a, scale) < 0 { k -= 1 }
@@ -27,17 +23,56 @@ public enum GoFormat {
         let half = (-(2 * k + 1)).addingProduct(a, 2 * scale)
         var n = Int64(k)
         if half > 0 || (half == 0 && n % 2 == 1) { n += 1 }
-        let unit = Int64(scale)
-        var frac = String(n % unit)
-        if frac.utf8.count < digits { frac = String(repeating: "0", count: digits - frac.utf8.count) + frac }
-        return (v.sign == .minus ? "-" : "") + String(n / unit) + "." + frac
+        return n
     }
 
-    /// `%.Ng` (C and Go agree on this form for finite values).
+    /// n as exactly `digits` decimal digits, zeros in front.
+    private static func zeroPadded(_ n: Int64, _ digits: Int) -> String {
+        let s = String(n)
+        return s.utf8.count < digits ? String(repeating: "0", count: digits - s.utf8.count) + s : s
+    }
+
+    /// `%.Nf` for small N and moderate values without going through printf (reports format
+    /// millions of values). Nil when out of range.
+    static func fastFixed(_ v: Double, _ digits: Int) -> String? {
+        let a = abs(v)
+        guard a < 1e12 else { return nil }
+        let scale = powersOfTen[digits]
+        let n = roundScaled(a, scale)
+        let unit = Int64(scale)
+        return (v.sign == .minus ? "-" : "") + String(n / unit) + "." + zeroPadded(n % unit, digits)
+    }
+
+    /// `%.Ng`.
     public static func general(_ v: Double, _ digits: Int) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if digits == 2, let s = fastGeneral2(v) { return s }
         return String(format: "%.\(digits)g", v)
+    }
+
+    /// `%.2g` of a value in [0, 1) that prints without an exponent (percentages under 1%):
+    /// two significant digits, trailing zeros dropped. Nil for anything else.
+    static func fastGeneral2(_ v: Double) -> String? {
+        if v == 0 { return v.sign == .minus ? "-0" : "0" }
+        guard v >= 1e-4 && v < 1 else { return nil }
+        // The power of ten that brings v into [10, 100).
+        var k = 1 - Int(log10(v).rounded(.down))
+        guard k >= 2 && k <= 6 else { return nil }
+        if (-10).addingProduct(v, powersOfTen[k]) < 0 { k += 1 }
+        if k > 2 && (-100).addingProduct(v, powersOfTen[k]) >= 0 { k -= 1 }
+        guard k >= 2 && k <= 5 else { return nil }
+        var m = roundScaled(v, powersOfTen[k])
+        if m == 100 {
+            // Rounded up into the next decade: 0.0995 is 0.1, 0.995 is 1.
+            m = 10
+            k -= 1
+            if k == 1 { return "1" }
+        }
+        // m × 10^-k with k − 2 zeros after the point; %g drops a trailing zero.
+        var s = "0." + String(repeating: "0", count: k - 2) + String(m)
+        if m % 10 == 0 { s.removeLast() }
+        return s
     }
 
     /// `%Ns`: right-aligned in N runes (Go counts runes, not bytes).

@@ -12,6 +12,23 @@ extension Report {
             .joined(separator: "\n") + "\n"
         w += separator
         w += legend
+        // Large profiles make hundreds of thousands of lines: write bytes, format each value once.
+        var out = ReportBytes()
+        var values: [Int64: String] = [:]
+        func value(_ v: Int64) -> String {
+            if let s = values[v] { return s }
+            let s = formatValue(v)
+            values[v] = s
+            return s
+        }
+        func edgeLine(_ weight: Int64, _ cum: Int64, _ name: String, _ inline: Bool) {
+            out.padded(value(weight), 50)
+            out.append(" ")
+            out.append(Measurement.percentage(weight, cum))
+            out.append(" |   ")
+            out.append(name)
+            out.append(inline ? " (inline)\n" : "\n")
+        }
         let rx = options.symbol
         var flatSum: Int64 = 0
         var matched = 0
@@ -20,32 +37,45 @@ extension Report {
             if let rx, !rx.matches(name) { continue }
             matched += 1
             let flat = n.flatValue, cum = n.cumValue
-            w += separator
-            for e in sortedEdges(n.inEdges) {
-                writeTreeEdge(&w, e.weight, cum, e.src.printableName, e.inline)
-            }
+            out.append(separator)
+            for e in sortedEdges(n.inEdges) { edgeLine(e.weight, cum, e.src.printableName, e.inline) }
             flatSum &+= flat
-            w += GoFormat.pad(formatValue(flat), 10)
-            w += " " + Measurement.percentage(flat, total)
-            w += " " + Measurement.percentage(flatSum, total)
-            w += " " + GoFormat.pad(formatValue(cum), 10)
-            w += " " + Measurement.percentage(cum, total)
-            w += "                | " + name + "\n"
-            for e in sortedEdges(n.outEdges) {
-                writeTreeEdge(&w, e.weight, cum, e.dest.printableName, e.inline)
-            }
+            out.padded(value(flat), 10)
+            out.append(" ")
+            out.append(Measurement.percentage(flat, total))
+            out.append(" ")
+            out.append(Measurement.percentage(flatSum, total))
+            out.append(" ")
+            out.padded(value(cum), 10)
+            out.append(" ")
+            out.append(Measurement.percentage(cum, total))
+            out.append("                | ")
+            out.append(name)
+            out.append("\n")
+            for e in sortedEdges(n.outEdges) { edgeLine(e.weight, cum, e.dest.printableName, e.inline) }
         }
-        if !g.nodes.isEmpty { w += separator }
+        if !g.nodes.isEmpty { out.append(separator) }
         if let rx, matched == 0 {
             throw ReportError("no matches found for regexp: \(rx.pattern)")
         }
+        w += out.string
+    }
+}
+
+/// A growing UTF-8 buffer for reports with many lines.
+struct ReportBytes {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func append(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
     }
 
-    private func writeTreeEdge(_ w: inout String, _ weight: Int64, _ cum: Int64, _ name: String, _ inline: Bool) {
-        w += GoFormat.pad(formatValue(weight), 50)
-        w += " " + Measurement.percentage(weight, cum)
-        w += " |   " + name
-        if inline { w += " (inline)" }
-        w += "\n"
+    /// `s` right-aligned in `width` runes, as Go's `%Ns`.
+    mutating func padded(_ s: String, _ width: Int) {
+        let n = s.unicodeScalars.count
+        if n < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - n)) }
+        bytes.append(contentsOf: s.utf8)
     }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -35,4 +35,19 @@ import Testing
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
+
+    @Test func generalAgreesWithPrintf() {
+        var rng = SystemRandomNumberGenerator()
+        var mismatches: [String] = []
+        var values: [Double] = [0, 1e-4, 0.0001, 0.00995, 0.0995, 0.995, 0.999, 0.1, 0.01, 0.001, 0.125, 0.0125, 0.00125]
+        for _ in 0..<200_000 {
+            values.append(Double.random(in: 0..<1, using: &rng) * pow(10, -Double(Int.random(in: 0...5, using: &rng))))
+            values.append(Double(Int.random(in: 1...99_999, using: &rng)) / 100_000)
+            values.append(Double(Int.random(in: 1...9_999, using: &rng)) / 10_000 + 0.00005)
+        }
+        for v in values where GoFormat.general(v, 2) != String(format: "%.2g", v) {
+            mismatches.append("\(v): \(GoFormat.general(v, 2)) vs \(String(format: "%.2g", v))")
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
 }
