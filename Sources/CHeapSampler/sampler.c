@@ -3,12 +3,14 @@
 // from /proc/self/maps read with plain open/read into a stack buffer.
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -141,10 +143,51 @@ static void hs_find_stack(hs_thread *t, uintptr_t sp) {
     close(fd);
 }
 
+/// 0: process_vm_readv works on this process; 1: it does not (a seccomp filter), so async
+/// contexts, which live on the heap, are not followed.
+static atomic_int hs_no_safe_reads;
+
+/// Reads `size` bytes at `address` without faulting: unmapped memory gives 0 instead of SIGSEGV.
+static int hs_safe_read(uintptr_t address, void *out, size_t size) {
+    if (atomic_load_explicit(&hs_no_safe_reads, memory_order_relaxed)) return 0;
+    struct iovec local = {out, size}, remote = {(void *)address, size};
+    ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    if (n == (ssize_t)size) return 1;
+    if (n < 0 && errno != EFAULT) atomic_store(&hs_no_safe_reads, 1);
+    return 0;
+}
+
+#define HS_ASYNC_FRAME_BIT ((uintptr_t)1 << 60)
+
+/// Follows a Swift task's chain of async contexts from `context` (an AsyncContext: Parent at 0,
+/// ResumeParent at 8): each ResumeParent is where a logical caller resumes. Resume functions are
+/// entry points, not return addresses, so they are stored plus one: the profile builder takes one
+/// off every address to reach the call instruction, and lands on the entry again.
+static uint32_t hs_walk_async(uintptr_t context, uintptr_t *pcs, uint32_t n) {
+    for (int level = 0; level < 32 && n < HS_MAX_DEPTH; level++) {
+        if (context == 0 || (context & 7) != 0 || context >= ((uintptr_t)1 << 47)) break;
+        uintptr_t words[2];
+        if (!hs_safe_read(context, words, sizeof(words))) break;
+        uintptr_t parent = words[0], resume = words[1];
+        if (resume < 4096) break;
+        pcs[n++] = resume + 1;
+        if (parent == context) break;
+        context = parent;
+    }
+    return n;
+}
+
 /// Walks the frame-pointer chain from the hook's frame. Every frame pointer must lie inside this
 /// thread's stack, be aligned and lie above the previous one, so a broken chain (code built
-/// without frame pointers) ends the walk instead of faulting. Swift async frames mark their saved
-/// frame pointer with bit 60; the mark is cleared and the walk goes on into the executor.
+/// without frame pointers) ends the walk instead of faulting.
+///
+/// Swift async frames: code built with `-swift-async-frame-pointer=always` marks the saved frame
+/// pointer of an async frame with bit 60 and keeps the async context just below the record; there
+/// the walk leaves the thread's stack (whose older frames are only the executor) and follows the
+/// task's async contexts to the logical callers. Linux builds default to `never`, and this project
+/// keeps that default: glibc's backtrace() (libgcc's DWARF unwinder, which swift-testing calls on
+/// every thrown error) cannot unwind through marked frames and crashes. Unmarked, the walk simply
+/// ends at the executor, after the async function that was running.
 static uint32_t hs_walk(hs_thread *t, void *return_address, void *frame, uintptr_t *pcs) {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     if (sp < t->stack_lo || sp >= t->stack_hi) hs_find_stack(t, sp);
@@ -154,14 +197,14 @@ static uint32_t hs_walk(hs_thread *t, void *return_address, void *frame, uintptr
     if (fp < sp || fp + 16 > t->stack_hi || (fp & 7) != 0) return n;
     fp = ((const uintptr_t *)fp)[0];
     while (n < HS_MAX_DEPTH) {
-        fp &= ~((uintptr_t)1 << 60);
-        if ((fp & 7) != 0 || fp < sp || fp + 16 > t->stack_hi) break;
+        if ((fp & 7) != 0 || fp < sp + 8 || fp + 16 > t->stack_hi) break;
         const uintptr_t *record = (const uintptr_t *)fp;
+        uintptr_t next = record[0];
+        if (next & HS_ASYNC_FRAME_BIT) return hs_walk_async(record[-1], pcs, n);
         uintptr_t ra = record[1];
         if (ra < 4096) break;
         pcs[n++] = ra;
-        uintptr_t next = record[0];
-        if ((next & ~((uintptr_t)1 << 60)) <= fp) break;
+        if (next <= fp) break;
         fp = next;
     }
     return n;
@@ -173,6 +216,7 @@ void hs_alloc_slow(void *ptr, size_t size, void *return_address, void *frame) {
     hs_thread *t = &hs_tls;
     if (t->in_sampler) return;
     t->in_sampler = 1;
+    int saved_errno = errno;  // the walk's system calls must not change what the caller sees
     uint64_t epoch = atomic_load_explicit(&hs_epoch, memory_order_relaxed);
     int64_t rate = atomic_load_explicit(&hs_rate, memory_order_relaxed);
     int sample = 1;
@@ -190,6 +234,7 @@ void hs_alloc_slow(void *ptr, size_t size, void *return_address, void *frame) {
     } else if (sample) {
         t->countdown = hs_draw(t, rate);
     }
+    errno = saved_errno;
     t->in_sampler = 0;
 }
 

@@ -26,7 +26,7 @@ enum SymbolNames {
     /// become their labels, and effects and return types go, so
     /// `M.T.read(from: M.Body, limit: Swift.Int) async throws -> M.Buffer` becomes `M.T.read(from:limit:)`.
     static func simplify(_ name: String) -> String {
-        let chars = Array(collapsePrivateNames(name))
+        let chars = Array(collapsePrivateNames(dropPartialFunctionPrefix(name)))
         var out = ""
         var i = 0
         while i < chars.count {
@@ -40,6 +40,21 @@ enum SymbolNames {
             i += 1
         }
         return out
+    }
+
+    /// An async function is split at each await into partial functions named
+    /// `(2) await resume partial function for F`; a profile shows them all as F, so that F's lines
+    /// gather in one place and `list F` finds them.
+    static func dropPartialFunctionPrefix(_ name: String) -> String {
+        guard name.hasPrefix("("), let close = name.firstIndex(of: ")"),
+            name[name.index(after: name.startIndex)..<close].allSatisfy(\.isNumber)
+        else { return name }
+        let rest = name[name.index(after: close)...]
+        for kind in [" await resume partial function for ", " suspend resume partial function for "]
+        where rest.hasPrefix(kind) {
+            return String(rest.dropFirst(kind.count))
+        }
+        return name
     }
 
     /// `M.T.(read in _A2664…)` → `M.T.read`: private declarations carry their file's hash.

@@ -20,6 +20,10 @@ struct SymbolNameTests {
             SymbolNames.simplify("closure #2 @Sendable (M.Request, M.Context) async throws(M.ServiceError) -> M.Response in M.routes(to:)")
                 == "closure #2 @Sendable (M.Request, M.Context) async throws(M.ServiceError) -> M.Response in M.routes(to:)")
         #expect(SymbolNames.simplify("malloc") == "malloc")
+        #expect(
+            SymbolNames.simplify("(3) suspend resume partial function for M.Downloader.read(_: M.Body, limit: Swift.Int) async throws -> M.Buffer")
+                == "M.Downloader.read(_:limit:)")
+        #expect(SymbolNames.simplify("(12) await resume partial function for M.f() async -> ()") == "M.f()")
     }
 
     @Test("the runtime's demangler is found and used")
