@@ -24,7 +24,7 @@ HS_EXPORT void free(void *ptr) {
 
 HS_EXPORT void *calloc(size_t count, size_t size) {
     void *p = __libc_calloc(count, size);
-    // __libc_calloc returned non-NULL, so count * size did not overflow.
+    // Counted only when __libc_calloc succeeded, so count * size did not overflow.
     hs_after_alloc(p, count * size, HS_CALLER);
     return p;
 }
@@ -34,7 +34,7 @@ HS_EXPORT void *realloc(void *ptr, size_t size) {
     // the live table first: once glibc releases it another thread may be handed the same address.
     if (ptr != NULL) hs_before_free(ptr);
     void *p = __libc_realloc(ptr, size);
-    if (p != NULL) hs_after_alloc(p, size, HS_CALLER);
+    hs_after_alloc(p, size, HS_CALLER);
     return p;
 }
 

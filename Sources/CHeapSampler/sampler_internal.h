@@ -51,15 +51,17 @@ void hs_alloc_slow(void *ptr, size_t size, void *return_address, void *frame) HS
     __attribute__((noinline));
 void hs_free_slow(void *ptr) HS_HIDDEN __attribute__((noinline));
 
-/// Called after every successful allocation: the fast path is one subtraction and two compares.
+/// Called after every allocation: the fast path is one subtraction and three compares. A failed
+/// allocation counts nothing (a failed calloc's size may even have overflowed).
 static inline __attribute__((always_inline)) void hs_after_alloc(void *ptr, size_t size, void *ra, void *fp) {
+    if (HS_UNLIKELY(ptr == NULL)) return;
     hs_thread *t = &hs_tls;
     uint64_t epoch = atomic_load_explicit(&hs_epoch, memory_order_relaxed);
     if (HS_LIKELY(t->epoch == epoch)) {
         t->countdown -= (int64_t)size;
         if (HS_LIKELY(t->countdown >= 0)) return;
     }
-    if (ptr) hs_alloc_slow(ptr, size, ra, fp);
+    hs_alloc_slow(ptr, size, ra, fp);
 }
 
 /// Called before every free (and before realloc lets go of its old block).

@@ -54,6 +54,9 @@ struct HeapProfileBuilder {
         // Return addresses point after the call; the call itself is one byte earlier.
         var callSites = Set<UInt64>()
         for r in records { forEachPC(r) { callSites.insert(UInt64($0) - 1) } }
+        // A return address outside executable code is what a broken frame chain left behind.
+        let executable = regions.filter(\.executable)
+        let code = Set(callSites.filter { a in executable.contains { $0.start <= a && a < $0.limit } })
         let symbols = symbolizer.symbolize(callSites, regions: regions)
 
         struct Key: Hashable {
@@ -64,7 +67,8 @@ struct HeapProfileBuilder {
         var order: [Key] = []
         for r in records {
             var pcs: [UInt64] = []
-            forEachPC(r) { pcs.append(UInt64($0) - 1) }
+            forEachPC(r) { if code.contains(UInt64($0) - 1) { pcs.append(UInt64($0) - 1) } }
+            if pcs.isEmpty { continue }
             // Cut the allocator's own frames at the leaf end.
             while pcs.count > 1, let name = symbols[pcs[0]]?.last?.systemName, Self.isAllocator(name) {
                 pcs.removeFirst()
@@ -126,8 +130,20 @@ struct HeapProfileBuilder {
         return -1
     }
 
-    private mutating func location(for address: UInt64, frames: [SymbolizedFrame]) -> Int32 {
+    /// Inlined standard-library allocation wrappers: a call site inside one is an allocation by the
+    /// function it was inlined into, which is where the profile should put it.
+    static func isInlinedAllocator(_ name: String) -> Bool {
+        let n = name.hasPrefix("static ") ? name.dropFirst(7) : Substring(name)
+        return [
+            "Swift.UnsafeMutableRawPointer.allocate(", "Swift.UnsafeMutablePointer.allocate(",
+            "Swift.UnsafeMutableRawBufferPointer.allocate(", "Swift.UnsafeMutableBufferPointer.allocate(",
+        ].contains { n.hasPrefix($0) }
+    }
+
+    private mutating func location(for address: UInt64, frames allFrames: [SymbolizedFrame]) -> Int32 {
         if let known = locationIndex[address] { return known }
+        var frames = allFrames[...]
+        while frames.count > 1, Self.isInlinedAllocator(frames.first!.name) { frames = frames.dropFirst() }
         var lines: [Line] = []
         for f in frames {
             let named = f.name.isEmpty ? SymbolizedFrame(name: "0x" + String(address, radix: 16), systemName: "", file: f.file, line: f.line) : f

@@ -26,7 +26,7 @@ enum SymbolNames {
     /// become their labels, and effects and return types go, so
     /// `M.T.read(from: M.Body, limit: Swift.Int) async throws -> M.Buffer` becomes `M.T.read(from:limit:)`.
     static func simplify(_ name: String) -> String {
-        let chars = Array(collapsePrivateNames(dropPartialFunctionPrefix(name)))
+        let chars = Array(collapsePrivateNames(dropSpecializationPrefixes(dropPartialFunctionPrefix(name))))
         var out = ""
         var i = 0
         while i < chars.count {
@@ -55,6 +55,32 @@ enum SymbolNames {
             return String(rest.dropFirst(kind.count))
         }
         return name
+    }
+
+    /// The optimizer's clones keep their function's name: `function signature specialization
+    /// <Arg[2] = Dead> of F`, `generic specialization <Swift.Int> of F` and `merged F` show as F.
+    static func dropSpecializationPrefixes(_ name: String) -> String {
+        var s = Substring(name)
+        while true {
+            if s.hasPrefix("merged ") {
+                s = s.dropFirst("merged ".count)
+                continue
+            }
+            var matched = false
+            for kind in ["function signature specialization <", "generic specialization <"] where s.hasPrefix(kind) {
+                var depth = 1
+                var i = s.index(s.startIndex, offsetBy: kind.count)
+                while i < s.endIndex && depth > 0 {
+                    if s[i] == "<" { depth += 1 } else if s[i] == ">" && s[s.index(before: i)] != "-" { depth -= 1 }
+                    i = s.index(after: i)
+                }
+                if depth == 0 && s[i...].hasPrefix(" of ") {
+                    s = s[s.index(i, offsetBy: 4)...]
+                    matched = true
+                }
+            }
+            if !matched { return String(s) }
+        }
     }
 
     /// `M.T.(read in _A2664…)` → `M.T.read`: private declarations carry their file's hash.

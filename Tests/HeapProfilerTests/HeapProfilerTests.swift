@@ -55,6 +55,11 @@ struct HeapProfilerTests {
         #expect(profile.total("inuse_space", grows) == Int64(size))
         let swift = profile.samples(through: "allocateThroughSwift", bytes: 3000)
         #expect(profile.total("inuse_objects", swift) == 10)
+        // swift_slowAlloc and the inlined UnsafeMutableRawPointer.allocate are the allocator: the
+        // leaf is the function that asked for memory.
+        for s in swift {
+            #expect(profile.leafLines(s).first?.function.name.contains("allocateThroughSwift") == true)
+        }
         let family = profile.samples(through: "allocateAligned")
         for bytes: Int64 in [1000, 1024, 1100, 1200, 1300] {
             #expect(profile.total("inuse_objects", family.filter { $0.numLabels.contains { $0.value == bytes } }) == 5)

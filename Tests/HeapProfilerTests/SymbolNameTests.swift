@@ -24,6 +24,13 @@ struct SymbolNameTests {
             SymbolNames.simplify("(3) suspend resume partial function for M.Downloader.read(_: M.Body, limit: Swift.Int) async throws -> M.Buffer")
                 == "M.Downloader.read(_:limit:)")
         #expect(SymbolNames.simplify("(12) await resume partial function for M.f() async -> ()") == "M.f()")
+        #expect(
+            SymbolNames.simplify(
+                "function signature specialization <Arg[2] = Dead> of M.D.readGrowing(_: M.Body, limit: Swift.Int) async throws -> M.B")
+                == "M.D.readGrowing(_:limit:)")
+        #expect(
+            SymbolNames.simplify("merged generic specialization <N.Socket, (Swift.Int) -> ()> of N.C.readable0() -> ()")
+                == "N.C.readable0()")
     }
 
     @Test("the runtime's demangler is found and used")
