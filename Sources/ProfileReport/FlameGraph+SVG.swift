@@ -35,8 +35,8 @@ struct FlameSVG {
     static let fontSize = 12.0
     /// Width of one character of the monospace label font, for fitting labels in frames.
     static let charWidth = 7.2
-    /// Frames narrower than this many pixels at full size are left out.
-    static let minimumWidth = 0.1
+    /// Frames narrower than 0.1 pixel at full size are left out.
+    static let minimumShare = 0.1 / (width - 2 * padding)
 
     init(graph: FlameGraph, header: [String], title: String, format: @escaping (Int64) -> String) {
         self.graph = graph
@@ -82,8 +82,7 @@ struct FlameSVG {
         w += #"<text id="matched" x="\#(Self.width - Self.padding)" y="\#(height - 12)"> </text>"# + "\n"
         w += #"<text id="details" x="\#(Self.padding)" y="\#(height - 12)"> </text>"# + "\n"
 
-        let cutoff = Self.minimumWidth / max(pixelsPerUnit, .leastNonzeroMagnitude)
-        let children = graph.visibleChildren(minimum: Int64(min(cutoff.rounded(.up), 9e18)))
+        let children = graph.children
         let bottom = height - 40
         // Depth-first, children nested inside their parent's group so zooming can hide subtrees.
         struct Pending {

@@ -6,27 +6,42 @@ import ProfileFormat
 public struct FlameGraph {
     /// Frame names; `nameOf[f]` indexes it (0 is the root's, "all").
     public private(set) var names: [String]
-    public private(set) var nameOf: [Int32]
+    public private(set) var nameOf: [Int32] = [0]
     /// The caller's frame (-1 for the root) and the depth (0 for the root).
-    public private(set) var parent: [Int32]
-    public private(set) var depth: [Int32]
+    public private(set) var parent: [Int32] = [-1]
+    public private(set) var depth: [Int32] = [0]
     /// Sum of the sample values through each path (the new profile's, with a diff base).
-    public private(set) var value: [Int64]
+    public private(set) var value: [Int64] = [0]
     /// With `-mean`: the summed counts to divide `value` by.
-    public private(set) var divisor: [Int64]
+    public private(set) var divisor: [Int64] = [0]
     /// With a diff base: the base profile's value through each path (positive again), and its counts.
-    public private(set) var base: [Int64]
-    public private(set) var baseDivisor: [Int64]
+    public private(set) var base: [Int64] = [0]
+    public private(set) var baseDivisor: [Int64] = [0]
+    /// The callees of each drawn frame, in name order (empty for frames not drawn).
+    public private(set) var children: [[Int32]] = []
     /// Whether the profile was compared against a `-diff_base` profile.
     public let isDiff: Bool
-    /// The deepest frame's depth.
+    /// The deepest drawn frame's depth.
     public private(set) var maxDepth: Int32 = 0
 
     public var count: Int { parent.count }
 
-    /// Builds the flame graph of `profile` at the granularity its locations already have.
-    /// `isBase[i]` says whether sample `i` came from the diff base.
-    init(_ profile: Profile, options o: GraphOptions, isBase: [Bool]) {
+    /// Each sample's frame names from the root down, and what it weighs.
+    private var sequence: [Int32] = []
+    private var sequenceStart: [Int] = []
+    private var sampleValue: [Int64] = [], sampleDivisor: [Int64] = []
+    private var sampleIsBase: [Bool] = []
+    /// A frame first reached by a single sample does not get its callees made at once: they are
+    /// that sample's rest of stack, `sequence[tailPosition...]` of sample `tailSample`, made one
+    /// level at a time when another sample passes, or at the end if wide enough to be drawn.
+    private var tailSample: [Int32] = [-1]
+    private var tailPosition: [Int32] = [0]
+    private var lookup = FrameTable(capacity: 1 << 14)
+
+    /// Builds the flame graph of `profile` at the granularity its locations already have,
+    /// keeping frames at least `minimumShare` of the root's width. `isBase[i]` says whether
+    /// sample `i` came from the diff base.
+    init(_ profile: Profile, options o: GraphOptions, isBase: [Bool], minimumShare: Double) {
         isDiff = isBase.contains(true)
         var table = NodeTable(profile: profile, options: o)
         let locationNodes = table.createNodes()
@@ -43,80 +58,123 @@ public struct FlameGraph {
             }
             locStart[i + 1] = locNames.count
         }
-
-        nameOf = [0]
-        parent = [-1]
-        depth = [0]
-        value = [0]
-        divisor = [0]
-        base = [0]
-        baseDivisor = [0]
-        var children = FrameTable(capacity: 1 << 16)
-        let index = o.sampleIndex
+        // The samples as name sequences, root first.
+        sequenceStart = [0]
         for (si, s) in profile.samples.enumerated() {
-            let w = s.values[index]
+            let w = s.values[o.sampleIndex]
             let dw = o.meanDivisorIndex.map { s.values[$0] } ?? 0
             if w == 0 && dw == 0 { continue }
-            let fromBase = isBase[si]
-            var current: Int32 = 0
-            add(0, w, dw, fromBase)
-            var d: Int32 = 0
             var li = s.locations.count - 1
             while li >= 0 {
                 let loc = Int(s.locations[li])
+                sequence.append(contentsOf: locNames[locStart[loc]..<locStart[loc + 1]])
                 li -= 1
-                for k in locStart[loc]..<locStart[loc + 1] {
-                    let name = locNames[k]
-                    d += 1
-                    let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: name))
-                    var child = children.find(key)
-                    if child < 0 {
-                        child = Int32(parent.count)
-                        nameOf.append(name)
-                        parent.append(current)
-                        depth.append(d)
-                        value.append(0)
-                        divisor.append(0)
-                        base.append(0)
-                        baseDivisor.append(0)
-                        children.insert(key, child)
-                        if d > maxDepth { maxDepth = d }
-                    }
-                    add(Int(child), w, dw, fromBase)
-                    current = child
-                }
             }
+            sequenceStart.append(sequence.count)
+            sampleValue.append(w)
+            sampleDivisor.append(dw)
+            sampleIsBase.append(isBase[si])
+        }
+
+        for s in 0..<sampleValue.count { addSample(s) }
+
+        // Frames narrower than the minimum are not drawn, nor anything above them.
+        let minimum = max(1, Int64((Double(width(0)) * minimumShare).rounded(.up)))
+        for f in 0..<count where tailSample[f] >= 0 && width(f) >= minimum && tailWidth(f) >= minimum {
+            var frame = f
+            while tailSample[frame] >= 0 { frame = Int(makeTailChild(frame)) }
+        }
+        var drawn = [Bool](repeating: false, count: count)
+        drawn[0] = true
+        children = [[Int32]](repeating: [], count: count)
+        for f in 1..<max(count, 1) where width(f) >= minimum && drawn[Int(parent[f])] {
+            drawn[f] = true
+            children[Int(parent[f])].append(Int32(f))
+            maxDepth = max(maxDepth, depth[f])
+        }
+        for f in children.indices where children[f].count > 1 {
+            children[f].sort { names[Int(nameOf[Int($0)])] < names[Int(nameOf[Int($1)])] }
+        }
+        sequence = []
+        lookup = FrameTable(capacity: 16)
+    }
+
+    /// Walks sample `s` down from the root, making frames as needed.
+    private mutating func addSample(_ s: Int) {
+        add(0, s)
+        var current = 0
+        var i = sequenceStart[s]
+        let end = sequenceStart[s + 1]
+        while i < end {
+            if tailSample[current] >= 0 { makeTailChild(current) }
+            let name = sequence[i]
+            let key = UInt64(UInt32(truncatingIfNeeded: current)) << 32 | UInt64(UInt32(bitPattern: name))
+            var child = Int(lookup.find(key))
+            if child < 0 {
+                child = Int(newFrame(name, under: current))
+                add(child, s)
+                if i + 1 < end {
+                    tailSample[child] = Int32(s)
+                    tailPosition[child] = Int32(i + 1 - sequenceStart[s])
+                }
+                return
+            }
+            add(child, s)
+            current = child
+            i += 1
         }
     }
 
-    @inline(__always)
-    private mutating func add(_ f: Int, _ w: Int64, _ dw: Int64, _ fromBase: Bool) {
-        if fromBase {
-            // Base samples were merged in negated.
-            base[f] &-= w
-            baseDivisor[f] &-= dw
-        } else {
-            value[f] &+= w
-            divisor[f] &+= dw
+    /// Makes the first frame of `f`'s pending tail and moves the tail onto it.
+    @discardableResult
+    private mutating func makeTailChild(_ f: Int) -> Int32 {
+        let s = Int(tailSample[f]), p = Int(tailPosition[f])
+        tailSample[f] = -1
+        let child = newFrame(sequence[sequenceStart[s] + p], under: f)
+        add(Int(child), s)
+        if sequenceStart[s] + p + 1 < sequenceStart[s + 1] {
+            tailSample[Int(child)] = Int32(s)
+            tailPosition[Int(child)] = Int32(p + 1)
         }
+        return child
+    }
+
+    private mutating func newFrame(_ name: Int32, under p: Int) -> Int32 {
+        let f = Int32(count)
+        nameOf.append(name)
+        parent.append(Int32(p))
+        depth.append(depth[p] + 1)
+        value.append(0)
+        divisor.append(0)
+        base.append(0)
+        baseDivisor.append(0)
+        tailSample.append(-1)
+        tailPosition.append(0)
+        lookup.insert(UInt64(UInt32(p)) << 32 | UInt64(UInt32(bitPattern: name)), f)
+        return f
+    }
+
+    @inline(__always)
+    private mutating func add(_ f: Int, _ s: Int) {
+        if sampleIsBase[s] {
+            // Base samples were merged in negated.
+            base[f] &-= sampleValue[s]
+            baseDivisor[f] &-= sampleDivisor[s]
+        } else {
+            value[f] &+= sampleValue[s]
+            divisor[f] &+= sampleDivisor[s]
+        }
+    }
+
+    /// How wide the frames of `f`'s pending tail are: its one sample's value.
+    private func tailWidth(_ f: Int) -> Int64 {
+        let s = Int(tailSample[f])
+        return sampleIsBase[s] ? 0 : max(0, sampleValue[s])
     }
 
     /// The weight that sets a frame's width: its (new) value, never negative.
     @inline(__always)
     func width(_ f: Int) -> Int64 { max(0, value[f]) }
-
-    /// The children of every frame at least `minimum` wide, in name order; frames narrower are
-    /// left out with everything above them.
-    func visibleChildren(minimum: Int64) -> [[Int32]] {
-        var kids = [[Int32]](repeating: [], count: count)
-        for f in 1..<max(count, 1) where width(f) >= minimum {
-            kids[Int(parent[f])].append(Int32(f))
-        }
-        for f in kids.indices where kids[f].count > 1 {
-            kids[f].sort { names[Int(nameOf[Int($0)])] < names[Int(nameOf[Int($1)])] }
-        }
-        return kids
-    }
 }
 
 /// An open-addressing table from (parent frame, name) keys to child frames, one slot per entry
@@ -175,9 +233,10 @@ extension Report {
     /// The flame graph of this report's profile (after filters and aggregation).
     public func flameGraph() -> FlameGraph {
         let isBase = profile.samples.map(\.isDiffBase)
-        prepareForGraph()
+        // Only names matter here: labels and numeric labels stay as they are.
+        trimSourcePaths()
         var o = GraphOptions(sampleIndex: options.sampleIndex, meanDivisorIndex: options.meanDivisorIndex)
         o.objNames = false
-        return FlameGraph(profile, options: o, isBase: isBase)
+        return FlameGraph(profile, options: o, isBase: isBase, minimumShare: FlameSVG.minimumShare)
     }
 }

@@ -23,7 +23,7 @@ extension Graph {
 
         var total: GraphAccumulator
         let samples = profile.samples
-        let tagIndex = o.collectTags ? SampleTagIndex(samples, format: o.formatTag) : nil
+        let tagIndex = o.collectTags ? o.sampleTags ?? SampleTagIndex(samples, format: o.formatTag) : nil
         if samples.count >= o.parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
             let half = samples.count / 2
             let nodeCount = nodes.count

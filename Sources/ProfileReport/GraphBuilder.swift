@@ -18,6 +18,8 @@ public struct GraphOptions {
     public var dropNegative = false
     /// Collect label tags on nodes (only graph pictures show them).
     public var collectTags = false
+    /// The samples' tags, interned once by a report that builds several graphs of one profile.
+    var sampleTags: SampleTagIndex?
     /// When set, only nodes with these infos are made; others become residual gaps.
     public var keptNodes: Set<NodeInfo>?
     /// From this many samples on, graphs without tags are summed on two threads.
@@ -53,7 +55,7 @@ public final class Graph {
         let locationNodes = table.createNodes()
         var seen = [Int](repeating: -1, count: table.nodes.count)
         var seenEdges: [(Int, Int)] = []
-        let tagIndex = o.collectTags ? SampleTagIndex(profile.samples, format: o.formatTag) : nil
+        let tagIndex = o.collectTags ? o.sampleTags ?? SampleTagIndex(profile.samples, format: o.formatTag) : nil
         var tags = TagSums()
         for (si, sample) in profile.samples.enumerated() {
             let w = sample.values[o.sampleIndex]
@@ -115,7 +117,7 @@ public final class Graph {
             }
             return n
         }
-        let tagIndex = o.collectTags ? SampleTagIndex(profile.samples, format: o.formatTag) : nil
+        let tagIndex = o.collectTags ? o.sampleTags ?? SampleTagIndex(profile.samples, format: o.formatTag) : nil
         var tags = TagSums()
         for (si, sample) in profile.samples.enumerated() {
             let w = sample.values[o.sampleIndex]

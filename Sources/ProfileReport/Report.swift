@@ -119,16 +119,24 @@ public final class Report {
     }
 
     private var prepared = false
+    private var pathsTrimmed = false
+
+    /// Trims build-machine prefixes from the functions' file names, once.
+    func trimSourcePaths() {
+        if pathsTrimmed { return }
+        pathsTrimmed = true
+        for i in profile.functions.indices {
+            profile.functions[i].filename = trimPath(
+                profile.functions[i].filename, trim: options.trimPath, search: options.sourcePath)
+        }
+    }
 
     /// Prepares the profile for graphing once: trims file paths, keeps only the `bytes` numeric
     /// label (with its unit), and forgets the diff-base marker.
     func prepareForGraph() {
         if prepared { return }
         prepared = true
-        for i in profile.functions.indices {
-            profile.functions[i].filename = trimPath(
-                profile.functions[i].filename, trim: options.trimPath, search: options.sourcePath)
-        }
+        trimSourcePaths()
         let bytesUnit = options.numLabelUnits["bytes"] ?? ""
         for i in profile.samples.indices where !profile.samples[i].numLabels.isEmpty {
             profile.samples[i].numLabels = profile.samples[i].numLabels.compactMap { nl in
@@ -141,8 +149,18 @@ public final class Report {
     /// Builds the call graph, keeping only `keptNodes` when given.
     public func newGraph(keptNodes: Set<NodeInfo>? = nil) -> Graph {
         prepareForGraph()
-        return PhaseTimer.measure("graph") { Graph.build(profile, graphOptions(keptNodes: keptNodes)) }
+        var o = graphOptions(keptNodes: keptNodes)
+        if o.collectTags {
+            // Trimming builds the graph up to three times; the samples' tags stay the same.
+            if sampleTagsCache?.unit != options.outputUnit {
+                sampleTagsCache = (options.outputUnit, SampleTagIndex(profile.samples, format: o.formatTag))
+            }
+            o.sampleTags = sampleTagsCache?.index
+        }
+        return PhaseTimer.measure("graph") { Graph.build(profile, o) }
     }
+
+    private var sampleTagsCache: (unit: String, index: SampleTagIndex)?
 
     /// The graph after nodefraction, nodecount and edgefraction, with counts for the header.
     public func newTrimmedGraph() -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int) {

@@ -144,7 +144,11 @@ public enum PprofCommand {
     }
 
     /// Runs a whole command line and returns the exit status.
-    public static func run(_ args: [String], sink: OutputSink, loader: ProfileLoader = ProfileLoader()) -> Int32 {
+    /// With `exitsAfterwards`, the process ends as soon as a one-shot report is written, so the
+    /// profile and report are left for the system to reclaim instead of being freed piece by piece.
+    public static func run(
+        _ args: [String], sink: OutputSink, loader: ProfileLoader = ProfileLoader(), exitsAfterwards: Bool = false
+    ) -> Int32 {
         let inv: Invocation
         do {
             inv = try parse(args)
@@ -181,6 +185,11 @@ public enum PprofCommand {
         guard let command = inv.command else {
             return Interactive.start(session, sink: sink)
         }
+        if exitsAfterwards {
+            // Freeing a large profile's millions of small arrays takes longer than some reports.
+            _ = Unmanaged.passRetained(session)
+            session.keepsReportsUntilExit = true
+        }
         do {
             try session.emit(command, argument: inv.argument, config: inv.config, sink: sink)
         } catch {
@@ -193,6 +202,6 @@ public enum PprofCommand {
     /// Runs the process's command line and exits with its status.
     public static func main() -> Never {
         signal(SIGPIPE, SIG_IGN)
-        exit(run(Array(CommandLine.arguments.dropFirst()), sink: .standard()))
+        exit(run(Array(CommandLine.arguments.dropFirst()), sink: .standard(), exitsAfterwards: true))
     }
 }

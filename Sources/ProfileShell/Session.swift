@@ -49,6 +49,8 @@ public final class Session {
     public var bases: [String]
     public var diffBase: Bool
     public var loader: ProfileLoader
+    /// Reports are not freed: the process exits right after (see PprofCommand.run).
+    var keepsReportsUntilExit = false
 
     public init(
         profile: Profile, config: ReportConfig, sources: [String], bases: [String] = [], diffBase: Bool = false,
@@ -88,6 +90,7 @@ public final class Session {
         let rpt = try ReportPipeline.makeReport(
             profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
         var bytes = try rpt.generate()
+        if keepsReportsUntilExit { _ = Unmanaged.passRetained(rpt) }
         if let type = command.graphviz {
             bytes = try Graphviz.render(dot: bytes, type: type)
             if type == "svg" { bytes = Array(GraphSVG.addPanZoom(String(decoding: bytes, as: UTF8.self)).utf8) }
