@@ -94,18 +94,7 @@ func goToolPprof() -> String? {
 
 /// Runs a program from the repository root in UTC and returns its standard output.
 func runTool(_ path: String, _ args: [String]) throws -> [UInt8] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    p.currentDirectoryURL = repoRoot
     var env = ProcessInfo.processInfo.environment
     env["TZ"] = "UTC"
-    p.environment = env
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return [UInt8](data)
+    return runProcess(path, args, cwd: repoRoot.path, environment: env).out
 }
