@@ -159,6 +159,41 @@ static int hs_safe_read(uintptr_t address, void *out, size_t size) {
 
 #define HS_ASYNC_FRAME_BIT ((uintptr_t)1 << 60)
 
+/// Code ranges of Swift async functions (sorted, not overlapping), set once by hs_set_async_ranges.
+typedef struct hs_ranges {
+    size_t count;
+    uintptr_t bounds[];  // start0, end0, start1, end1, …
+} hs_ranges;
+
+static _Atomic(hs_ranges *) hs_async_ranges;
+
+int hs_set_async_ranges(const uintptr_t *bounds, size_t count) {
+    size_t bytes = sizeof(hs_ranges) + count * 2 * sizeof(uintptr_t);
+    hs_ranges *r = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (r == MAP_FAILED) return 0;
+    r->count = count;
+    memcpy(r->bounds, bounds, count * 2 * sizeof(uintptr_t));
+    hs_ranges *expected = NULL;
+    if (!atomic_compare_exchange_strong(&hs_async_ranges, &expected, r)) {
+        munmap(r, bytes);  // set already: the first set stays, readers may be using it
+        return 0;
+    }
+    return 1;
+}
+
+static int hs_in_async_function(uintptr_t pc) {
+    hs_ranges *r = atomic_load_explicit(&hs_async_ranges, memory_order_acquire);
+    if (r == NULL) return 0;
+    size_t lo = 0, hi = r->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pc < r->bounds[2 * mid]) hi = mid;
+        else if (pc >= r->bounds[2 * mid + 1]) lo = mid + 1;
+        else return 1;
+    }
+    return 0;
+}
+
 /// Follows a Swift task's chain of async contexts from `context` (an AsyncContext: Parent at 0,
 /// ResumeParent at 8): each ResumeParent is where a logical caller resumes. Resume functions are
 /// entry points, not return addresses, so they are stored plus one: the profile builder takes one
@@ -181,31 +216,31 @@ static uint32_t hs_walk_async(uintptr_t context, uintptr_t *pcs, uint32_t n) {
 /// thread's stack, be aligned and lie above the previous one, so a broken chain (code built
 /// without frame pointers) ends the walk instead of faulting.
 ///
-/// Swift async frames: code built with `-swift-async-frame-pointer=always` marks the saved frame
-/// pointer of an async frame with bit 60 and keeps the async context just below the record; there
-/// the walk leaves the thread's stack (whose older frames are only the executor) and follows the
-/// task's async contexts to the logical callers. Linux builds default to `never`, and this project
-/// keeps that default: glibc's backtrace() (libgcc's DWARF unwinder, which swift-testing calls on
-/// every thrown error) cannot unwind through marked frames and crashes. Unmarked, the walk simply
-/// ends at the executor, after the async function that was running.
+/// A Swift async function runs on the thread's stack only from the executor up: its logical
+/// callers are suspended, in heap-allocated async contexts. An async function's frame record
+/// keeps its context in the word below it (x86-64's extended frame: push rbp, push r14); so when a
+/// return address lies in an async function (hs_set_async_ranges), the walk reads that context
+/// and follows the task's chain of contexts instead of the executor's frames. Frames marked with
+/// bit 60 (-swift-async-frame-pointer=always) are recognized too.
 static uint32_t hs_walk(hs_thread *t, void *return_address, void *frame, uintptr_t *pcs) {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     if (sp < t->stack_lo || sp >= t->stack_hi) hs_find_stack(t, sp);
     uint32_t n = 0;
-    pcs[n++] = (uintptr_t)return_address;
     uintptr_t fp = (uintptr_t)frame;
-    if (fp < sp || fp + 16 > t->stack_hi || (fp & 7) != 0) return n;
-    fp = ((const uintptr_t *)fp)[0];
+    uintptr_t ra = (uintptr_t)return_address;
     while (n < HS_MAX_DEPTH) {
-        if ((fp & 7) != 0 || fp < sp + 8 || fp + 16 > t->stack_hi) break;
+        if ((fp & 7) != 0 || fp < sp || fp + 16 > t->stack_hi) break;
         const uintptr_t *record = (const uintptr_t *)fp;
-        uintptr_t next = record[0];
-        if (next & HS_ASYNC_FRAME_BIT) return hs_walk_async(record[-1], pcs, n);
-        uintptr_t ra = record[1];
         if (ra < 4096) break;
         pcs[n++] = ra;
-        if (next <= fp) break;
+        uintptr_t next = record[0];
+        next &= ~HS_ASYNC_FRAME_BIT;
+        if ((next & 7) != 0 || next <= fp || next + 16 > t->stack_hi) break;
+        // `ra` returns into the function whose frame record is at `next`.
+        if (hs_in_async_function(ra) || (((const uintptr_t *)next)[0] & HS_ASYNC_FRAME_BIT))
+            return hs_walk_async(((const uintptr_t *)next)[-1], pcs, n);
         fp = next;
+        ra = ((const uintptr_t *)fp)[1];
     }
     return n;
 }

@@ -23,6 +23,7 @@ public enum HeapProfiler {
 
     /// Starts sampling at `rate` bytes (0 turns sampling off).
     public static func start(rate: Int = defaultRate) {
+        if rate > 0 { AsyncFunctions.registerOnce() }
         self.rate = rate
     }
 

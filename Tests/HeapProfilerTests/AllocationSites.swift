@@ -66,3 +66,19 @@ enum Sites {
 /// memalign is declared in <malloc.h>, which the Glibc module does not export.
 @_silgen_name("memalign")
 func c_memalign(_ alignment: Int, _ size: Int) -> UnsafeMutableRawPointer?
+
+/// An async caller two awaits away from the allocation: its frame is not on the thread's stack
+/// when the allocation happens, only in the task's async contexts.
+enum AsyncSites {
+    @inline(never)
+    static func outer(count: Int) async -> [UnsafeMutableRawPointer] {
+        let blocks = await inner(count: count)
+        return blocks
+    }
+
+    @inline(never)
+    static func inner(count: Int) async -> [UnsafeMutableRawPointer] {
+        await Task.yield()
+        return Sites.allocateExactly(count: count, size: 2222)
+    }
+}

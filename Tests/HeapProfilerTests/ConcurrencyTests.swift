@@ -27,6 +27,22 @@ extension HeapProfilerTests {
         #expect(profile.total("inuse_objects", samples) == 0)
     }
 
+    @Test("an allocation in async code is attributed to its async callers, through the task's contexts")
+    func asyncCallers() async {
+        HeapProfiler.start(rate: 1)
+        let blocks = await AsyncSites.outer(count: 5)
+        HeapProfiler.stop()
+        defer { blocks.forEach { free($0) } }
+        let profile = HeapProfiler.snapshot()
+        let samples = profile.samples(through: "allocateExactly", bytes: 2222)
+        #expect(profile.total("alloc_objects", samples) == 5)
+        let stack = samples.first.map { s in s.locations.flatMap { profile.locations[Int($0)].lines.map { profile.functions[Int($0.function)].name } } } ?? []
+        let inner = stack.firstIndex { $0.contains("AsyncSites.inner") }
+        let outer = stack.firstIndex { $0.contains("AsyncSites.outer") }
+        #expect(inner != nil && outer != nil, "\(stack)")
+        if let inner, let outer { #expect(inner < outer, "\(stack)") }
+    }
+
     @Test("fork while other threads sample: the child can still allocate and sample")
     func forkWhileSampling() {
         HeapProfiler.start(rate: 1)

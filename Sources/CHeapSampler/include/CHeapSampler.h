@@ -44,6 +44,12 @@ typedef struct hs_record {
     uintptr_t pcs[HS_MAX_DEPTH];
 } hs_record;
 
+/// Tells the stack walk where Swift async functions are: `count` sorted, disjoint [start, end)
+/// pairs of run-time addresses in `bounds`. A frame in one of them has its async context next to
+/// its frame record, and the walk follows the task's logical callers from there. Only the first
+/// call takes effect; returns 1 when it did.
+int hs_set_async_ranges(const uintptr_t *bounds, size_t count);
+
 /// How many buckets exist now (an upper bound for a copy made right after).
 size_t hs_record_count(void);
 
