@@ -148,8 +148,14 @@ public final class Report {
 
     /// Builds the call graph, keeping only `keptNodes` when given.
     public func newGraph(keptNodes: Set<NodeInfo>? = nil) -> Graph {
+        newGraph(keptNodes: keptNodes, tags: true)
+    }
+
+    /// `tags: false` leaves the tags out even for pictures (when the graph is only a first cut).
+    func newGraph(keptNodes: Set<NodeInfo>?, tags: Bool) -> Graph {
         prepareForGraph()
         var o = graphOptions(keptNodes: keptNodes)
+        o.collectTags = o.collectTags && tags
         if o.collectTags {
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {
@@ -166,7 +172,11 @@ public final class Report {
     public func newTrimmedGraph() -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int) {
         let visualMode = options.format == .dot
         let callTree = options.callTree && (options.format == .dot || options.format == .callgrind)
-        var g = newGraph()
+        // The first graph of a picture is usually rebuilt without its light nodes: collect its
+        // tags (costly on large profiles) only if it is kept after all.
+        let firstCut = visualMode && !callTree && options.nodeFraction > 0
+        var g = newGraph(keptNodes: nil, tags: !firstCut)
+        var rebuilt = false
         let totalValue = g.sum().flat
         let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
         let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
@@ -183,9 +193,11 @@ public final class Report {
                 if kept.count != g.nodes.count {
                     droppedNodes = g.nodes.count - kept.count
                     g = newGraph(keptNodes: kept)
+                    rebuilt = true
                 }
             }
         }
+        if firstCut && !rebuilt { g = newGraph() }
         let origCount = g.nodes.count
         g.sortNodes(cum: options.cumSort, visualMode: visualMode)
         if options.nodeCount > 0 {
