@@ -124,6 +124,7 @@ struct GraphAccumulator {
         let valueIndex = o.sampleIndex
         let meanIndex = o.meanDivisorIndex
         let locStart = layout.start, locNode = layout.node
+        let withEdges = !o.nodesOnly
         for si32 in range {
             let sample = samples[si32]
             let si = Int32(truncatingIfNeeded: si32)
@@ -152,7 +153,7 @@ struct GraphAccumulator {
                         cumDiv[nn] &+= dw
                         if let tagIndex { tags.add(tagIndex, sample: si32, node: nn, dw: dw, w: w, flat: false) }
                     }
-                    if parent >= 0 && parent != n {
+                    if withEdges && parent >= 0 && parent != n {
                         let p = Int(parent)
                         var e: Int
                         if lastChild[p] == n {

@@ -20,6 +20,9 @@ public struct GraphOptions {
     public var collectTags = false
     /// The samples' tags, interned once by a report that builds several graphs of one profile.
     var sampleTags: SampleTagIndex?
+    /// Only the nodes' values are wanted (a first cut that decides which nodes to keep): the
+    /// summing graph builder then skips the edges.
+    var nodesOnly = false
     /// When set, only nodes with these infos are made; others become residual gaps.
     public var keptNodes: Set<NodeInfo>?
     /// From this many samples on, graphs without tags are summed on two threads.

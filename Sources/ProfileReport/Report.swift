@@ -148,14 +148,15 @@ public final class Report {
 
     /// Builds the call graph, keeping only `keptNodes` when given.
     public func newGraph(keptNodes: Set<NodeInfo>? = nil) -> Graph {
-        newGraph(keptNodes: keptNodes, tags: true)
+        newGraph(keptNodes: keptNodes, firstCut: false)
     }
 
-    /// `tags: false` leaves the tags out even for pictures (when the graph is only a first cut).
-    func newGraph(keptNodes: Set<NodeInfo>?, tags: Bool) -> Graph {
+    /// A `firstCut` graph has the nodes' values only: no tags, no edges.
+    func newGraph(keptNodes: Set<NodeInfo>?, firstCut: Bool) -> Graph {
         prepareForGraph()
         var o = graphOptions(keptNodes: keptNodes)
-        o.collectTags = o.collectTags && tags
+        o.collectTags = o.collectTags && !firstCut
+        o.nodesOnly = firstCut
         if o.collectTags {
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {
@@ -172,10 +173,10 @@ public final class Report {
     public func newTrimmedGraph() -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int) {
         let visualMode = options.format == .dot
         let callTree = options.callTree && (options.format == .dot || options.format == .callgrind)
-        // The first graph of a picture is usually rebuilt without its light nodes: collect its
-        // tags (costly on large profiles) only if it is kept after all.
-        let firstCut = visualMode && !callTree && options.nodeFraction > 0
-        var g = newGraph(keptNodes: nil, tags: !firstCut)
+        // The first graph is usually rebuilt without its light nodes: it needs only the nodes'
+        // values, unless nothing is dropped after all (then it is built again in full).
+        let firstCut = !callTree && options.nodeFraction > 0
+        var g = newGraph(keptNodes: nil, firstCut: firstCut)
         var rebuilt = false
         let totalValue = g.sum().flat
         let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
