@@ -1,6 +1,7 @@
 // The heap profiler's fast path, measured: nanoseconds per malloc/free pair with glibc alone,
 // with the interposer linked in but sampling off (rate 0), and with sampling at a given rate.
 //
+// Usage: fastpath MODE [RATE [ITERATIONS]], MODE glibc, off or on; 7 runs of ITERATIONS pairs.
 // Built by fastpath.sh twice: once plain, once with Sources/CHeapSampler/*.c compiled in
 // (-DWITH_SAMPLER), which interposes malloc exactly as in the image service.
 
@@ -44,7 +45,7 @@ int main(int argc, char **argv) {
 #else
     (void)rate;
 #endif
-    const long iterations = 20000000;
+    const long iterations = argc > 3 ? atol(argv[3]) : 20000000;
     pairs(iterations / 10);  // warm-up
     double runs[7];
     for (int r = 0; r < 7; r++) runs[r] = pairs(iterations);

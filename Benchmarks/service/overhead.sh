@@ -6,10 +6,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../Samples/service/lib.sh"
-rounds=${ROUNDS:-4}
+rounds=${ROUNDS:-5}
 duration=${DURATION:-10}
 threads=${THREADS:-1}
-connections=${CONNECTIONS:-8}
+connections=${CONNECTIONS:-4}
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 

@@ -7,15 +7,16 @@ service_port=${SERVICE_PORT:-18180}
 origin_pid=""
 service_pid=""
 
-# The release binary, built once into .build-release (or $IMAGE_SERVICE when set). Its debug
-# info names source files relative to the repository (-debug-prefix-map), so the profiles it
-# writes list source with `pprof -list` from the root of any checkout.
+# The release binary, built once into .build-release (or $IMAGE_SERVICE when set).
 service_binary() {
   if [ -n "${IMAGE_SERVICE:-}" ]; then echo "$IMAGE_SERVICE"; return; fi
-  (cd "$root" && swift build -c release --scratch-path "$root/.build-release" --product image-service \
-    -Xswiftc -debug-prefix-map -Xswiftc "$root/=" >&2)
+  (cd "$root" && swift build -c release --scratch-path "$root/.build-release" --product image-service >&2)
   echo "$root/.build-release/release/image-service"
 }
+
+# Profiles name source files relative to the repository, so `pprof -list` finds them from the
+# root of any checkout.
+export HEAPPROFILER_TRIM_PATH="$root/"
 
 start_origin() {
   python3 -m http.server "$origin_port" --bind 127.0.0.1 --directory "$images" >/dev/null 2>&1 &

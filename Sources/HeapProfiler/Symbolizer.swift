@@ -21,8 +21,16 @@ final class Symbolizer: Sendable {
     private let elfCache = Mutex<[String: ELFInfo?]>([:])
     private let addr2line: String?
 
-    init(addr2line: String? = isOnPath("addr2line") ? "addr2line" : nil) {
+    /// A prefix cut from source file names, like Go's -trimpath, so that profiles name files
+    /// relative to the repository and `list` finds them in any checkout: HEAPPROFILER_TRIM_PATH.
+    let trimPrefix: String?
+
+    init(
+        addr2line: String? = isOnPath("addr2line") ? "addr2line" : nil,
+        trimPrefix: String? = getenv("HEAPPROFILER_TRIM_PATH").map { String(cString: $0) }
+    ) {
         self.addr2line = addr2line
+        self.trimPrefix = trimPrefix.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Whether file and line numbers can be found.
@@ -56,7 +64,7 @@ final class Symbolizer: Sendable {
         if let addr2line {
             for (path, list) in byFile {
                 let frames = runAddr2line(addr2line, file: path, addresses: list.map(\.fileAddress))
-                for (entry, f) in zip(list, frames) where !f.isEmpty { found[entry.address] = f }
+                for (entry, f) in zip(list, frames) where !f.isEmpty { found[entry.address] = f.map(trimmed) }
             }
         }
         for a in missing {
@@ -76,6 +84,13 @@ final class Symbolizer: Sendable {
             for (a, f) in found { cache[a] = f }
         }
         return result
+    }
+
+    private func trimmed(_ frame: SymbolizedFrame) -> SymbolizedFrame {
+        guard let trimPrefix, frame.file.hasPrefix(trimPrefix) else { return frame }
+        var f = frame
+        f.file = String(frame.file.dropFirst(trimPrefix.count))
+        return f
     }
 
     private func dynamicSymbol(_ address: UInt64) -> String? {
