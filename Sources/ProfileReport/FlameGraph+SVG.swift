@@ -16,8 +16,7 @@ extension Report {
         } else {
             header.append("Total: \(formatValue(graph.value[0]))")
         }
-        var svg = FlameSVG(graph: graph, header: header, title: options.title, format: formatValue)
-        svg.write(into: &w)
+        FlameSVG(graph: graph, header: header, title: options.title, format: formatValue).write(into: &w)
     }
 }
 
@@ -32,7 +31,6 @@ struct FlameSVG {
     static let width = 1200.0
     static let padding = 10.0
     static let frameHeight = 17.0
-    static let fontSize = 12.0
     /// Width of one character of the monospace label font, for fitting labels in frames.
     static let charWidth = 7.2
     /// Frames narrower than 0.1 pixel at full size are left out.
@@ -45,7 +43,7 @@ struct FlameSVG {
         self.format = format
     }
 
-    mutating func write(into w: inout String) {
+    func write(into w: inout String) {
         let top = 60.0 + Double(header.count) * 15
         let levels = Double(graph.maxDepth + 1)
         let height = (top + levels * Self.frameHeight + 40).rounded(.up)

@@ -50,6 +50,16 @@ extension Graph {
             n.cum = total.cum[i]
             n.cumDiv = total.cumDiv[i]
         }
+        // Size each node's edge maps once: growing them edge by edge rehashes over and over.
+        var outDegree = [Int](repeating: 0, count: nodes.count), inDegree = outDegree
+        for e in 0..<total.edgeSrc.count {
+            outDegree[Int(total.edgeSrc[e])] += 1
+            inDegree[Int(total.edgeDst[e])] += 1
+        }
+        for (i, n) in nodes.enumerated() {
+            if outDegree[i] > 0 { n.outEdges.reserveCapacity(outDegree[i]) }
+            if inDegree[i] > 0 { n.inEdges.reserveCapacity(inDegree[i]) }
+        }
         for e in 0..<total.edgeSrc.count {
             let src = nodes[Int(total.edgeSrc[e])], dst = nodes[Int(total.edgeDst[e])]
             let edge = Edge(

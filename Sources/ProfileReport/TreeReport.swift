@@ -29,6 +29,19 @@ extension Report {
             out.append(name)
             out.append(inline ? " (inline)\n" : "\n")
         }
+        // Edges sort by weight, then caller and callee names: compare names by rank, not text.
+        var rank = [Int32](repeating: 0, count: g.storage.count)
+        let byName = g.storage.sorted { $0.printableName < $1.printableName }
+        for (i, n) in byName.enumerated() {
+            rank[n.id] = i > 0 && byName[i - 1].printableName == n.printableName ? rank[byName[i - 1].id] : Int32(i)
+        }
+        func sorted(_ edges: [Int: Edge]) -> [Edge] {
+            edges.values.sorted { a, b in
+                if a.weight != b.weight { return goAbs(a.weight) > goAbs(b.weight) }
+                if rank[a.src.id] != rank[b.src.id] { return rank[a.src.id] < rank[b.src.id] }
+                return rank[a.dest.id] < rank[b.dest.id]
+            }
+        }
         let rx = options.symbol
         var flatSum: Int64 = 0
         var matched = 0
@@ -38,7 +51,7 @@ extension Report {
             matched += 1
             let flat = n.flatValue, cum = n.cumValue
             out.append(separator)
-            for e in sortedEdges(n.inEdges) { edgeLine(e.weight, cum, e.src.printableName, e.inline) }
+            for e in sorted(n.inEdges) { edgeLine(e.weight, cum, e.src.printableName, e.inline) }
             flatSum &+= flat
             out.padded(value(flat), 10)
             out.append(" ")
@@ -52,7 +65,7 @@ extension Report {
             out.append("                | ")
             out.append(name)
             out.append("\n")
-            for e in sortedEdges(n.outEdges) { edgeLine(e.weight, cum, e.dest.printableName, e.inline) }
+            for e in sorted(n.outEdges) { edgeLine(e.weight, cum, e.dest.printableName, e.inline) }
         }
         if !g.nodes.isEmpty { out.append(separator) }
         if let rx, matched == 0 {
