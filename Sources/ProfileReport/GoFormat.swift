@@ -14,7 +14,7 @@ public enum GoFormat {
 
     /// a × scale (a ≥ 0, scale a power of ten) rounded to an integer half to even, as printf
     /// rounds the exact decimal value: fused multiply-adds decide each comparison exactly.
-    private static func roundScaled(_ a: Double, _ scale: Double) -> Int64 {
+    static func roundScaled(_ a: Double, _ scale: Double) -> Int64 {
         // k = floor(a × scale), exactly: a × scale − k is computed without intermediate rounding.
         var k = (a * scale).rounded(.down)
         while k > 0 && (-k).addingProduct(a, scale) < 0 { k -= 1 }

@@ -24,7 +24,7 @@ extension Report {
         func edgeLine(_ weight: Int64, _ cum: Int64, _ name: String, _ inline: Bool) {
             out.padded(value(weight), 50)
             out.append(" ")
-            out.append(Measurement.percentage(weight, cum))
+            out.percentage(weight, cum)
             out.append(" |   ")
             out.append(name)
             out.append(inline ? " (inline)\n" : "\n")
@@ -55,13 +55,13 @@ extension Report {
             flatSum &+= flat
             out.padded(value(flat), 10)
             out.append(" ")
-            out.append(Measurement.percentage(flat, total))
+            out.percentage(flat, total)
             out.append(" ")
-            out.append(Measurement.percentage(flatSum, total))
+            out.percentage(flatSum, total)
             out.append(" ")
             out.padded(value(cum), 10)
             out.append(" ")
-            out.append(Measurement.percentage(cum, total))
+            out.percentage(cum, total)
             out.append("                | ")
             out.append(name)
             out.append("\n")
@@ -88,6 +88,31 @@ struct ReportBytes {
         let n = s.unicodeScalars.count
         if n < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - n)) }
         bytes.append(contentsOf: s.utf8)
+    }
+
+    /// Measurement.percentage's text, written without intermediate strings when at least 1%.
+    mutating func percentage(_ value: Int64, _ total: Int64) {
+        var ratio = 0.0
+        if total != 0 { ratio = abs(Double(value) / Double(total)) * 100 }
+        guard ratio >= 1 && ratio < 1e12 && !(ratio >= 99.95 && ratio <= 100.05) else {
+            append(Measurement.percentage(value, total))
+            return
+        }
+        // %5.2f: the digits of n / 100, a point, two more digits, right-aligned in five.
+        let n = GoFormat.roundScaled(ratio, 100)
+        var digits: [UInt8] = []
+        var whole = n / 100
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
+            whole /= 10
+        } while whole > 0
+        let width = digits.count + 3
+        if width < 5 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 5 - width)) }
+        bytes.append(contentsOf: digits.reversed())
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(n % 100 / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
+        bytes.append(UInt8(ascii: "%"))
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }

@@ -50,4 +50,18 @@ import Testing
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
+
+    @Test func bytePercentagesMatchMeasurement() {
+        var rng = SystemRandomNumberGenerator()
+        var pairs: [(Int64, Int64)] = [(1, 1), (0, 5), (-3, 7), (9995, 10000), (10005, 10000), (1, 0), (Int64.max / 2, 3)]
+        for _ in 0..<100_000 {
+            let total = Int64.random(in: 1...1_000_000_000, using: &rng)
+            pairs.append((Int64.random(in: -2 * total...2 * total, using: &rng), total))
+        }
+        for (v, t) in pairs {
+            var b = ReportBytes()
+            b.percentage(v, t)
+            #expect(b.string == Measurement.percentage(v, t), "\(v)/\(t)")
+        }
+    }
 }
