@@ -142,6 +142,7 @@ func commonPrefix(_ strings: [String]) -> String {
 enum Interrupt {
     nonisolated(unsafe) private static var flag: sig_atomic_t = 0
     nonisolated(unsafe) private static var previous = sigaction()
+    nonisolated(unsafe) private static var previousMask = sigset_t()
 
     static var happened: Bool { flag != 0 }
 
@@ -156,9 +157,15 @@ enum Interrupt {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, &previous)
+        // A parent may have left SIGINT blocked; Ctrl-C must reach the editor.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, &previousMask)
     }
 
     static func uninstall() {
         sigaction(SIGINT, &previous, nil)
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
     }
 }
