@@ -169,64 +169,10 @@ struct FlameSVG {
             if r < 0 { return "rgb(\(fade),\(fade),245)" }
             return "rgb(225,225,225)"
         }
-        let h = fnv(packageName(name))
+        let h = stringHash(String(packageName(name)))
         let hue = 5 + Int(h % 46)
         let saturation = 75 + Int((h >> 8) % 20)
         let lightness = 58 + Int((h >> 16) % 10)
         return "hsl(\(hue),\(saturation)%,\(lightness)%)"
     }
-}
-
-/// The package part of a Go-style function name ("image/jpeg" of "image/jpeg.(*decoder).decode").
-func packageName(_ name: String) -> Substring {
-    let u = name.utf8
-    let start = u.lastIndex(of: UInt8(ascii: "/")).map { u.index(after: $0) } ?? u.startIndex
-    let dot = u[start...].firstIndex(of: UInt8(ascii: ".")) ?? u.endIndex
-    let space = u[u.startIndex..<dot].firstIndex(of: UInt8(ascii: " ")) ?? dot
-    return Substring(u[u.startIndex..<min(dot, space)])
-}
-
-/// FNV-1a, for colours that stay the same from run to run.
-func fnv<S: StringProtocol>(_ s: S) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 {
-        h ^= UInt64(b)
-        h = h &* 0x100_0000_01b3
-    }
-    return h
-}
-
-/// A number with two decimals, trailing zeros dropped ("12.5", "3", "0.07").
-func fixed2(_ v: Double) -> String {
-    var n = Int((v * 100).rounded())
-    let negative = n < 0
-    if negative { n = -n }
-    var s = String(n / 100)
-    let frac = n % 100
-    if frac != 0 {
-        s += frac % 10 == 0 ? "." + String(frac / 10) : (frac < 10 ? ".0" : ".") + String(frac)
-    }
-    return negative ? "-" + s : s
-}
-
-/// Escapes text for XML content and attribute values.
-func xmlEscape(_ s: String) -> String {
-    if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 < 0x20 }) {
-        return s
-    }
-    var out = ""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        case "\n", "\t": out.unicodeScalars.append(ch)
-        default:
-            // Other control characters are not allowed in XML 1.0.
-            if ch.value < 0x20 { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
-        }
-    }
-    return out
 }

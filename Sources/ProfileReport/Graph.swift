@@ -147,8 +147,13 @@ public final class Edge {
 
 /// Edges in report order: heavier first, then by caller name, then by callee name.
 public func sortedEdges(_ edges: [Int: Edge]) -> [Edge] {
-    edges.values.sorted { a, b in
-        if a.weight != b.weight { return abs(a.weight) > abs(b.weight) }
+    sortedEdges(edges.values)
+}
+
+/// Any edges in report order.
+public func sortedEdges<S: Sequence<Edge>>(_ edges: S) -> [Edge] {
+    edges.sorted { a, b in
+        if a.weight != b.weight { return goAbs(a.weight) > goAbs(b.weight) }
         if a.src.printableName != b.src.printableName { return a.src.printableName < b.src.printableName }
         return a.dest.printableName < b.dest.printableName
     }
