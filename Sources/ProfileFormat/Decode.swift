@@ -11,26 +11,101 @@ extension Profile {
             raw = try PhaseTimer.measure("gunzip") { () throws(ProfileError) in try Gzip.decompress(data, limit: maxInflatedSize) }
         }
         if raw.isEmpty { throw ProfileError("parsing profile: the gzip stream holds no data") }
-        let profile = try decodeProtobuf(raw)
+        let profile = try decodeProtobuf(&raw)
         try profile.validate()
         return profile
     }
 
-    /// Decodes raw protobuf bytes with protobuf-c into a Swift-owned profile; the C memory is freed before returning.
-    static func decodeProtobuf(_ raw: [UInt8]) throws(ProfileError) -> Profile {
-        // protobuf-c allocates from an arena that is dropped whole once the model is built.
+    /// Decodes raw protobuf bytes with protobuf-c into a Swift-owned profile.
+    ///
+    /// Samples are most of a large profile, so they are unpacked one message at a time into a
+    /// small arena that is recycled, instead of all at once: the C structs of every sample and the
+    /// Swift model are then never in memory together. Everything else (strings, locations,
+    /// functions, mappings, the header fields) is unpacked by protobuf-c in one go, from a copy of
+    /// the top-level fields without the samples. `raw` is emptied once it is no longer needed.
+    static func decodeProtobuf(_ raw: inout [UInt8]) throws(ProfileError) -> Profile {
+        guard let fields = TopLevelFields(raw) else {
+            throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
+        }
+        var rest: [UInt8] = []
+        rest.reserveCapacity(raw.count - fields.sampleBytes)
+        for r in fields.others { rest += raw[r] }
         guard let arena = pprof_arena_new() else { throw ProfileError("parsing profile: out of memory") }
         defer { pprof_arena_free(arena) }
         let message = PhaseTimer.measure("protobuf-c unpack") {
-            raw.withUnsafeBufferPointer { buf in
+            rest.withUnsafeBufferPointer { buf in
                 perftools__profiles__profile__unpack(pprof_arena_allocator(arena), buf.count, buf.baseAddress)
             }
         }
         guard let message else {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
+        rest = []
         var converter = ProtoConverter(message.pointee)
-        return try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
+        var profile = try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
+        try PhaseTimer.measure("samples") { () throws(ProfileError) in
+            try converter.convertSamples(raw, fields.samples, into: &profile)
+        }
+        raw = []
+        return profile
+    }
+}
+
+/// Where the top-level fields of a Profile message are: the samples (field 2, each a
+/// length-delimited message) and every other field, as byte ranges.
+struct TopLevelFields {
+    var samples: [Range<Int>] = []
+    var others: [Range<Int>] = []
+    var sampleBytes = 0
+
+    /// Nil when the bytes are not a well-formed sequence of fields.
+    init?(_ data: [UInt8]) {
+        var pos = 0
+        let end = data.count
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while pos < end {
+                let b = data[pos]
+                pos += 1
+                if shift >= 64 { return nil }
+                value |= UInt64(b & 0x7f) << shift
+                if b & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while pos < end {
+            let start = pos
+            guard let tag = varint() else { return nil }
+            let field = tag >> 3
+            if field == 0 { return nil }
+            switch tag & 7 {
+            case 0: guard varint() != nil else { return nil }
+            case 1:
+                guard end - pos >= 8 else { return nil }
+                pos += 8
+            case 5:
+                guard end - pos >= 4 else { return nil }
+                pos += 4
+            case 2:
+                guard let n = varint(), n <= UInt64(end - pos) else { return nil }
+                if field == 2 {
+                    samples.append(pos..<(pos + Int(n)))
+                    sampleBytes += pos + Int(n) - start
+                    pos += Int(n)
+                    continue
+                }
+                pos += Int(n)
+            default: return nil
+            }
+            // Consecutive non-sample fields are copied as one range.
+            if let last = others.last, last.upperBound == start {
+                others[others.count - 1] = last.lowerBound..<pos
+            } else {
+                others.append(start..<pos)
+            }
+        }
     }
 }
 
@@ -38,6 +113,8 @@ extension Profile {
 private struct ProtoConverter {
     let m: Perftools__Profiles__Profile
     var strings: [String] = []
+    var locationIndex: [UInt64: Int32] = [:]
+    var denseLocation: [Int32] = []
 
     init(_ m: Perftools__Profiles__Profile) {
         self.m = m
@@ -98,8 +175,7 @@ private struct ProtoConverter {
                     filename: try string(f.filename, "function \(f.id)"), startLine: f.start_line))
         }
         // Locations. Ids are usually 1...n: look those up in an array, others in a dictionary.
-        var locationIndex: [UInt64: Int32] = [:]
-        var denseLocation = [Int32](repeating: -1, count: m.n_location + 1)
+        denseLocation = [Int32](repeating: -1, count: m.n_location + 1)
         p.locations.reserveCapacity(m.n_location)
         for i in 0..<m.n_location {
             let l = m.location[i]!.pointee
@@ -126,39 +202,6 @@ private struct ProtoConverter {
             p.locations.append(
                 Location(id: l.id, mapping: mapping, address: l.address, lines: lines, isFolded: l.is_folded != 0))
         }
-        // Samples.
-        p.samples.reserveCapacity(m.n_sample)
-        for i in 0..<m.n_sample {
-            let s = m.sample[i]!.pointee
-            var locs = [Int32](repeating: 0, count: s.n_location_id)
-            for j in 0..<s.n_location_id {
-                let id = s.location_id[j]
-                var li: Int32 = -1
-                if id < UInt64(denseLocation.count) {
-                    li = denseLocation[Int(id)]
-                } else if let found = locationIndex[id] {
-                    li = found
-                }
-                if li < 0 {
-                    throw ProfileError("parsing profile: sample \(i) refers to location \(id), which does not exist")
-                }
-                locs[j] = li
-            }
-            let values = Array(UnsafeBufferPointer(start: s.value, count: s.n_value))
-            var sample = Sample(locations: locs, values: values)
-            for j in 0..<s.n_label {
-                let lb = s.label[j]!.pointee
-                let key = try string(lb.key, "a label of sample \(i)")
-                if lb.str != 0 {
-                    sample.labels.append(Label(key: key, value: try string(lb.str, "a label of sample \(i)")))
-                } else if lb.num != 0 || lb.num_unit != 0 {
-                    let unit = lb.num_unit != 0 ? try string(lb.num_unit, "a label of sample \(i)") : ""
-                    sample.numLabels.append(NumLabel(key: key, value: lb.num, unit: unit))
-                }
-            }
-            sample.canonicalizeLabels()
-            p.samples.append(sample)
-        }
         p.dropFrames = try string(m.drop_frames, "drop_frames")
         p.keepFrames = try string(m.keep_frames, "keep_frames")
         p.timeNanos = m.time_nanos
@@ -174,6 +217,59 @@ private struct ProtoConverter {
         p.defaultSampleType = try string(m.default_sample_type, "default_sample_type")
         p.docURL = try string(m.doc_url, "doc_url")
         return p
+    }
+}
+
+extension ProtoConverter {
+    /// Unpacks and converts each sample message in `ranges` of `raw`, recycling a small arena.
+    func convertSamples(_ raw: [UInt8], _ ranges: [Range<Int>], into p: inout Profile) throws(ProfileError) {
+        p.samples.reserveCapacity(ranges.count)
+        var arena = pprof_arena_new()
+        defer { pprof_arena_free(arena) }
+        try raw.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(ProfileError) in
+            for (i, r) in ranges.enumerated() {
+                if i % 4096 == 4095 {
+                    pprof_arena_free(arena)
+                    arena = pprof_arena_new()
+                }
+                guard let arena else { throw ProfileError("parsing profile: out of memory") }
+                guard
+                    let sp = perftools__profiles__sample__unpack(
+                        pprof_arena_allocator(arena), r.count, buf.baseAddress! + r.lowerBound)
+                else {
+                    throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
+                }
+                let s = sp.pointee
+                var locs = [Int32](repeating: 0, count: s.n_location_id)
+                for j in 0..<s.n_location_id {
+                    let id = s.location_id[j]
+                    var li: Int32 = -1
+                    if id < UInt64(denseLocation.count) {
+                        li = denseLocation[Int(id)]
+                    } else if let found = locationIndex[id] {
+                        li = found
+                    }
+                    if li < 0 {
+                        throw ProfileError("parsing profile: sample \(i) refers to location \(id), which does not exist")
+                    }
+                    locs[j] = li
+                }
+                let values = Array(UnsafeBufferPointer(start: s.value, count: s.n_value))
+                var sample = Sample(locations: locs, values: values)
+                for j in 0..<s.n_label {
+                    let lb = s.label[j]!.pointee
+                    let key = try string(lb.key, "a label of sample \(i)")
+                    if lb.str != 0 {
+                        sample.labels.append(Label(key: key, value: try string(lb.str, "a label of sample \(i)")))
+                    } else if lb.num != 0 || lb.num_unit != 0 {
+                        let unit = lb.num_unit != 0 ? try string(lb.num_unit, "a label of sample \(i)") : ""
+                        sample.numLabels.append(NumLabel(key: key, value: lb.num, unit: unit))
+                    }
+                }
+                sample.canonicalizeLabels()
+                p.samples.append(sample)
+            }
+        }
     }
 }
 

@@ -11,7 +11,10 @@ public enum PhaseTimer {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        FileHandle.standardError.write(Data("pprof timing: \(name) \(String(format: "%.1f", ms)) ms\n".utf8))
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let line = "pprof timing: \(name) \(String(format: "%.1f", ms)) ms, peak RSS \(usage.ru_maxrss / 1024) MB\n"
+        FileHandle.standardError.write(Data(line.utf8))
         return result
     }
 }

@@ -6,7 +6,7 @@ extension Report {
         var w = ""
         switch options.format {
         case .text: printText(&w)
-        case .traces: printTraces(&w)
+        case .traces: return printTraces()
         case .tags: printTags(&w)
         case .raw: printRaw(&w)
         case .comments: printComments(&w)

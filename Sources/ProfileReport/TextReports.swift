@@ -51,58 +51,70 @@ extension Report {
         }
     }
 
-    /// `traces`: every sample's stack with its value and labels.
-    public func printTraces(_ w: inout String) {
-        w += profileLabels().joined(separator: "\n") + "\n"
-        let separator = "-----------+-------------------------------------------------------\n"
+    /// `traces`: every sample's stack with its value and labels, written as bytes: each
+    /// location's frame lines are made once and copied per sample.
+    public func printTraces() -> [UInt8] {
+        var w: [UInt8] = []
+        w.reserveCapacity(profile.samples.count * 256)
+        w += Array((profileLabels().joined(separator: "\n") + "\n").utf8)
+        let separator = Array("-----------+-------------------------------------------------------\n".utf8)
         var o = GraphOptions(sampleIndex: options.sampleIndex)
         o.objNames = false
-        let locationNodes = Graph.buildGraph(
-            Profile.withLocationsOnly(profile), o
-        ).locationNodes
-        // Names of each location's frames, computed once.
-        var names: [[(String, Bool)]?] = Array(repeating: nil, count: profile.locations.count)
+        let locationNodes = Graph.buildGraph(Profile.withLocationsOnly(profile), o).locationNodes
+        // Each location's frame lines with an empty value column (10 spaces), computed on first use.
+        var lines: [[[UInt8]]?] = Array(repeating: nil, count: profile.locations.count)
+        let blank = [UInt8](repeating: 0x20, count: 10)
         for s in profile.samples {
-            var stack: [(String, Bool)] = []
+            var frames = 0
             for l in s.locations {
-                if names[Int(l)] == nil {
-                    let nodes = locationNodes[Int(l)]
-                    names[Int(l)] = nodes.enumerated().compactMap { i, n in
-                        n.map { ($0.printableName, i != nodes.count - 1) }
+                let li = Int(l)
+                if lines[li] == nil {
+                    let nodes = locationNodes[li]
+                    lines[li] = nodes.enumerated().compactMap { i, n in
+                        n.map { blank + Array(("   " + $0.printableName + (i != nodes.count - 1 ? " (inline)" : "") + "\n").utf8) }
                     }
                 }
-                stack += names[Int(l)]!
+                frames += lines[li]!.count
             }
-            if stack.isEmpty { continue }
+            if frames == 0 { continue }
             w += separator
-            var labelLines: [String] = []
-            var byKey: [(String, [String])] = []
-            for l in s.labels {
-                if let i = byKey.firstIndex(where: { $0.0 == l.key }) { byKey[i].1.append(l.value) } else { byKey.append((l.key, [l.value])) }
+            if !s.labels.isEmpty {
+                var byKey: [(String, [String])] = []
+                for l in s.labels {
+                    if let i = byKey.firstIndex(where: { $0.0 == l.key }) { byKey[i].1.append(l.value) } else { byKey.append((l.key, [l.value])) }
+                }
+                let text = byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted()
+                w += Array(text.joined().utf8)
             }
-            for (k, vs) in byKey { labelLines.append(GoFormat.pad(k, 10) + ":  " + vs.joined(separator: " ") + "\n") }
-            labelLines.sort()
-            w += labelLines.joined()
-            var numLines: [String] = []
-            var numByKey: [(String, [String])] = []
-            for nl in s.numLabels {
-                let text = Measurement.label(nl.value, unit: options.numLabelUnits[nl.key] ?? "")
-                if let i = numByKey.firstIndex(where: { $0.0 == nl.key }) { numByKey[i].1.append(text) } else { numByKey.append((nl.key, [text])) }
+            if !s.numLabels.isEmpty {
+                var byKey: [(String, [String])] = []
+                for nl in s.numLabels {
+                    let text = Measurement.label(nl.value, unit: options.numLabelUnits[nl.key] ?? "")
+                    if let i = byKey.firstIndex(where: { $0.0 == nl.key }) { byKey[i].1.append(text) } else { byKey.append((nl.key, [text])) }
+                }
+                let text = byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted()
+                w += Array(text.joined().utf8)
             }
-            for (k, vs) in numByKey { numLines.append(GoFormat.pad(k, 10) + ":  " + vs.joined(separator: " ") + "\n") }
-            numLines.sort()
-            w += numLines.joined()
             var v = s.values[options.sampleIndex]
             if let mi = options.meanDivisorIndex {
                 let d = s.values[mi]
                 if d != 0 { v /= d }
             }
-            for (i, frame) in stack.enumerated() {
-                let vs = i == 0 ? formatValue(v) : ""
-                w += GoFormat.pad(vs, 10) + "   " + frame.0 + (frame.1 ? " (inline)" : "") + "\n"
+            var first = true
+            for l in s.locations {
+                for line in lines[Int(l)]! {
+                    if first {
+                        w += Array(GoFormat.pad(formatValue(v), 10).utf8)
+                        w += line[10...]
+                        first = false
+                    } else {
+                        w += line
+                    }
+                }
             }
         }
         w += separator
+        return w
     }
 
     /// `comments`: the profile's comments, one per line.
