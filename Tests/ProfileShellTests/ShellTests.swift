@@ -77,6 +77,21 @@ import Testing
         #expect(try String(contentsOfFile: path + ".2", encoding: .utf8) == written)
     }
 
+    @Test func redirectionWritesInPlace() throws {
+        // A report to `>/dev/null` must not replace the device with a file: write through links.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-shell-link-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("target.txt").path
+        let link = dir.appendingPathComponent("link.txt").path
+        _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let run = runShell(Self.heap, ["top 2 >\(link)"])
+        #expect(run.status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("Showing nodes accounting for"))
+    }
+
     @Test func diffBaseOptionMatchesTheCommandLineFlag() {
         let run = runShell(
             Self.heap, ["diff_base=Samples/heap-fixed.pb.gz", "top 5", "drop_negative=true", "top 5"])
