@@ -131,12 +131,11 @@ public final class Report {
         }
     }
 
-    /// Prepares the profile for graphing once: trims file paths, keeps only the `bytes` numeric
-    /// label (with its unit), and forgets the diff-base marker.
-    func prepareForGraph() {
+    /// Prepares the labels for tags once: keeps only the `bytes` numeric label (with its unit),
+    /// and forgets the diff-base marker. Only pictures show tags; other graphs never look.
+    func prepareLabelsForTags() {
         if prepared { return }
         prepared = true
-        trimSourcePaths()
         let bytesUnit = options.numLabelUnits["bytes"] ?? ""
         for i in profile.samples.indices where !profile.samples[i].numLabels.isEmpty {
             profile.samples[i].numLabels = profile.samples[i].numLabels.compactMap { nl in
@@ -153,11 +152,12 @@ public final class Report {
 
     /// A `firstCut` graph has the nodes' values only: no tags, no edges.
     func newGraph(keptNodes: Set<NodeInfo>?, firstCut: Bool) -> Graph {
-        prepareForGraph()
+        trimSourcePaths()
         var o = graphOptions(keptNodes: keptNodes)
         o.collectTags = o.collectTags && !firstCut
         o.nodesOnly = firstCut
         if o.collectTags {
+            prepareLabelsForTags()
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {
                 sampleTagsCache = (options.outputUnit, SampleTagIndex(profile.samples, format: o.formatTag))
