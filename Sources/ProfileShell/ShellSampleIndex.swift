@@ -1,0 +1,162 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// A profile's samples as flat arrays: each sample's locations (root first), its values by
+/// sample type, whether it belongs to a -diff_base; plus the focus/ignore masks over them.
+final class SampleIndex {
+    let profile: Profile
+    let count: Int
+    let locStart: [Int32]
+    let locs: [Int32]
+    /// `values[t][s]`: sample `s`'s value of sample type `t`.
+    let values: [[Int64]]
+    let isDiffBase: [Bool]
+    let anyDiffBase: Bool
+    /// Warnings ReportPipeline gives for every report of this profile (numeric label units).
+    let unitWarnings: [String]
+    /// The last focus/ignore masks: which samples they keep.
+    private var mask: (focus: String, ignore: String, keep: [Bool]?, warnings: [String])?
+
+    init(profile: Profile) {
+        self.profile = profile
+        var warnings: [String] = []
+        _ = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
+        unitWarnings = warnings
+        let n = profile.samples.count
+        count = n
+        var starts = [Int32](repeating: 0, count: n + 1)
+        var locs: [Int32] = []
+        var columns = [[Int64]](repeating: [Int64](repeating: 0, count: n), count: profile.sampleTypes.count)
+        var diffBase = [Bool](repeating: false, count: n)
+        profile.samples.withUnsafeBufferPointer { samples in
+            var total = 0
+            for i in 0..<n { total += samples[i].locations.count }
+            locs.reserveCapacity(total)
+            for i in 0..<n {
+                samples[i].locations.withUnsafeBufferPointer { l in
+                    var k = l.count - 1
+                    while k >= 0 {
+                        locs.append(l[k])
+                        k -= 1
+                    }
+                }
+                starts[i + 1] = Int32(locs.count)
+                samples[i].values.withUnsafeBufferPointer { v in
+                    for t in 0..<min(v.count, columns.count) { columns[t][i] = v[t] }
+                }
+                if !samples[i].labels.isEmpty { diffBase[i] = samples[i].isDiffBase }
+            }
+        }
+        locStart = starts
+        self.locs = locs
+        values = columns
+        isDiffBase = diffBase
+        anyDiffBase = diffBase.contains(true)
+    }
+
+    /// pprof's report total: the sum of |value| (over the base's samples only with
+    /// -diff_base), divided by the summed counts with -mean.
+    func total(index: Int, meanIndex: Int?) -> Int64 {
+        var div: Int64 = 0, total: Int64 = 0, diffDiv: Int64 = 0, diffTotal: Int64 = 0
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        for s in column.indices {
+            var v = column[s]
+            let d = divisors?[s] ?? 0
+            if v < 0 { v = 0 &- v }
+            total &+= v
+            div &+= d
+            if anyDiffBase && isDiffBase[s] {
+                diffTotal &+= v
+                diffDiv &+= d
+            }
+        }
+        if diffTotal > 0 {
+            total = diffTotal
+            div = diffDiv
+        }
+        return div != 0 ? total / div : total
+    }
+
+    /// The samples that `focus` and `ignore` keep (nil: all), as Profile.filterSamplesByName
+    /// decides, with its "matched no samples" warnings.
+    func keep(focus: String, ignore: String) throws(ReportError) -> (keep: [Bool]?, warnings: [String]) {
+        if let m = mask, m.focus == focus, m.ignore == ignore { return (m.keep, m.warnings) }
+        let focusRE = try compile("focus", focus)
+        let ignoreRE = try compile("ignore", ignore)
+        var keep: [Bool]?
+        var warnings: [String] = []
+        if focusRE != nil || ignoreRE != nil {
+            let focusLoc = focusRE.map { locationMatches($0) }
+            let ignoreLoc = ignoreRE.map { locationMatches($0) }
+            // 1: focused, 2: ignored, as filterSamplesByName marks locations.
+            var mark = [UInt8](repeating: 0, count: profile.locations.count)
+            var focusMatched = false, ignoreMatched = false
+            for li in mark.indices {
+                if let ignoreLoc, ignoreLoc[li] {
+                    ignoreMatched = true
+                    mark[li] = 2
+                } else if focusLoc?[li] ?? true {
+                    focusMatched = true
+                    mark[li] = 1
+                }
+            }
+            var k = [Bool](repeating: false, count: count)
+            mark.withUnsafeBufferPointer { mark in
+                locs.withUnsafeBufferPointer { locs in
+                    for si in 0..<count {
+                        var focused = false
+                        for j in Int(locStart[si])..<Int(locStart[si + 1]) {
+                            let m = mark[Int(locs[j])]
+                            if m == 2 {
+                                focused = false
+                                break
+                            }
+                            if m == 1 { focused = true }
+                        }
+                        k[si] = focused
+                    }
+                }
+            }
+            keep = k
+            if focusRE != nil && !focusMatched { warnings.append("Focus expression matched no samples") }
+            if ignoreRE != nil && !ignoreMatched { warnings.append("Ignore expression matched no samples") }
+        }
+        mask = (focus, ignore, keep, warnings)
+        return (keep, warnings)
+    }
+
+    private func compile(_ name: String, _ value: String) throws(ReportError) -> GoRegex? {
+        if value.isEmpty { return nil }
+        do {
+            return try GoRegex(value)
+        } catch {
+            throw ReportError("parsing \(name) regexp: \(error)")
+        }
+    }
+
+    /// For each location: whether a function name or file name of one of its lines, or its
+    /// binary, matches. Each distinct name is matched once.
+    private func locationMatches(_ re: GoRegex) -> [Bool] {
+        let functions = profile.functions
+        var distinct: [String] = []
+        var index: [String: Int] = [:]
+        func slot(_ s: String) -> Int {
+            if let i = index[s] { return i }
+            index[s] = distinct.count
+            distinct.append(s)
+            return distinct.count - 1
+        }
+        let nameSlot = functions.map { slot($0.name) }
+        let fileSlot = functions.map { slot($0.filename) }
+        let mappingSlot = profile.mappings.map { slot($0.file) }
+        let matched = matchAll(re, distinct)
+        let functionMatches = functions.indices.map { matched[nameSlot[$0]] || matched[fileSlot[$0]] }
+        return profile.locations.map { loc in
+            for ln in loc.lines where ln.function >= 0 && functionMatches[Int(ln.function)] { return true }
+            if loc.mapping >= 0 { return matched[mappingSlot[Int(loc.mapping)]] }
+            return false
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+extension TopEngine {
+    /// Flat and cumulative sums per node for one sample type, over the kept samples.
+    struct Sums {
+        var flat: [Int64]
+        var flatDiv: [Int64]
+        var cum: [Int64]
+        var cumDiv: [Int64]
+
+        func flatValue(_ n: Int) -> Int64 { flatDiv[n] == 0 ? flat[n] : flat[n] / flatDiv[n] }
+        func cumValue(_ n: Int) -> Int64 { cumDiv[n] == 0 ? cum[n] : cum[n] / cumDiv[n] }
+    }
+
+    /// Sums each node's values: flat at the leaf frame, cum once per sample it appears in.
+    func sums(index: Int, meanIndex: Int?, keep: [Bool]?) -> Sums {
+        let n = infos.count
+        var s = Sums(
+            flat: [Int64](repeating: 0, count: n), flatDiv: [Int64](repeating: 0, count: n),
+            cum: [Int64](repeating: 0, count: n), cumDiv: [Int64](repeating: 0, count: n))
+        var stamp = [Int32](repeating: -1, count: n)
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] } ?? []
+        let hasDiv = meanIndex != nil
+        column.withUnsafeBufferPointer { col in
+            divisors.withUnsafeBufferPointer { div in
+                sampleStart.withUnsafeBufferPointer { start in
+                    frameNode.withUnsafeBufferPointer { frames in
+                        stamp.withUnsafeMutableBufferPointer { stamp in
+                            s.flat.withUnsafeMutableBufferPointer { flat in
+                                s.flatDiv.withUnsafeMutableBufferPointer { flatDiv in
+                                    s.cum.withUnsafeMutableBufferPointer { cum in
+                                        s.cumDiv.withUnsafeMutableBufferPointer { cumDiv in
+                                            for si in 0..<col.count {
+                                                if let keep, !keep[si] { continue }
+                                                let w = col[si]
+                                                let dw = hasDiv ? div[si] : 0
+                                                if w == 0 && dw == 0 { continue }
+                                                let lo = Int(start[si]), hi = Int(start[si + 1])
+                                                if lo == hi { continue }
+                                                let mark = Int32(truncatingIfNeeded: si)
+                                                for f in lo..<hi {
+                                                    let node = Int(frames[f])
+                                                    if stamp[node] != mark {
+                                                        stamp[node] = mark
+                                                        cum[node] &+= w
+                                                        cumDiv[node] &+= dw
+                                                    }
+                                                }
+                                                let leaf = Int(frames[hi - 1])
+                                                flat[leaf] &+= w
+                                                flatDiv[leaf] &+= dw
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return s
+    }
+
+    /// For each node of `shown`, whether its incoming edges (from the nearest ancestor in
+    /// `parents`, all nodes when nil) that weigh at least `cutoff` are inlined calls, as the
+    /// call graph that Report builds would have them.
+    func inlineLabels(
+        shown: [Int], parents: [Bool]?, cutoff: Int64, index: Int, meanIndex: Int?, keep: [Bool]?
+    ) -> [Int: String] {
+        var inShown = [Bool](repeating: false, count: infos.count)
+        for n in shown { inShown[n] = true }
+        struct EdgeSum {
+            var weight: Int64
+            var inline: Bool
+            var lastSample: Int
+        }
+        var edges: [Int64: EdgeSum] = [:]
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        for si in column.indices {
+            if let keep, !keep[si] { continue }
+            let w = column[si]
+            if w == 0 && (divisors?[si] ?? 0) == 0 { continue }
+            var parent = -1
+            for f in Int(sampleStart[si])..<Int(sampleStart[si + 1]) {
+                let node = Int(frameNode[f])
+                if let parents, !parents[node] { continue }
+                if inShown[node] && parent >= 0 && parent != node {
+                    let key = Int64(parent) << 32 | Int64(node)
+                    if var e = edges[key] {
+                        if e.lastSample != si {
+                            e.weight &+= w
+                            e.inline = e.inline && frameInline[f]
+                            e.lastSample = si
+                            edges[key] = e
+                        }
+                    } else {
+                        edges[key] = EdgeSum(weight: w, inline: frameInline[f], lastSample: si)
+                    }
+                }
+                parent = node
+            }
+        }
+        var inline = Set<Int>(), noinline = Set<Int>()
+        for (key, e) in edges where e.weight.magnitude >= cutoff.magnitude {
+            let dest = Int(key & 0xffff_ffff)
+            if e.inline { inline.insert(dest) } else { noinline.insert(dest) }
+        }
+        var labels: [Int: String] = [:]
+        for n in shown where inline.contains(n) {
+            labels[n] = noinline.contains(n) ? "(partial-inline)" : "(inline)"
+        }
+        return labels
+    }
+}
