@@ -27,7 +27,9 @@ public final class EditLineSource: LineSource {
         self.colour = colour
         // libedit keeps the pointer, so the word breaks live as long as the process.
         pprof_el_initialize("pprof", strdup(ShellCompleter.wordBreakCharacters), Int32(Self.historyLimit))
-        pprof_el_catch_signals(0)
+        // libedit restores the terminal around Ctrl-Z and follows window size changes; it passes
+        // SIGINT on to the handler Interrupt installs while a line is read.
+        pprof_el_catch_signals(1)
         if let historyFile { _ = read_history(historyFile) }
     }
 
