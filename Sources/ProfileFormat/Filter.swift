@@ -68,20 +68,23 @@ extension Profile {
                 }
             }
         }
-        var kept: [Sample] = []
-        kept.reserveCapacity(samples.count)
-        for var s in samples {
+        func passes(_ s: Sample) -> Bool {
             var focused = false
-            var ignored = false
             for l in s.locations {
                 switch focusOrIgnore[Int(l)] {
                 case 1: focused = true
-                case 2: ignored = true
+                case 2: return false
                 default: break
                 }
-                if ignored { break }
             }
-            guard focused && !ignored else { continue }
+            return focused
+        }
+        // Without filters every sample with a stack passes: leave the array alone then.
+        if !anyHidden && samples.allSatisfy(passes) { return (fm, im, hm, hnm) }
+        var kept: [Sample] = []
+        kept.reserveCapacity(samples.count)
+        for var s in samples {
+            guard passes(s) else { continue }
             if anyHidden {
                 s.locations.removeAll { hidden[Int($0)] }
                 if s.locations.isEmpty { continue }
