@@ -53,6 +53,7 @@ final class SampleIndex {
         values = columns
         isDiffBase = diffBase
         anyDiffBase = diffBase.contains(true)
+        names = Self.numberNames(profile)
     }
 
     /// pprof's report total: the sum of |value| (over the base's samples only with
@@ -138,25 +139,56 @@ final class SampleIndex {
 
     /// For each location: whether a function name or file name of one of its lines, or its
     /// binary, matches. Each distinct name is matched once.
-    private func locationMatches(_ re: GoRegex) -> [Bool] {
-        let functions = profile.functions
+    /// The distinct names, file names and binaries of the profile, and which of them each
+    /// function and mapping has: what focus and ignore match against, numbered once.
+    private let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
+
+    static func numberNames(_ profile: Profile) -> (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32]) {
         var distinct: [String] = []
-        var index: [String: Int] = [:]
-        func slot(_ s: String) -> Int {
+        var index: [String: Int32] = [:]
+        func slot(_ s: String) -> Int32 {
             if let i = index[s] { return i }
-            index[s] = distinct.count
+            let i = Int32(distinct.count)
+            index[s] = i
             distinct.append(s)
-            return distinct.count - 1
+            return i
         }
-        let nameSlot = functions.map { slot($0.name) }
-        let fileSlot = functions.map { slot($0.filename) }
-        let mappingSlot = profile.mappings.map { slot($0.file) }
-        let matched = matchAll(re, distinct)
-        let functionMatches = functions.indices.map { matched[nameSlot[$0]] || matched[fileSlot[$0]] }
-        return profile.locations.map { loc in
-            for ln in loc.lines where ln.function >= 0 && functionMatches[Int(ln.function)] { return true }
-            if loc.mapping >= 0 { return matched[mappingSlot[Int(loc.mapping)]] }
-            return false
+        var name: [Int32] = [], file: [Int32] = []
+        name.reserveCapacity(profile.functions.count)
+        file.reserveCapacity(profile.functions.count)
+        for i in profile.functions.indices {
+            name.append(slot(profile.functions[i].name))
+            file.append(slot(profile.functions[i].filename))
         }
+        let mapping = profile.mappings.indices.map { slot(profile.mappings[$0].file) }
+        return (distinct, name, file, mapping)
+    }
+
+    /// Location matches of recent patterns (focus and ignore values come back).
+    private var matchCache: [String: [Bool]] = [:]
+
+    /// For each location: whether a function name or file name of one of its lines, or its
+    /// binary, matches. Each distinct name is matched once.
+    private func locationMatches(_ re: GoRegex) -> [Bool] {
+        if let cached = matchCache[re.pattern] { return cached }
+        let n = names
+        let matched = matchAll(re, n.distinct)
+        var functionMatches = [Bool](repeating: false, count: n.name.count)
+        for f in functionMatches.indices { functionMatches[f] = matched[Int(n.name[f])] || matched[Int(n.file[f])] }
+        var result = [Bool](repeating: false, count: profile.locations.count)
+        profile.locations.withUnsafeBufferPointer { locations in
+            for li in 0..<locations.count {
+                var hit = false
+                for ln in locations[li].lines where ln.function >= 0 && functionMatches[Int(ln.function)] {
+                    hit = true
+                    break
+                }
+                if !hit && locations[li].mapping >= 0 { hit = matched[Int(n.mapping[Int(locations[li].mapping)])] }
+                result[li] = hit
+            }
+        }
+        if matchCache.count >= 8 { matchCache.removeAll() }
+        matchCache[re.pattern] = result
+        return result
     }
 }
