@@ -91,7 +91,7 @@ extension Shell {
             let (keep, warnings) = try engine.keep(focus: config.focus, ignore: config.ignore)
             for w in warnings { warn((isBase ? "base: " : "") + w) }
             let s = engine.sums(index: index, meanIndex: meanIndex, keep: keep)
-            for n in engine.infos.indices {
+            for n in 0..<engine.nodeCount {
                 let flat = s.flat[n], cumRaw = s.cum[n]
                 if flat == 0 && cumRaw == 0 { continue }
                 if config.dropNegative && (flat < 0 || (flat == 0 && cumRaw < 0)) { continue }

@@ -141,11 +141,13 @@ final class SampleIndex {
     /// binary, matches. Each distinct name is matched once.
     /// The distinct names, file names and binaries of the profile, and which of them each
     /// function and mapping has: what focus and ignore match against, numbered once.
-    private let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
+    /// The distinct names, file names and binaries of the profile ("" is number 0), and
+    /// which of them each function and mapping has.
+    let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
 
     static func numberNames(_ profile: Profile) -> (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32]) {
-        var distinct: [String] = []
-        var index: [String: Int32] = [:]
+        var distinct: [String] = [""]
+        var index: [String: Int32] = ["": 0]
         func slot(_ s: String) -> Int32 {
             if let i = index[s] { return i }
             let i = Int32(distinct.count)

@@ -5,7 +5,7 @@ import ProfileReport
 extension TopEngine {
     /// Go's `fmt.Sprint` of a node's identity: the last tie-breaker of pprof's sorts.
     func goString(_ n: Int) -> String {
-        let i = infos[n]
+        let i = info(n)
         return "{\(i.name) \(i.origName) \(i.address) \(i.file) \(i.startLine) \(i.lineno) \(i.objfile)}"
     }
 
@@ -22,7 +22,7 @@ extension TopEngine {
 
         var nodes: [Int] = []
         var totalFlat: Int64 = 0
-        for n in infos.indices {
+        for n in 0..<nodeCount {
             let flat = s.flat[n], cum = s.cum[n]
             if cum == 0 && flat == 0 { continue }
             if options.dropNegative && (flat < 0 || (flat == 0 && cum < 0)) { continue }
@@ -102,7 +102,7 @@ extension TopEngine {
     }
 
     private func membership(_ nodes: [Int]) -> [Bool] {
-        var m = [Bool](repeating: false, count: infos.count)
+        var m = [Bool](repeating: false, count: nodeCount)
         for n in nodes { m[n] = true }
         return m
     }

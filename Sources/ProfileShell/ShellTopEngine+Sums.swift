@@ -15,17 +15,52 @@ extension TopEngine {
     }
 
     /// Sums each node's values: flat at the leaf frame, cum once per sample it appears in.
+    /// Large profiles are summed in parts on all cores.
     func sums(index: Int, meanIndex: Int?, keep: [Bool]?) -> Sums {
-        let n = infos.count
+        let n = nodeCount
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        let count = column.count
+        let parts = count >= 50_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let start = sampleStart, frames = frameNode
+        // Each part writes only its own slot.
+        let zero = [Int64](repeating: 0, count: n)
+        let slots = UnsafeMutablePointer<Sums>.allocate(capacity: parts)
+        slots.initialize(repeating: Sums(flat: zero, flatDiv: zero, cum: zero, cumDiv: zero), count: parts)
+        defer {
+            slots.deinitialize(count: parts)
+            slots.deallocate()
+        }
+        nonisolated(unsafe) let out = slots
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * count / parts)..<((part + 1) * count / parts)
+            out[part] = Self.sum(range, column, divisors, keep, start, frames, nodes: n)
+        }
+        var total = slots[0]
+        for s in UnsafeBufferPointer(start: slots + 1, count: parts - 1) {
+            for k in 0..<n {
+                total.flat[k] &+= s.flat[k]
+                total.flatDiv[k] &+= s.flatDiv[k]
+                total.cum[k] &+= s.cum[k]
+                total.cumDiv[k] &+= s.cumDiv[k]
+            }
+        }
+        return total
+    }
+
+    /// The sums over the samples in `range`.
+    private static func sum(
+        _ range: Range<Int>, _ column: [Int64], _ divisors: [Int64]?, _ keep: [Bool]?, _ sampleStart: [Int32],
+        _ frameNode: [Int32], nodes n: Int
+    ) -> Sums {
         var s = Sums(
             flat: [Int64](repeating: 0, count: n), flatDiv: [Int64](repeating: 0, count: n),
             cum: [Int64](repeating: 0, count: n), cumDiv: [Int64](repeating: 0, count: n))
         var stamp = [Int32](repeating: -1, count: n)
-        let column = values[index]
-        let divisors = meanIndex.map { values[$0] } ?? []
-        let hasDiv = meanIndex != nil
+        let hasDiv = divisors != nil
+        let div = divisors ?? []
         column.withUnsafeBufferPointer { col in
-            divisors.withUnsafeBufferPointer { div in
+            div.withUnsafeBufferPointer { div in
                 sampleStart.withUnsafeBufferPointer { start in
                     frameNode.withUnsafeBufferPointer { frames in
                         stamp.withUnsafeMutableBufferPointer { stamp in
@@ -33,7 +68,7 @@ extension TopEngine {
                                 s.flatDiv.withUnsafeMutableBufferPointer { flatDiv in
                                     s.cum.withUnsafeMutableBufferPointer { cum in
                                         s.cumDiv.withUnsafeMutableBufferPointer { cumDiv in
-                                            for si in 0..<col.count {
+                                            for si in range {
                                                 if let keep, !keep[si] { continue }
                                                 let w = col[si]
                                                 let dw = hasDiv ? div[si] : 0
@@ -46,7 +81,7 @@ extension TopEngine {
                                                     if stamp[node] != mark {
                                                         stamp[node] = mark
                                                         cum[node] &+= w
-                                                        cumDiv[node] &+= dw
+                                                        if hasDiv { cumDiv[node] &+= dw }
                                                     }
                                                 }
                                                 let leaf = Int(frames[hi - 1])
@@ -71,7 +106,7 @@ extension TopEngine {
     func inlineLabels(
         shown: [Int], parents: [Bool]?, cutoff: Int64, index: Int, meanIndex: Int?, keep: [Bool]?
     ) -> [Int: String] {
-        var inShown = [Bool](repeating: false, count: infos.count)
+        var inShown = [Bool](repeating: false, count: nodeCount)
         for n in shown { inShown[n] = true }
         struct EdgeSum {
             var weight: Int64

@@ -37,14 +37,43 @@ final class TopEngine {
     var profile: Profile { samples.profile }
     var values: [[Int64]] { samples.values }
 
-    /// Node identities, and printed names as they are needed.
-    let infos: [NodeInfo]
+    /// What identifies a node: numbers into `strings` for its names, and its line and address.
+    struct NodeKey: Hashable {
+        var name: Int32
+        var file: Int32
+        var objfile: Int32
+        var line: Int64
+        var startLine: Int64
+        var address: UInt64
+
+        /// Two words into the hasher instead of six (equality still compares every field).
+        func hash(into h: inout Hasher) {
+            h.combine(UInt64(UInt32(bitPattern: name)) << 32 | UInt64(UInt32(bitPattern: file)))
+            h.combine(
+                UInt64(bitPattern: line) &* 0x9E37_79B9_7F4A_7C15 ^ address
+                    ^ UInt64(bitPattern: startLine) &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(UInt32(bitPattern: objfile)))
+        }
+    }
+
+    /// Node identities (NodeInfo is made only for nodes that are shown), and printed names.
+    let keys: [NodeKey]
+    let strings: [String]
     private var nameCache: [String?]
+
+    var nodeCount: Int { keys.count }
+
+    /// The identity of node `n`, as the call graph names it.
+    func info(_ n: Int) -> NodeInfo {
+        let k = keys[n]
+        return NodeInfo(
+            name: strings[Int(k.name)], address: k.address, file: strings[Int(k.file)], startLine: Int(k.startLine),
+            lineno: Int(k.line), objfile: strings[Int(k.objfile)])
+    }
 
     /// The name reports print for node `n`.
     func name(_ n: Int) -> String {
         if let s = nameCache[n] { return s }
-        let s = infos[n].printableName
+        let s = info(n).printableName
         nameCache[n] = s
         return s
     }
@@ -68,50 +97,31 @@ final class TopEngine {
         let keepLine = all || g == "lines" || g == "addresses"
         let keepAddress = all || g == "addresses"
 
-        // One node per distinct NodeInfo. Names and files are numbered first, so a node is
-        // found by a key of integers; each location becomes its frames in visiting order (the
-        // location's last line, its caller, first).
-        var stringIDs: [String: Int32] = ["": 0]
-        var strings: [String] = [""]
-        func intern(_ s: String) -> Int32 {
-            if let id = stringIDs[s] { return id }
-            let id = Int32(strings.count)
-            stringIDs[s] = id
-            strings.append(s)
+        // One node per distinct NodeInfo. Names and files are numbers (the sample index's,
+        // plus the trimmed file names), so a node is found by a key of integers; each
+        // location becomes its frames in visiting order (its last line, the caller, first).
+        let numbered = samples.names
+        var strings = numbered.distinct
+        var trimmedIDs: [String: Int32] = [:]
+        var fileIDs: [Int32: Int32] = [0: 0]
+        let functionName = keepName ? numbered.name : [Int32](repeating: 0, count: numbered.name.count)
+        let functionFile = numbered.file.map { raw -> Int32 in
+            guard keepFile else { return 0 }
+            if let id = fileIDs[raw] { return id }
+            let trimmed = cleanPath(trimPath(strings[Int(raw)], trim: key.trimPath, search: key.sourcePath))
+            let id = trimmedIDs[trimmed] ?? Int32(strings.count)
+            if id == Int32(strings.count) {
+                strings.append(trimmed)
+                trimmedIDs[trimmed] = id
+            }
+            fileIDs[raw] = id
             return id
         }
-        var fileCache: [String: Int32] = [:]
-        let functionName = p.functions.map { keepName ? intern($0.name) : 0 }
-        let functionFile = p.functions.map { f -> Int32 in
-            guard keepFile && !f.filename.isEmpty else { return 0 }
-            if let id = fileCache[f.filename] { return id }
-            let id = intern(cleanPath(trimPath(f.filename, trim: key.trimPath, search: key.sourcePath)))
-            fileCache[f.filename] = id
-            return id
-        }
-        let mappingFile = p.mappings.map { intern($0.file) }
-        struct NodeKey: Hashable {
-            var name: Int32
-            var file: Int32
-            var objfile: Int32
-            var line: Int64
-            var startLine: Int64
-            var address: UInt64
-        }
+        let mappingFile = numbered.mapping
         var table: [NodeKey: Int32] = [:]
-        var infos: [NodeInfo] = []
+        var keys: [NodeKey] = []
         table.reserveCapacity(p.locations.count)
-        infos.reserveCapacity(p.locations.count)
-        func node(_ k: NodeKey) -> Int32 {
-            if let n = table[k] { return n }
-            let n = Int32(infos.count)
-            table[k] = n
-            infos.append(
-                NodeInfo(
-                    name: strings[Int(k.name)], address: k.address, file: strings[Int(k.file)],
-                    startLine: Int(k.startLine), lineno: Int(k.line), objfile: strings[Int(k.objfile)]))
-            return n
-        }
+        keys.reserveCapacity(p.locations.count)
         var locStart: [Int32] = [0]
         var locNode: [Int32] = []
         var locInline: [Bool] = []
@@ -124,7 +134,14 @@ final class TopEngine {
             var lines = loc.lines[...]
             if !inlineFrames && lines.count > 1 { lines = lines.suffix(1) }
             if lines.isEmpty {
-                locNode.append(node(NodeKey(name: 0, file: 0, objfile: objfile, line: 0, startLine: 0, address: address)))
+                let k = NodeKey(name: 0, file: 0, objfile: objfile, line: 0, startLine: 0, address: address)
+                if let n = table[k] {
+                    locNode.append(n)
+                } else {
+                    table[k] = Int32(keys.count)
+                    locNode.append(Int32(keys.count))
+                    keys.append(k)
+                }
                 locInline.append(false)
             }
             var ni = lines.endIndex - 1
@@ -142,46 +159,55 @@ final class TopEngine {
                         k.objfile = 0
                     }
                 }
-                locNode.append(node(k))
+                if let n = table[k] {
+                    locNode.append(n)
+                } else {
+                    table[k] = Int32(keys.count)
+                    locNode.append(Int32(keys.count))
+                    keys.append(k)
+                }
                 locInline.append(ni != lines.endIndex - 1)
                 ni -= 1
             }
             locStart.append(Int32(locNode.count))
         }
-        self.infos = infos
-        nameCache = [String?](repeating: nil, count: infos.count)
+        self.keys = keys
+        self.strings = strings
+        nameCache = [String?](repeating: nil, count: keys.count)
 
-        // Each sample's frames: its locations' frames, root first.
+        // Each sample's frames: its locations' frames, root first. Large profiles are done in
+        // parts on all cores: each part counts its frames, then fills its own slice.
         let n = samples.count
-        var total = 0
-        for l in samples.locs { total += Int(locStart[Int(l) + 1] - locStart[Int(l)]) }
+        let parts = n >= 50_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let bounds = (0...parts).map { $0 * n / parts }
+        let sampleLoc = samples.locStart, locs = samples.locs
+        let frameStart = locStart, frameNodes = locNode, frameInlines = locInline
+        var counts = [Int](repeating: 0, count: parts)
+        counts.withUnsafeMutableBufferPointer { counts in
+            nonisolated(unsafe) let counts = counts
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var count = 0
+                for k in Int(sampleLoc[bounds[part]])..<Int(sampleLoc[bounds[part + 1]]) {
+                    let l = Int(locs[k])
+                    count += Int(frameStart[l + 1] - frameStart[l])
+                }
+                counts[part] = count
+            }
+        }
+        var running = [0]
+        for c in counts { running.append(running.last! + c) }
+        let offsets = running
         var starts = [Int32](repeating: 0, count: n + 1)
-        var nodes = [Int32](repeating: 0, count: total)
-        var inlines = [Bool](repeating: false, count: total)
-        samples.locStart.withUnsafeBufferPointer { sampleLoc in
-            samples.locs.withUnsafeBufferPointer { locs in
-                locStart.withUnsafeBufferPointer { locStart in
-                    locNode.withUnsafeBufferPointer { locNode in
-                        locInline.withUnsafeBufferPointer { locInline in
-                            starts.withUnsafeMutableBufferPointer { starts in
-                                nodes.withUnsafeMutableBufferPointer { nodes in
-                                    inlines.withUnsafeMutableBufferPointer { inlines in
-                                        var at = 0
-                                        for si in 0..<n {
-                                            for k in Int(sampleLoc[si])..<Int(sampleLoc[si + 1]) {
-                                                let l = Int(locs[k])
-                                                for f in Int(locStart[l])..<Int(locStart[l + 1]) {
-                                                    nodes[at] = locNode[f]
-                                                    inlines[at] = locInline[f]
-                                                    at += 1
-                                                }
-                                            }
-                                            starts[si + 1] = Int32(at)
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        var nodes = [Int32](repeating: 0, count: offsets[parts])
+        var inlines = [Bool](repeating: false, count: offsets[parts])
+        starts.withUnsafeMutableBufferPointer { starts in
+            nodes.withUnsafeMutableBufferPointer { nodes in
+                inlines.withUnsafeMutableBufferPointer { inlines in
+                    nonisolated(unsafe) let (starts, nodes, inlines) = (starts, nodes, inlines)
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        Self.fill(
+                            bounds[part]..<bounds[part + 1], from: offsets[part], sampleLoc, locs, frameStart, frameNodes,
+                            frameInlines, starts: starts, nodes: nodes, inlines: inlines)
                     }
                 }
             }
@@ -189,6 +215,36 @@ final class TopEngine {
         sampleStart = starts
         frameNode = nodes
         frameInline = inlines
+    }
+
+    /// Writes the frames of the samples in `range` from frame `at` on, and each sample's end.
+    private static func fill(
+        _ range: Range<Int>, from start: Int, _ sampleLoc: [Int32], _ locs: [Int32], _ locStart: [Int32],
+        _ locNode: [Int32], _ locInline: [Bool], starts: UnsafeMutableBufferPointer<Int32>,
+        nodes: UnsafeMutableBufferPointer<Int32>, inlines: UnsafeMutableBufferPointer<Bool>
+    ) {
+        sampleLoc.withUnsafeBufferPointer { sampleLoc in
+            locs.withUnsafeBufferPointer { locs in
+                locStart.withUnsafeBufferPointer { locStart in
+                    locNode.withUnsafeBufferPointer { locNode in
+                        locInline.withUnsafeBufferPointer { locInline in
+                            var at = start
+                            for si in range {
+                                for k in Int(sampleLoc[si])..<Int(sampleLoc[si + 1]) {
+                                    let l = Int(locs[k])
+                                    for f in Int(locStart[l])..<Int(locStart[l + 1]) {
+                                        nodes[at] = locNode[f]
+                                        inlines[at] = locInline[f]
+                                        at += 1
+                                    }
+                                }
+                                starts[si + 1] = Int32(at)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     func total(index: Int, meanIndex: Int?) -> Int64 { samples.total(index: index, meanIndex: meanIndex) }

@@ -104,6 +104,24 @@ import Testing
         }
     }
 
+    @Test func largeProfilesSummedInPartsAgree() throws {
+        // Over 50,000 samples the engine sums on all cores; the parts must add up exactly.
+        var p = try Self.load("allocs-leak")
+        let original = p.samples
+        for copy in 1..<900 {
+            for s in original {
+                var t = s
+                t.values = s.values.map { $0 * Int64(copy % 7 + 1) }
+                p.samples.append(t)
+            }
+        }
+        #expect(p.samples.count > 50_000)
+        for setting in [[:], ["mean": "true", "sort": "cum"], ["focus": "image", "nodecount": "4"]] {
+            guard let (expected, got) = try Self.both(p, setting) else { continue }
+            if got != expected { Issue.record("\(setting): \(firstDifference(got, expected))") }
+        }
+    }
+
     @Test func sameErrors() throws {
         let p = try Self.load("heap-leak")
         var cfg = ReportConfig()
