@@ -16,9 +16,11 @@ let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/
     FileManager.default.isExecutableFile(atPath: $0)
 }
 
-/// A tmux server of its own (so the user's sessions are never touched) with one session.
+/// A tmux server of its own (so the user's sessions are never touched) with one session; its
+/// socket lives in the test's directory and goes with it.
 struct TmuxSession {
     let tmux: String
+    /// The server's socket path.
     let socket: String
     let name = "pprof"
 
@@ -26,14 +28,14 @@ struct TmuxSession {
     /// must not inherit a pipe of ours). With `capture`, returns what it printed.
     @discardableResult
     func run(_ args: [String], capture: Bool = false) -> (out: String, status: Int32) {
-        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-out-\(getpid())-\(socket)").path
+        let outPath = socket + ".out"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, capture ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = [tmux, "-L", socket] + args
+        let argv = [tmux, "-S", socket] + args
         var cargs = argv.map { strdup($0) } + [nil]
         defer { for a in cargs { free(a) } }
         // Signals as a shell would leave them: none blocked, default actions (the test
@@ -103,7 +105,7 @@ struct TmuxSession {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let history = dir.appendingPathComponent("history").path
-        let t = TmuxSession(tmux: tmuxPath!, socket: "pprof-test-\(getpid())")
+        let t = TmuxSession(tmux: tmuxPath!, socket: dir.appendingPathComponent("tmux.sock").path)
         defer { t.kill() }
         let command =
             "cd '\(repoRoot.path)' && env -u NO_COLOR TERM=xterm PPROF_HISTORY='\(history)' '\(builtPprof!)' Samples/heap-leak.pb.gz"
