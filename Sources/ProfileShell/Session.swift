@@ -113,9 +113,7 @@ public final class Session {
             return
         }
         sink.err("Generating report in \(output)")
-        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
-            throw ReportError("could not write \(output): \(String(cString: strerror(errno)))")
-        }
+        try writeFileInPlace(bytes, to: output)
     }
 
     static func newReportFileName(suffix: String) -> String {
@@ -170,5 +168,22 @@ enum Graphviz {
             throw ReportError("dot failed: \(errText.split(separator: "\n").first ?? "exit \(process.terminationStatus)")")
         }
         return [UInt8](data)
+    }
+}
+
+/// Writes a file in place: opened, truncated and written, never replaced by a renamed temporary
+/// file (which, run as root, would turn `-output=/dev/null` into a regular file).
+func writeFileInPlace(_ bytes: [UInt8], to path: String) throws(ReportError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    if fd < 0 { throw ReportError("could not write \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var off = 0
+    while off < bytes.count {
+        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, $0.count - off) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ReportError("could not write \(path): \(String(cString: strerror(errno)))")
+        }
+        off += n
     }
 }

@@ -99,21 +99,9 @@ extension Shell {
             "could not start a viewer (tried \(tried.joined(separator: ", "))); the report is in \(file)")
     }
 
-    /// Writes a report file in place: opened, truncated and written, never replaced by a
-    /// renamed temporary file (which would turn `>/dev/null` into a regular file).
+    /// Writes a report file in place (see `writeFileInPlace`).
     func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        if fd < 0 { throw ReportError("could not write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReportError("could not write \(path): \(String(cString: strerror(errno)))")
-            }
-            off += n
-        }
+        try writeFileInPlace(bytes, to: path)
     }
 
     /// The first free `prefixNNN.suffix` in `directory` (the current directory when empty),

@@ -98,3 +98,23 @@ func runTool(_ path: String, _ args: [String]) throws -> [UInt8] {
     env["TZ"] = "UTC"
     return runProcess(path, args, cwd: repoRoot.path, environment: env).out
 }
+
+@Suite struct OutputFileTests {
+    /// -output writes through the path in place: a symlink stays a symlink (so /dev/null stays a device).
+    @Test func outputWritesInPlaceThroughSymlinks() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-output-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("target.txt").path
+        let link = dir.appendingPathComponent("link.txt").path
+        FileManager.default.createFile(atPath: target, contents: Data("old contents that are longer\n".utf8))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let r = runPprof(["-top", "-output=\(link)", "Samples/heap-leak.pb.gz"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("Generating report in \(link)"))
+        let attrs = try FileManager.default.attributesOfItem(atPath: link)
+        #expect(attrs[.type] as? FileAttributeType == .typeSymbolicLink)
+        let written = try Data(contentsOf: URL(fileURLWithPath: target))
+        #expect([UInt8](written) == runPprof(["-top", "Samples/heap-leak.pb.gz"]).out)
+    }
+}
