@@ -24,7 +24,7 @@ enum Origin {
         }
         router.get("text") { _, _ in "this is not a picture\n" }
         router.get("slow") { _, _ -> Response in
-            try await Task.sleep(nanoseconds: 3_000_000_000)
+            try await Task.sleep(nanoseconds: 10_000_000_000)
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: try image("dunes-640x480.jpg"))))
         }
         return router

@@ -107,7 +107,7 @@ func runTool(_ path: String, _ args: [String]) throws -> [UInt8] {
         defer { try? FileManager.default.removeItem(at: dir) }
         let target = dir.appendingPathComponent("target.txt").path
         let link = dir.appendingPathComponent("link.txt").path
-        FileManager.default.createFile(atPath: target, contents: Data("old contents that are longer\n".utf8))
+        _ = FileManager.default.createFile(atPath: target, contents: Data("old contents that are longer\n".utf8))
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
         let r = runPprof(["-top", "-output=\(link)", "Samples/heap-leak.pb.gz"])
         #expect(r.status == 0, "\(r.err)")
