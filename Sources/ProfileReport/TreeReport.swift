@@ -12,46 +12,61 @@ extension Report {
             .joined(separator: "\n") + "\n"
         w += separator
         w += legend
-        // Large profiles make hundreds of thousands of lines: write bytes, format each value once.
+        // Large profiles make hundreds of thousands of lines: write bytes, format each value once,
+        // and sort edges as plain rows keyed by name rank rather than by comparing strings.
         var out = ReportBytes()
-        var values: [Int64: String] = [:]
-        func value(_ v: Int64) -> String {
-            if let s = values[v] { return s }
-            let s = formatValue(v)
-            values[v] = s
-            return s
+        var values: [Int64: ReportBytes.Field] = [:]
+        func value(_ v: Int64) -> ReportBytes.Field {
+            if let f = values[v] { return f }
+            let f = ReportBytes.Field(formatValue(v))
+            values[v] = f
+            return f
         }
-        func edgeLine(_ weight: Int64, _ cum: Int64, _ name: String, _ inline: Bool) {
-            out.padded(value(weight), 50)
-            out.append(" ")
-            out.percentage(weight, cum)
-            out.append(" |   ")
-            out.append(name)
-            out.append(inline ? " (inline)\n" : "\n")
-        }
-        // Edges sort by weight, then caller and callee names: compare names by rank, not text.
-        var rank = [Int32](repeating: 0, count: g.storage.count)
         let byName = g.storage.sorted { $0.printableName < $1.printableName }
+        var rank = [Int32](repeating: 0, count: g.storage.count)
+        var names = [[UInt8]](repeating: [], count: g.storage.count)
         for (i, n) in byName.enumerated() {
             rank[n.id] = i > 0 && byName[i - 1].printableName == n.printableName ? rank[byName[i - 1].id] : Int32(i)
+            names[n.id] = Array(n.printableName.utf8)
         }
-        func sorted(_ edges: [Int: Edge]) -> [Edge] {
-            edges.values.sorted { a, b in
+        struct Row {
+            var weight: Int64
+            var srcRank: Int32, destRank: Int32
+            var node: Int
+            var inline: Bool
+        }
+        var rows: [Row] = []
+        func writeEdges(_ edges: [Int: Edge], incoming: Bool, _ cum: Int64) {
+            rows.removeAll(keepingCapacity: true)
+            for e in edges.values {
+                rows.append(
+                    Row(
+                        weight: e.weight, srcRank: rank[e.src.id], destRank: rank[e.dest.id],
+                        node: incoming ? e.src.id : e.dest.id, inline: e.inline))
+            }
+            rows.sort { a, b in
                 if a.weight != b.weight { return goAbs(a.weight) > goAbs(b.weight) }
-                if rank[a.src.id] != rank[b.src.id] { return rank[a.src.id] < rank[b.src.id] }
-                return rank[a.dest.id] < rank[b.dest.id]
+                if a.srcRank != b.srcRank { return a.srcRank < b.srcRank }
+                return a.destRank < b.destRank
+            }
+            for r in rows {
+                out.padded(value(r.weight), 50)
+                out.append(" ")
+                out.percentage(r.weight, cum)
+                out.append(" |   ")
+                out.append(names[r.node])
+                out.append(r.inline ? " (inline)\n" : "\n")
             }
         }
         let rx = options.symbol
         var flatSum: Int64 = 0
         var matched = 0
         for n in g.nodes {
-            let name = n.printableName
-            if let rx, !rx.matches(name) { continue }
+            if let rx, !rx.matches(n.printableName) { continue }
             matched += 1
             let flat = n.flatValue, cum = n.cumValue
             out.append(separator)
-            for e in sorted(n.inEdges) { edgeLine(e.weight, cum, e.src.printableName, e.inline) }
+            writeEdges(n.inEdges, incoming: true, cum)
             flatSum &+= flat
             out.padded(value(flat), 10)
             out.append(" ")
@@ -63,9 +78,9 @@ extension Report {
             out.append(" ")
             out.percentage(cum, total)
             out.append("                | ")
-            out.append(name)
+            out.append(names[n.id])
             out.append("\n")
-            for e in sorted(n.outEdges) { edgeLine(e.weight, cum, e.dest.printableName, e.inline) }
+            writeEdges(n.outEdges, incoming: false, cum)
         }
         if !g.nodes.isEmpty { out.append(separator) }
         if let rx, matched == 0 {
@@ -79,15 +94,29 @@ extension Report {
 struct ReportBytes {
     private(set) var bytes: [UInt8] = []
 
+    /// A piece of text ready to be written: its bytes and its width in runes.
+    struct Field {
+        let bytes: [UInt8]
+        let runes: Int
+
+        init(_ s: String) {
+            bytes = Array(s.utf8)
+            runes = s.unicodeScalars.count
+        }
+    }
+
     mutating func append(_ s: String) {
         bytes.append(contentsOf: s.utf8)
     }
 
-    /// `s` right-aligned in `width` runes, as Go's `%Ns`.
-    mutating func padded(_ s: String, _ width: Int) {
-        let n = s.unicodeScalars.count
-        if n < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - n)) }
-        bytes.append(contentsOf: s.utf8)
+    mutating func append(_ b: [UInt8]) {
+        bytes.append(contentsOf: b)
+    }
+
+    /// `f` right-aligned in `width` runes.
+    mutating func padded(_ f: Field, _ width: Int) {
+        if f.runes < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - f.runes)) }
+        bytes.append(contentsOf: f.bytes)
     }
 
     /// Measurement.percentage's text, written without intermediate strings when at least 1%.
