@@ -110,7 +110,7 @@ public final class Node {
     }
 
     /// Adds a sample's weight to the node's flat or cumulative value (tags are summed apart,
-    /// by NodeTagTable).
+    /// by SampleTagIndex and TagSums).
     func addSample(dw: Int64, w: Int64, flat isFlat: Bool) {
         if isFlat {
             flatDiv += dw
