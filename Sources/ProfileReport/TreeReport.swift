@@ -1,26 +1,56 @@
+import Foundation
 import ProfileFormat
 
 extension Report {
     /// `tree` and `peek`: each node with its callers above and callees below, as pprof's
     /// printTree does. With a symbol regexp (`peek`), only matching nodes are shown.
     public func printTree(_ w: inout String) throws(ReportError) {
-        let separator = "----------------------------------------------------------+-------------\n"
-        let legend = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n"
         let (g, origCount, droppedNodes, _) = newTrimmedGraph()
         selectOutputUnit(g)
         w += reportLabels(g, origCount: origCount, droppedNodes: droppedNodes, droppedEdges: 0, fullHeaders: false)
             .joined(separator: "\n") + "\n"
-        w += separator
-        w += legend
-        // Large profiles make hundreds of thousands of lines: write bytes, format each value once,
-        // and sort edges as plain rows keyed by name rank rather than by comparing strings.
-        var out = ReportBytes()
-        var values: [Int64: ReportBytes.Field] = [:]
-        func value(_ v: Int64) -> ReportBytes.Field {
-            if let f = values[v] { return f }
-            let f = ReportBytes.Field(formatValue(v))
-            values[v] = f
-            return f
+        w += TreeRenderer.separator
+        w += "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n"
+        var shown = g.nodes
+        if let rx = options.symbol {
+            shown = shown.filter { rx.matches($0.printableName) }
+            if shown.isEmpty { throw ReportError("no matches found for regexp: \(rx.pattern)") }
+        }
+        let renderer = TreeRenderer(g, shown, self)
+        // Large graphs make hundreds of thousands of lines: two threads render half each.
+        let halves = renderer.split()
+        let parts = UnsafeSendableBox([ReportBytes](repeating: ReportBytes(), count: halves.count))
+        let input = UnsafeSendableBox(renderer)
+        if halves.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: halves.count) { i in
+                parts.value[i] = input.value.render(halves[i])
+            }
+        } else {
+            parts.value[0] = renderer.render(halves[0])
+        }
+        for p in parts.value { w += p.string }
+        if !g.nodes.isEmpty { w += TreeRenderer.separator }
+    }
+}
+
+/// Writes the blocks of `tree`/`peek` for a range of the shown nodes, as bytes: names and values
+/// are encoded once, edges sort as plain rows keyed by name rank rather than by comparing text.
+struct TreeRenderer {
+    static let separator = "----------------------------------------------------------+-------------\n"
+    let shown: [Node]
+    /// The running sum of flat values after each shown node.
+    let flatSums: [Int64]
+    let rank: [Int32]
+    let names: [[UInt8]]
+    let total: Int64
+    let format: (Int64) -> String
+
+    init(_ g: Graph, _ shown: [Node], _ report: Report) {
+        self.shown = shown
+        var sum: Int64 = 0
+        flatSums = shown.map { n in
+            sum &+= n.flatValue
+            return sum
         }
         let byName = g.storage.sorted { $0.printableName < $1.printableName }
         var rank = [Int32](repeating: 0, count: g.storage.count)
@@ -29,11 +59,40 @@ extension Report {
             rank[n.id] = i > 0 && byName[i - 1].printableName == n.printableName ? rank[byName[i - 1].id] : Int32(i)
             names[n.id] = Array(n.printableName.utf8)
         }
-        struct Row {
-            var weight: Int64
-            var srcRank: Int32, destRank: Int32
-            var node: Int
-            var inline: Bool
+        self.rank = rank
+        self.names = names
+        total = report.total
+        format = report.formatValue
+    }
+
+    /// One range, or two of about the same number of lines when there are more than `minimumLines`.
+    func split(minimumLines: Int = 20_000) -> [Range<Int>] {
+        var lines = 0
+        for n in shown { lines += 1 + n.inEdges.count + n.outEdges.count }
+        guard lines > minimumLines && ProcessInfo.processInfo.activeProcessorCount > 1 else { return [0..<shown.count] }
+        var seen = 0
+        for (i, n) in shown.enumerated() {
+            seen += 1 + n.inEdges.count + n.outEdges.count
+            if seen * 2 >= lines { return [0..<i + 1, i + 1..<shown.count] }
+        }
+        return [0..<shown.count]
+    }
+
+    private struct Row {
+        var weight: Int64
+        var srcRank: Int32, destRank: Int32
+        var node: Int
+        var inline: Bool
+    }
+
+    func render(_ range: Range<Int>) -> ReportBytes {
+        var out = ReportBytes()
+        var values: [Int64: ReportBytes.Field] = [:]
+        func value(_ v: Int64) -> ReportBytes.Field {
+            if let f = values[v] { return f }
+            let f = ReportBytes.Field(format(v))
+            values[v] = f
+            return f
         }
         var rows: [Row] = []
         func writeEdges(_ edges: [Int: Edge], incoming: Bool, _ cum: Int64) {
@@ -58,21 +117,16 @@ extension Report {
                 out.append(r.inline ? " (inline)\n" : "\n")
             }
         }
-        let rx = options.symbol
-        var flatSum: Int64 = 0
-        var matched = 0
-        for n in g.nodes {
-            if let rx, !rx.matches(n.printableName) { continue }
-            matched += 1
+        for i in range {
+            let n = shown[i]
             let flat = n.flatValue, cum = n.cumValue
-            out.append(separator)
+            out.append(Self.separator)
             writeEdges(n.inEdges, incoming: true, cum)
-            flatSum &+= flat
             out.padded(value(flat), 10)
             out.append(" ")
             out.percentage(flat, total)
             out.append(" ")
-            out.percentage(flatSum, total)
+            out.percentage(flatSums[i], total)
             out.append(" ")
             out.padded(value(cum), 10)
             out.append(" ")
@@ -82,67 +136,6 @@ extension Report {
             out.append("\n")
             writeEdges(n.outEdges, incoming: false, cum)
         }
-        if !g.nodes.isEmpty { out.append(separator) }
-        if let rx, matched == 0 {
-            throw ReportError("no matches found for regexp: \(rx.pattern)")
-        }
-        w += out.string
+        return out
     }
-}
-
-/// A growing UTF-8 buffer for reports with many lines.
-struct ReportBytes {
-    private(set) var bytes: [UInt8] = []
-
-    /// A piece of text ready to be written: its bytes and its width in runes.
-    struct Field {
-        let bytes: [UInt8]
-        let runes: Int
-
-        init(_ s: String) {
-            bytes = Array(s.utf8)
-            runes = s.unicodeScalars.count
-        }
-    }
-
-    mutating func append(_ s: String) {
-        bytes.append(contentsOf: s.utf8)
-    }
-
-    mutating func append(_ b: [UInt8]) {
-        bytes.append(contentsOf: b)
-    }
-
-    /// `f` right-aligned in `width` runes.
-    mutating func padded(_ f: Field, _ width: Int) {
-        if f.runes < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - f.runes)) }
-        bytes.append(contentsOf: f.bytes)
-    }
-
-    /// Measurement.percentage's text, written without intermediate strings when at least 1%.
-    mutating func percentage(_ value: Int64, _ total: Int64) {
-        var ratio = 0.0
-        if total != 0 { ratio = abs(Double(value) / Double(total)) * 100 }
-        guard ratio >= 1 && ratio < 1e12 && !(ratio >= 99.95 && ratio <= 100.05) else {
-            append(Measurement.percentage(value, total))
-            return
-        }
-        // %5.2f: the digits of n / 100, a point, two more digits, right-aligned in five.
-        let n = GoFormat.roundScaled(ratio, 100)
-        var digits: [UInt8] = []
-        var whole = n / 100
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
-            whole /= 10
-        } while whole > 0
-        let width = digits.count + 3
-        if width < 5 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 5 - width)) }
-        bytes.append(contentsOf: digits.reversed())
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(ascii: "0") + UInt8(n % 100 / 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
-        bytes.append(UInt8(ascii: "%"))
-    }
-
-    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

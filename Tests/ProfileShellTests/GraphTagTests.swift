@@ -1,6 +1,6 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
+@testable import ProfileReport
 import Testing
 
 /// Tags summed on two threads must equal the one-thread sums, first-seen values included.
@@ -33,5 +33,23 @@ import Testing
             #expect(a == b)
             #expect(a.contains { $0.contains("; ") || $0.contains(" L ") || $0.contains(" N ") })
         }
+    }
+}
+
+/// `tree`/`peek` render big graphs in two halves; joined, they must equal one pass.
+@Suite struct TreeRenderTests {
+    @Test func halvesEqualOnePass() throws {
+        let data = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("Samples/cpu.pb.gz")))
+        let p = try Profile.merge([Profile.parse(data)])
+        let rpt = try ReportPipeline.makeReport(
+            p, command: "peek", format: .tree, argument: ".", config: ReportConfig(), warn: { _ in })
+        let (g, _, _, _) = rpt.newTrimmedGraph()
+        rpt.selectOutputUnit(g)
+        let r = TreeRenderer(g, g.nodes, rpt)
+        let halves = r.split(minimumLines: 0)
+        #expect(halves.count == 2 || ProcessInfo.processInfo.activeProcessorCount == 1)
+        let joined = halves.map { r.render($0).string }.joined()
+        #expect(joined == r.render(0..<g.nodes.count).string)
+        #expect(joined.contains("runtime.mallocgc"))
     }
 }

@@ -1,0 +1,56 @@
+/// A growing UTF-8 buffer for reports with many lines.
+struct ReportBytes {
+    private(set) var bytes: [UInt8] = []
+
+    /// A piece of text ready to be written: its bytes and its width in runes.
+    struct Field {
+        let bytes: [UInt8]
+        let runes: Int
+
+        init(_ s: String) {
+            bytes = Array(s.utf8)
+            runes = s.unicodeScalars.count
+        }
+    }
+
+    mutating func append(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    mutating func append(_ b: [UInt8]) {
+        bytes.append(contentsOf: b)
+    }
+
+    /// `f` right-aligned in `width` runes.
+    mutating func padded(_ f: Field, _ width: Int) {
+        if f.runes < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - f.runes)) }
+        bytes.append(contentsOf: f.bytes)
+    }
+
+    /// Measurement.percentage's text, written without intermediate strings when at least 1%.
+    mutating func percentage(_ value: Int64, _ total: Int64) {
+        var ratio = 0.0
+        if total != 0 { ratio = abs(Double(value) / Double(total)) * 100 }
+        guard ratio >= 1 && ratio < 1e12 && !(ratio >= 99.95 && ratio <= 100.05) else {
+            append(Measurement.percentage(value, total))
+            return
+        }
+        // %5.2f: the digits of n / 100, a point, two more digits, right-aligned in five.
+        let n = GoFormat.roundScaled(ratio, 100)
+        var digits: [UInt8] = []
+        var whole = n / 100
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
+            whole /= 10
+        } while whole > 0
+        let width = digits.count + 3
+        if width < 5 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 5 - width)) }
+        bytes.append(contentsOf: digits.reversed())
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(n % 100 / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
+        bytes.append(UInt8(ascii: "%"))
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}
