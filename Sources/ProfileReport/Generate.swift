@@ -11,7 +11,7 @@ extension Report {
         case .raw: printRaw(&w)
         case .comments: printComments(&w)
         case .proto: return protoBytes()
-        case .tree: try printTree(&w)
+        case .tree: return try printTree()
         case .dot: printDot(&w)
         case .callgrind: printCallgrind(&w)
         case .list: try printSource(&w)

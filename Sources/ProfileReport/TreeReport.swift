@@ -4,13 +4,16 @@ import ProfileFormat
 extension Report {
     /// `tree` and `peek`: each node with its callers above and callees below, as pprof's
     /// printTree does. With a symbol regexp (`peek`), only matching nodes are shown.
-    public func printTree(_ w: inout String) throws(ReportError) {
+    /// The report is returned as bytes: it can run to tens of megabytes.
+    public func printTree() throws(ReportError) -> [UInt8] {
         let (g, origCount, droppedNodes, _) = newTrimmedGraph()
         selectOutputUnit(g)
-        w += reportLabels(g, origCount: origCount, droppedNodes: droppedNodes, droppedEdges: 0, fullHeaders: false)
-            .joined(separator: "\n") + "\n"
-        w += TreeRenderer.separator
-        w += "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n"
+        var w = ReportBytes()
+        w.append(
+            reportLabels(g, origCount: origCount, droppedNodes: droppedNodes, droppedEdges: 0, fullHeaders: false)
+                .joined(separator: "\n") + "\n")
+        w.append(TreeRenderer.separator)
+        w.append("      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n")
         var shown = g.nodes
         if let rx = options.symbol {
             shown = shown.filter { rx.matches($0.printableName) }
@@ -28,8 +31,9 @@ extension Report {
         } else {
             parts.value[0] = renderer.render(halves[0])
         }
-        for p in parts.value { w += p.string }
-        if !g.nodes.isEmpty { w += TreeRenderer.separator }
+        for p in parts.value { w.append(p.bytes) }
+        if !g.nodes.isEmpty { w.append(TreeRenderer.separator) }
+        return w.bytes
     }
 }
 
