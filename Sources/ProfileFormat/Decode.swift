@@ -62,19 +62,7 @@ struct TopLevelFields {
     init?(_ data: [UInt8]) {
         var pos = 0
         let end = data.count
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while pos < end {
-                let b = data[pos]
-                pos += 1
-                if shift >= 64 { return nil }
-                value |= UInt64(b & 0x7f) << shift
-                if b & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
-        }
+        func varint() -> UInt64? { WireDiagnosis.varint(data, &pos, end) }
         while pos < end {
             let start = pos
             guard let tag = varint() else { return nil }

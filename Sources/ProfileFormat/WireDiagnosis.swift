@@ -64,7 +64,8 @@ enum WireDiagnosis {
         return sample.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || ($0 >= 32 && $0 < 127) }
     }
 
-    private static func varint(_ data: [UInt8], _ pos: inout Int, _ end: Int) -> UInt64? {
+    /// Reads a varint at `pos`, advancing it; nil when it runs past `end` or past 64 bits.
+    static func varint(_ data: [UInt8], _ pos: inout Int, _ end: Int) -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while pos < end {
