@@ -19,7 +19,13 @@ struct SampleTagIndex: @unchecked Sendable {
     private(set) var units: [String] = []
     private(set) var values: [Int64] = []
 
-    init(_ samples: [Sample], format: ((Int64, String) -> String)?) {
+    /// With `onlyNumeric`, numeric labels other than that key are ignored and its values take
+    /// that unit; a label `skipping` is ignored (reports keep only `bytes` and drop the diff-base
+    /// marker, without rewriting every sample).
+    init(
+        _ samples: [Sample], format: ((Int64, String) -> String)?, onlyNumeric: (key: String, unit: String)? = nil,
+        skipping skipped: String? = nil
+    ) {
         var labelIndex: [String: Int32] = [:], nameIndex: [String: Int32] = [:]
         struct ValueKey: Hashable {
             var unit: String
@@ -46,11 +52,16 @@ struct SampleTagIndex: @unchecked Sendable {
         labelKind.reserveCapacity(samples.count)
         start.reserveCapacity(samples.count + 1)
         for s in samples {
-            let joined = joinLabels(s)
+            let joined = joinLabels(s, skipping: skipped)
             let l = intern(joined, &labelIndex, &labelNames)
             labelKind.append(joined.isEmpty ? -1 : kind(l, -1))
             for nl in s.numLabels {
-                let key = ValueKey(unit: nl.unit.isEmpty ? nl.key : nl.unit, value: nl.value)
+                var unit = nl.unit
+                if let only = onlyNumeric {
+                    if nl.key != only.key { continue }
+                    unit = only.unit
+                }
+                let key = ValueKey(unit: unit.isEmpty ? nl.key : unit, value: nl.value)
                 let v: Int32
                 if let existing = valueIndex[key] {
                     v = existing

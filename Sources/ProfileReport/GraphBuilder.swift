@@ -171,9 +171,9 @@ public final class Graph {
 }
 
 /// The sorted `key:value` labels of a sample joined by a literal `\n`, as pprof names label tags.
-func joinLabels(_ s: Sample) -> String {
+func joinLabels(_ s: Sample, skipping skipped: String? = nil) -> String {
     if s.labels.isEmpty { return "" }
-    return s.labels.map { "\($0.key):\($0.value)" }.sorted().joined(separator: "\\n")
+    return s.labels.compactMap { $0.key == skipped ? nil : "\($0.key):\($0.value)" }.sorted().joined(separator: "\\n")
 }
 
 /// Finds or makes the node for each location line, as pprof's NodeMap does.

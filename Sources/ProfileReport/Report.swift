@@ -118,7 +118,6 @@ public final class Report {
         return o
     }
 
-    private var prepared = false
     private var pathsTrimmed = false
 
     /// Trims build-machine prefixes from the functions' file names, once.
@@ -129,20 +128,6 @@ public final class Report {
             profile.functions[i].filename = trimPath(
                 profile.functions[i].filename, trim: options.trimPath, search: options.sourcePath)
         }
-    }
-
-    /// Prepares the labels for tags once: keeps only the `bytes` numeric label (with its unit),
-    /// and forgets the diff-base marker. Only pictures show tags; other graphs never look.
-    func prepareLabelsForTags() {
-        if prepared { return }
-        prepared = true
-        let bytesUnit = options.numLabelUnits["bytes"] ?? ""
-        for i in profile.samples.indices where !profile.samples[i].numLabels.isEmpty {
-            profile.samples[i].numLabels = profile.samples[i].numLabels.compactMap { nl in
-                nl.key == "bytes" ? NumLabel(key: nl.key, value: nl.value, unit: bytesUnit) : nil
-            }
-        }
-        profile.removeLabel(Profile.diffBaseLabel)
     }
 
     /// Builds the call graph, keeping only `keptNodes` when given.
@@ -157,10 +142,15 @@ public final class Report {
         o.collectTags = o.collectTags && !firstCut
         o.nodesOnly = firstCut
         if o.collectTags {
-            prepareLabelsForTags()
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {
-                sampleTagsCache = (options.outputUnit, SampleTagIndex(profile.samples, format: o.formatTag))
+                // Only the `bytes` numeric label becomes tags, and the diff-base marker never does.
+                let bytes = (key: "bytes", unit: options.numLabelUnits["bytes"] ?? "")
+                sampleTagsCache = (
+                    options.outputUnit,
+                    SampleTagIndex(
+                        profile.samples, format: o.formatTag, onlyNumeric: bytes, skipping: Profile.diffBaseLabel)
+                )
             }
             o.sampleTags = sampleTagsCache?.index
         }
