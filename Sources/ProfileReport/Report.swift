@@ -80,10 +80,18 @@ public final class Report {
     /// Picks one unit for the whole report from the smallest shown value and the total.
     public func selectOutputUnit(_ g: Graph) {
         guard options.outputUnit == "minimum", !g.nodes.isEmpty else { return }
+        options.outputUnit = Report.minimumUnit(
+            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) }, total: total, options: options)
+    }
+
+    /// pprof's "minimum" unit: the unit of the smallest nonzero |flat| (|cum| when flat is 0),
+    /// or of 100 times it when that is much smaller than the total (not for callgrind).
+    public static func minimumUnit<S: Sequence>(values: S, total: Int64, options: ReportOptions) -> String
+    where S.Element == (Int64, Int64) {
         var minValue: Int64 = 0
-        for n in g.nodes {
-            var nodeMin = abs(n.flatValue)
-            if nodeMin == 0 { nodeMin = abs(n.cumValue) }
+        for (flat, cum) in values {
+            var nodeMin = abs(flat)
+            if nodeMin == 0 { nodeMin = abs(cum) }
             if nodeMin > 0 && (minValue == 0 || nodeMin < minValue) { minValue = nodeMin }
         }
         var maxValue = total
@@ -99,7 +107,7 @@ public final class Report {
         if minUnit != maxUnit && minValue &* 100 < maxValue && options.format != .callgrind {
             unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
         }
-        options.outputUnit = unit.isEmpty ? options.sampleUnit : unit
+        return unit.isEmpty ? options.sampleUnit : unit
     }
 
     /// The graph options this report builds with.

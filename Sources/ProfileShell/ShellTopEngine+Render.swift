@@ -122,25 +122,7 @@ extension TopEngine {
     /// Report's one unit for the whole table, from the smallest shown value and the total.
     private func outputUnit(_ nodes: [Int], _ s: Sums, total: Int64, _ options: ReportOptions) -> String {
         guard options.outputUnit == "minimum", !nodes.isEmpty else { return options.outputUnit }
-        var minValue: Int64 = 0
-        for n in nodes {
-            var nodeMin = abs(s.flatValue(n))
-            if nodeMin == 0 { nodeMin = abs(s.cumValue(n)) }
-            if nodeMin > 0 && (minValue == 0 || nodeMin < minValue) { minValue = nodeMin }
-        }
-        var maxValue = total
-        if minValue == 0 { minValue = maxValue }
-        let r = options.ratio
-        if r > 0 && r != 1 {
-            minValue = Int64(Double(minValue) * r)
-            maxValue = Int64(Double(maxValue) * r)
-        }
-        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
-        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
-        var unit = minUnit
-        if minUnit != maxUnit && minValue &* 100 < maxValue {
-            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
-        }
-        return unit.isEmpty ? options.sampleUnit : unit
+        return Report.minimumUnit(
+            values: nodes.lazy.map { (s.flatValue($0), s.cumValue($0)) }, total: total, options: options)
     }
 }
