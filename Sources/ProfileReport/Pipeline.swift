@@ -117,7 +117,8 @@ public enum ReportPipeline {
             "sample_index \"\(name)\" must be one of: [\(p.sampleTypes.map(\.type).joined(separator: " "))]")
     }
 
-    static func reportOptions(_ p: Profile, _ numLabelUnits: [String: String], _ cfg: ReportConfig) throws(ReportError)
+    /// The report options pprof derives from a profile and a configuration.
+    public static func reportOptions(_ p: Profile, _ numLabelUnits: [String: String], _ cfg: ReportConfig) throws(ReportError)
         -> ReportOptions
     {
         if p.sampleTypes.isEmpty { throw ReportError("profile has no samples") }

@@ -162,29 +162,7 @@ public final class Shell {
 /// The report options pprof derives from a profile and a configuration, for headers and the
 /// fast `top` (the same rules as ReportPipeline's: sample index, mean, units, filters, ratio).
 func reportOptions(_ p: Profile, _ cfg: ReportConfig) throws(ReportError) -> ReportOptions {
-    if p.sampleTypes.isEmpty { throw ReportError("profile has no samples") }
-    let index = try ReportPipeline.sampleIndex(p, cfg.sampleIndex)
-    var o = ReportOptions()
-    o.sampleIndex = index
-    o.meanDivisorIndex = cfg.mean ? 0 : nil
-    let st = p.sampleTypes[index]
-    o.sampleType = cfg.mean ? "mean_" + st.type : st.type
-    o.sampleUnit = st.unit
-    if cfg.divideBy == 0 { throw ReportError("zero divisor specified") }
-    o.ratio = 1 / cfg.divideBy
-    o.cumSort = cfg.sort == "cum"
-    o.callTree = cfg.callTree
-    o.dropNegative = cfg.dropNegative
-    o.compactLabels = cfg.compactLabels
-    o.nodeCount = cfg.nodeCount
-    o.nodeFraction = cfg.nodeFraction
-    o.edgeFraction = cfg.edgeFraction
-    o.activeFilters = activeFilters(cfg)
-    o.outputUnit = cfg.unit
-    o.sourcePath = cfg.sourcePath
-    o.trimPath = cfg.trimPath
-    if let m = p.mappings.first, !m.file.isEmpty { o.title = (m.file as NSString).lastPathComponent }
-    return o
+    try ReportPipeline.reportOptions(p, [:], cfg)
 }
 
 /// The `Active filters:` lines of a report header, `name=value`, in pprof's order.
