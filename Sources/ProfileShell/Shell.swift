@@ -164,12 +164,3 @@ public final class Shell {
 func reportOptions(_ p: Profile, _ cfg: ReportConfig) throws(ReportError) -> ReportOptions {
     try ReportPipeline.reportOptions(p, [:], cfg)
 }
-
-/// The `Active filters:` lines of a report header, `name=value`, in pprof's order.
-func activeFilters(_ cfg: ReportConfig) -> [String] {
-    [
-        ("focus", cfg.focus), ("ignore", cfg.ignore), ("hide", cfg.hide), ("show", cfg.show),
-        ("show_from", cfg.showFrom), ("tagfocus", cfg.tagFocus), ("tagignore", cfg.tagIgnore),
-        ("tagshow", cfg.tagShow), ("taghide", cfg.tagHide),
-    ].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
-}
