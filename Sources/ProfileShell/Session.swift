@@ -87,9 +87,11 @@ public final class Session {
     public func generate(
         _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
     ) throws(ReportError) -> [UInt8] {
-        let rpt = try ReportPipeline.makeReport(
-            profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
-        var bytes = try rpt.generate()
+        let rpt = try PhaseTimer.measure("pipeline") { () throws(ReportError) in
+            try ReportPipeline.makeReport(
+                profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
+        }
+        var bytes = try PhaseTimer.measure("report") { () throws(ReportError) in try rpt.generate() }
         if keepsReportsUntilExit { _ = Unmanaged.passRetained(rpt) }
         if let type = command.graphviz {
             bytes = try Graphviz.render(dot: bytes, type: type)
@@ -109,7 +111,7 @@ public final class Session {
             output = Session.newReportFileName(suffix: command.name == "topproto" ? "pb.gz" : command.graphviz ?? "pb.gz")
         }
         if output.isEmpty {
-            sink.out(bytes)
+            PhaseTimer.measure("write") { sink.out(bytes) }
             return
         }
         sink.err("Generating report in \(output)")
