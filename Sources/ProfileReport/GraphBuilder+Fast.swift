@@ -8,17 +8,13 @@ extension Graph {
     /// edge flags combine exactly. This is the hot path of every report on large profiles.
     static func buildAccumulated(_ profile: Profile, _ o: GraphOptions) -> Graph {
         var table = NodeTable(profile: profile, options: o)
-        let locationNodes = table.createNodes()
+        let keys = table.locationKeys()
+        let keyNode = table.nodes(for: keys).map { $0.map { Int32($0.id) } ?? -1 }
         let nodes = table.nodes
 
         // Each location's nodes as ids (-1 where a node was not kept), flattened.
-        var locStart = [Int32](repeating: 0, count: locationNodes.count + 1)
-        var locNode: [Int32] = []
-        locNode.reserveCapacity(locationNodes.count)
-        for (i, ns) in locationNodes.enumerated() {
-            for n in ns { locNode.append(n.map { Int32($0.id) } ?? -1) }
-            locStart[i + 1] = Int32(locNode.count)
-        }
+        let locStart = keys.lineStart
+        let locNode = keys.lineKey.map { keyNode[Int($0)] }
         let layout = LocationLayout(start: locStart, node: locNode)
 
         var total: GraphAccumulator

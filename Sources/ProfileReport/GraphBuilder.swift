@@ -20,6 +20,8 @@ public struct GraphOptions {
     public var collectTags = false
     /// The samples' tags, interned once by a report that builds several graphs of one profile.
     var sampleTags: SampleTagIndex?
+    /// The profile's location keys, made once by a report that builds several graphs of one profile.
+    var locationKeys: LocationKeys?
     /// Only the nodes' values are wanted (a first cut that decides which nodes to keep): the
     /// summing graph builder then skips the edges.
     var nodesOnly = false
@@ -134,7 +136,7 @@ public final class Graph {
                 var li = lines.count - 1
                 while li >= 0 {
                     defer { li -= 1 }
-                    guard let info = table.nodeInfo(loc, lines[li]) else { continue }
+                    let info = table.nodeInfo(loc, lines[li])
                     if let kept = o.keptNodes, !kept.contains(info) { continue }
                     let n = contextNode(info, under: parent?.id ?? -1)
                     n.addSample(dw: dw, w: w, flat: false)
@@ -212,82 +214,38 @@ struct NodeTable {
         return n
     }
 
+    /// The node of each location line (one row per location, inlined lines first).
     mutating func createNodes() -> [[Node?]] {
-        // A line's NodeInfo is decided by its function's fields, the address, the line number and
-        // (sometimes) the binary. Intern the function part once per function and the binary once
-        // per mapping, so that each location line is looked up by integers; a NodeInfo is built
-        // and hashed only once per distinct key.
-        struct FunctionPart: Hashable {
-            var name: String
-            var origName: String
-            var file: String
-            var startLine: Int64
-            var withObjfile: Bool
-        }
-        var identities: [FunctionPart: Int32] = [:]
-        let functionIdentity: [Int32] = profile.functions.map { f in
-            var part = FunctionPart(name: f.name, origName: options.origFnNames ? f.systemName : "", file: "", startLine: 0, withObjfile: false)
-            if !f.filename.isEmpty { part.file = cleanPath(f.filename) }
-            if options.objNames || (part.name.isEmpty && part.origName.isEmpty) {
-                part.withObjfile = true
-                part.startLine = f.startLine
-            }
-            if let id = identities[part] { return id }
-            let id = Int32(identities.count)
-            identities[part] = id
-            return id
-        }
-        let functionWithObjfile = profile.functions.map { f in
-            options.objNames || (f.name.isEmpty && !(options.origFnNames && !f.systemName.isEmpty))
-        }
-        var objfileIDs: [String: Int32] = [:]
-        let mappingObjfile: [Int32] = profile.mappings.map { m in
-            if let id = objfileIDs[m.file] { return id }
-            let id = Int32(objfileIDs.count)
-            objfileIDs[m.file] = id
-            return id
-        }
-
-        var table = FastIndexTable(capacity: profile.locations.count)
-        var keyIdent: [Int32] = [], keyObj: [Int32] = [], keyAddr: [UInt64] = [], keyLine: [Int64] = []
-        var keyNode: [Node?] = []
+        let keys = locationKeys()
+        let keyNode = nodes(for: keys)
         var result: [[Node?]] = []
         result.reserveCapacity(profile.locations.count)
-        let noFunction = [Line(function: -1, line: 0)]
-        for loc in profile.locations {
-            let lines = loc.lines.isEmpty ? noFunction : loc.lines
-            let obj = loc.mapping >= 0 ? mappingObjfile[Int(loc.mapping)] : -1
+        for l in 0..<profile.locations.count {
+            let start = Int(keys.lineStart[l]), end = Int(keys.lineStart[l + 1])
             var row: [Node?] = []
-            row.reserveCapacity(lines.count)
-            for ln in lines {
-                let fi = Int(ln.function)
-                let ident: Int32 = fi >= 0 ? functionIdentity[fi] : -1
-                let usesObj = fi < 0 || functionWithObjfile[fi]
-                let o = usesObj ? obj : -2
-                let line = fi >= 0 ? ln.line : 0
-                var h = mixHash(UInt64(bitPattern: Int64(ident)), loc.address)
-                h = mixHash(h, UInt64(bitPattern: line))
-                h = mixHash(h, UInt64(bitPattern: Int64(o)))
-                let addr = loc.address
-                if let k = table.find(h, { keyIdent[$0] == ident && keyAddr[$0] == addr && keyLine[$0] == line && keyObj[$0] == o }) {
-                    row.append(keyNode[k])
-                    continue
-                }
-                let node = nodeInfo(loc, ln).flatMap { findOrInsert($0, kept: options.keptNodes) }
-                table.insert(h, keyNode.count)
-                keyIdent.append(ident)
-                keyAddr.append(addr)
-                keyLine.append(line)
-                keyObj.append(o)
-                keyNode.append(node)
-                row.append(node)
-            }
+            row.reserveCapacity(end - start)
+            for f in start..<end { row.append(keyNode[Int(keys.lineKey[f])]) }
             result.append(row)
         }
         return result
     }
 
-    func nodeInfo(_ loc: Location, _ line: Line) -> NodeInfo? {
+    /// The profile's location keys: the options' cached ones when they fit, else new ones.
+    func locationKeys() -> LocationKeys {
+        if let cached = options.locationKeys, cached.fits(options) { return cached }
+        return LocationKeys(profile, options)
+    }
+
+    /// Finds or makes the node of each key, in the keys' order (their order of first use),
+    /// as pprof's NodeMap meets them; nil for keys whose node is not kept.
+    mutating func nodes(for keys: LocationKeys) -> [Node?] {
+        var keyNode: [Node?] = []
+        keyNode.reserveCapacity(keys.info.count)
+        for info in keys.info { keyNode.append(findOrInsert(info, kept: options.keptNodes)) }
+        return keyNode
+    }
+
+    func nodeInfo(_ loc: Location, _ line: Line) -> NodeInfo {
         var objfile = ""
         if let m = profile.mapping(of: loc), !m.file.isEmpty { objfile = m.file }
         if line.function < 0 {
@@ -325,4 +283,98 @@ public func cleanPath(_ path: String) -> String {
     let joined = out.joined(separator: "/")
     if rooted { return "/" + joined }
     return joined.isEmpty ? "." : joined
+}
+
+/// Which NodeInfo each location line stands for, worked out once per profile and naming options
+/// (a report builds up to three graphs of one profile, with different kept nodes).
+///
+/// A line's NodeInfo is decided by its function's fields, the address, the line number and
+/// (sometimes) the binary: the function part is interned once per function and the binary once
+/// per mapping, so that each location line is looked up by integers, and a NodeInfo is built
+/// and hashed only once per distinct key. Keys are numbered in order of first use.
+final class LocationKeys: @unchecked Sendable {
+    let objNames: Bool
+    let origFnNames: Bool
+    /// Lines of location `l`: `lineKey[lineStart[l]..<lineStart[l+1]]`, in the location's order.
+    let lineStart: [Int32]
+    let lineKey: [Int32]
+    /// The NodeInfo of each key.
+    let info: [NodeInfo]
+
+    func fits(_ o: GraphOptions) -> Bool { o.objNames == objNames && o.origFnNames == origFnNames }
+
+    init(_ profile: Profile, _ options: GraphOptions) {
+        objNames = options.objNames
+        origFnNames = options.origFnNames
+        struct FunctionPart: Hashable {
+            var name: String
+            var origName: String
+            var file: String
+            var startLine: Int64
+            var withObjfile: Bool
+        }
+        var identities: [FunctionPart: Int32] = [:]
+        let functionIdentity: [Int32] = profile.functions.map { f in
+            var part = FunctionPart(name: f.name, origName: options.origFnNames ? f.systemName : "", file: "", startLine: 0, withObjfile: false)
+            if !f.filename.isEmpty { part.file = cleanPath(f.filename) }
+            if options.objNames || (part.name.isEmpty && part.origName.isEmpty) {
+                part.withObjfile = true
+                part.startLine = f.startLine
+            }
+            if let id = identities[part] { return id }
+            let id = Int32(identities.count)
+            identities[part] = id
+            return id
+        }
+        let functionWithObjfile = profile.functions.map { f in
+            options.objNames || (f.name.isEmpty && !(options.origFnNames && !f.systemName.isEmpty))
+        }
+        var objfileIDs: [String: Int32] = [:]
+        let mappingObjfile: [Int32] = profile.mappings.map { m in
+            if let id = objfileIDs[m.file] { return id }
+            let id = Int32(objfileIDs.count)
+            objfileIDs[m.file] = id
+            return id
+        }
+
+        let namer = NodeTable(profile: profile, options: options)
+        var table = FastIndexTable(capacity: profile.locations.count)
+        var keyIdent: [Int32] = [], keyObj: [Int32] = [], keyAddr: [UInt64] = [], keyLine: [Int64] = []
+        var info: [NodeInfo] = []
+        var lineStart: [Int32] = [0]
+        var lineKey: [Int32] = []
+        lineStart.reserveCapacity(profile.locations.count + 1)
+        lineKey.reserveCapacity(profile.locations.count)
+        let noFunction = [Line(function: -1, line: 0)]
+        for loc in profile.locations {
+            let lines = loc.lines.isEmpty ? noFunction : loc.lines
+            let obj = loc.mapping >= 0 ? mappingObjfile[Int(loc.mapping)] : -1
+            for ln in lines {
+                let fi = Int(ln.function)
+                let ident: Int32 = fi >= 0 ? functionIdentity[fi] : -1
+                let usesObj = fi < 0 || functionWithObjfile[fi]
+                let o = usesObj ? obj : -2
+                let line = fi >= 0 ? ln.line : 0
+                var h = mixHash(UInt64(bitPattern: Int64(ident)), loc.address)
+                h = mixHash(h, UInt64(bitPattern: line))
+                h = mixHash(h, UInt64(bitPattern: Int64(o)))
+                let addr = loc.address
+                if let k = table.find(h, { keyIdent[$0] == ident && keyAddr[$0] == addr && keyLine[$0] == line && keyObj[$0] == o }) {
+                    lineKey.append(Int32(k))
+                    continue
+                }
+                table.insert(h, info.count)
+                lineKey.append(Int32(info.count))
+                keyIdent.append(ident)
+                keyAddr.append(addr)
+                keyLine.append(line)
+                keyObj.append(o)
+                info.append(namer.nodeInfo(loc, ln))
+            }
+            lineStart.append(Int32(lineKey.count))
+        }
+        self.lineStart = lineStart
+        self.lineKey = lineKey
+        self.info = info
+    }
 }

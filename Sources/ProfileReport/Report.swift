@@ -37,7 +37,9 @@ public struct ReportOptions {
 
 /// A profile ready to be reported: filtered, aggregated, with its total fixed.
 public final class Report {
-    public var profile: Profile
+    public var profile: Profile {
+        didSet { locationKeysCache = nil }
+    }
     public let total: Int64
     public var options: ReportOptions
 
@@ -162,8 +164,20 @@ public final class Report {
             }
             o.sampleTags = sampleTagsCache?.index
         }
+        if !o.callTree {
+            if let cached = locationKeysCache, cached.fits(o) {
+                o.locationKeys = cached
+            } else {
+                let keys = LocationKeys(profile, o)
+                locationKeysCache = keys
+                o.locationKeys = keys
+            }
+        }
         return PhaseTimer.measure("graph") { Graph.build(profile, o) }
     }
+
+    /// Which node each location line stands for, shared by the graphs of this report.
+    private var locationKeysCache: LocationKeys?
 
     private var sampleTagsCache: (unit: String, index: SampleTagIndex)?
 
@@ -180,6 +194,11 @@ public final class Report {
         let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
         let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
         var droppedNodes = 0, droppedEdges = 0
+        if !visualMode && !callTree && options.nodeCount > 0,
+            let cut = topNodesFromFirstCut(g, nodeCutoff: nodeCutoff, edgeCutoff: edgeCutoff)
+        {
+            return cut
+        }
         if nodeCutoff > 0 {
             if callTree {
                 let kept = g.discardLowFrequencyNodePtrs(nodeCutoff)
@@ -216,6 +235,35 @@ public final class Report {
         droppedEdges = g.trimLowFrequencyEdges(edgeCutoff)
         if visualMode { g.removeRedundantEdges() }
         return (g, origCount, droppedNodes, droppedEdges)
+    }
+
+    /// The trimmed graph of a report that is not a picture, made from the first graph in one more
+    /// build when nodecount drops nodes: the nodes that survive nodefraction have the same values
+    /// in the graph rebuilt without the others (a dropped node only takes flat weight away from
+    /// nobody), and without pictures the order of nodes depends on those values and names only;
+    /// so the graph of the survivors, which would be built just to pick the top nodes and then
+    /// thrown away, is not needed. Nil when nodecount drops nothing.
+    private func topNodesFromFirstCut(_ first: Graph, nodeCutoff: Int64, edgeCutoff: Int64)
+        -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int)?
+    {
+        var survivors = first.nodes
+        var droppedNodes = 0
+        if nodeCutoff > 0 {
+            let kept = survivors.filter { abs($0.cum) >= nodeCutoff }
+            if kept.count != survivors.count {
+                droppedNodes = survivors.count - kept.count
+                survivors = kept
+            }
+        }
+        let ranked = Graph(nodes: survivors, storage: first.storage)
+        ranked.sortNodes(cum: options.cumSort, visualMode: false)
+        let top = ranked.selectTopNodes(options.nodeCount, visualMode: false)
+        if top.count == ranked.nodes.count { return nil }
+        let g = newGraph(keptNodes: Set(top.map(\.info)))
+        g.sortNodes(cum: options.cumSort, visualMode: false)
+        g.trimLowFrequencyTags(nodeCutoff)
+        let droppedEdges = g.trimLowFrequencyEdges(edgeCutoff)
+        return (g, ranked.nodes.count, droppedNodes, droppedEdges)
     }
 
     /// The header lines about the profile: file, build id, comments, type, time, duration.
