@@ -18,8 +18,8 @@ extension Graph {
         let layout = LocationLayout(start: locStart, node: locNode)
 
         var total: GraphAccumulator
-        let samples = profile.samples
-        let tagIndex = o.collectTags ? o.sampleTags ?? SampleTagIndex(samples, format: o.formatTag) : nil
+        let samples = o.flatSamples ?? FlatSamples(profile)
+        let tagIndex = o.collectTags ? o.sampleTags ?? SampleTagIndex(profile.samples, format: o.formatTag) : nil
         if samples.count >= o.parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
             let half = samples.count / 2
             let nodeCount = nodes.count
@@ -119,7 +119,7 @@ struct GraphAccumulator {
     /// Adds the samples in `range`, as pprof's graph.New walks each stack from the root.
     /// With `tagIndex`, the nodes' label and numeric tags are summed too.
     mutating func add(
-        _ samples: [Sample], _ range: Range<Int>, _ layout: LocationLayout, _ o: GraphOptions,
+        _ samples: FlatSamples, _ range: Range<Int>, _ layout: LocationLayout, _ o: GraphOptions,
         tagIndex: SampleTagIndex?
     ) {
         let nNodes = flat.count
@@ -127,21 +127,25 @@ struct GraphAccumulator {
         var edgeSeen: [Int32] = []
         // The edge each node last led to: stacks mostly repeat their callers' paths.
         var lastChild = [Int32](repeating: -1, count: nNodes), lastEdge = [Int32](repeating: -1, count: nNodes)
-        let valueIndex = o.sampleIndex
-        let meanIndex = o.meanDivisorIndex
-        let locStart = layout.start, locNode = layout.node
         let withEdges = !o.nodesOnly
+        let weights = samples.values[o.sampleIndex]
+        let divisors = o.meanDivisorIndex.map { samples.values[$0] }
+        weights.withUnsafeBufferPointer { weights in
+        samples.start.withUnsafeBufferPointer { sampleStart in
+        samples.locations.withUnsafeBufferPointer { sampleLocs in
+        layout.start.withUnsafeBufferPointer { locStart in
+        layout.node.withUnsafeBufferPointer { locNode in
         for si32 in range {
-            let sample = samples[si32]
             let si = Int32(truncatingIfNeeded: si32)
-            let w = sample.values[valueIndex]
-            let dw = meanIndex.map { sample.values[$0] } ?? 0
+            let w = weights[si32]
+            let dw = divisors?[si32] ?? 0
             if dw == 0 && w == 0 { continue }
             var parent: Int32 = -1
             var residual = false
-            var i = sample.locations.count - 1
-            while i >= 0 {
-                let l = Int(sample.locations[i])
+            let first = Int(sampleStart[si32])
+            var i = Int(sampleStart[si32 + 1]) - 1
+            while i >= first {
+                let l = Int(sampleLocs[i])
                 let start = Int(locStart[l])
                 let last = Int(locStart[l + 1]) - 1
                 var ni = last
@@ -191,6 +195,11 @@ struct GraphAccumulator {
                 if let tagIndex { tags.add(tagIndex, sample: si32, node: p, dw: dw, w: w, flat: true) }
             }
         }
+        }
+        }
+        }
+        }
+        }
     }
 
     /// Adds another accumulator's sums (over later samples); an edge is residual if either saw it
@@ -210,5 +219,46 @@ struct GraphAccumulator {
             if other.edgeResidual[oe] { edgeResidual[e] = true }
             if !other.edgeInline[oe] { edgeInline[e] = false }
         }
+    }
+}
+
+/// A profile's samples as flat arrays, made once for the several graphs of one report: the
+/// locations of sample `s` (leaf first, as in the profile) are `locations[start[s]..<start[s+1]]`
+/// and its value of sample type `t` is `values[t][s]`.
+final class FlatSamples: @unchecked Sendable {
+    let count: Int
+    let start: [Int32]
+    let locations: [Int32]
+    let values: [[Int64]]
+
+    init(_ profile: Profile) {
+        let samples = profile.samples
+        count = samples.count
+        let types = profile.sampleTypes.count
+        var start = [Int32](repeating: 0, count: samples.count + 1)
+        var total = 0
+        for (i, s) in samples.enumerated() {
+            total += s.locations.count
+            start[i + 1] = Int32(truncatingIfNeeded: total)
+        }
+        var locations = [Int32](repeating: 0, count: total)
+        var values = [[Int64]](repeating: [Int64](repeating: 0, count: samples.count), count: types)
+        locations.withUnsafeMutableBufferPointer { out in
+            for (i, s) in samples.enumerated() {
+                var at = Int(start[i])
+                for l in s.locations {
+                    out[at] = l
+                    at += 1
+                }
+            }
+        }
+        for t in 0..<types {
+            values[t].withUnsafeMutableBufferPointer { column in
+                for (i, s) in samples.enumerated() where t < s.values.count { column[i] = s.values[t] }
+            }
+        }
+        self.start = start
+        self.locations = locations
+        self.values = values
     }
 }

@@ -22,6 +22,8 @@ public struct GraphOptions {
     var sampleTags: SampleTagIndex?
     /// The profile's location keys, made once by a report that builds several graphs of one profile.
     var locationKeys: LocationKeys?
+    /// The profile's samples as flat arrays, made once by a report that builds several graphs.
+    var flatSamples: FlatSamples?
     /// Only the nodes' values are wanted (a first cut that decides which nodes to keep): the
     /// summing graph builder then skips the edges.
     var nodesOnly = false

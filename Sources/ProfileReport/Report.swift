@@ -38,7 +38,10 @@ public struct ReportOptions {
 /// A profile ready to be reported: filtered, aggregated, with its total fixed.
 public final class Report {
     public var profile: Profile {
-        didSet { locationKeysCache = nil }
+        didSet {
+            locationKeysCache = nil
+            flatSamplesCache = nil
+        }
     }
     public let total: Int64
     public var options: ReportOptions
@@ -172,12 +175,15 @@ public final class Report {
                 locationKeysCache = keys
                 o.locationKeys = keys
             }
+            if flatSamplesCache == nil { flatSamplesCache = FlatSamples(profile) }
+            o.flatSamples = flatSamplesCache
         }
         return PhaseTimer.measure("graph") { Graph.build(profile, o) }
     }
 
     /// Which node each location line stands for, shared by the graphs of this report.
     private var locationKeysCache: LocationKeys?
+    private var flatSamplesCache: FlatSamples?
 
     private var sampleTagsCache: (unit: String, index: SampleTagIndex)?
 
