@@ -44,36 +44,50 @@ public struct FlameGraph {
     init(_ profile: Profile, options o: GraphOptions, isBase: [Bool], minimumShare: Double) {
         isDiff = isBase.contains(true)
         var table = NodeTable(profile: profile, options: o)
-        let locationNodes = table.createNodes()
+        let keys = table.locationKeys()
+        let keyName = table.nodes(for: keys).map { $0.map { Int32($0.id + 1) } ?? -1 }
         names = ["all"]
         names.reserveCapacity(table.nodes.count + 1)
         for n in table.nodes { names.append(n.printableName) }
         // Each location's frame names from caller to inlined callee, flattened.
-        var locStart = [Int](repeating: 0, count: locationNodes.count + 1)
+        let locationCount = keys.lineStart.count - 1
+        var locStart = [Int](repeating: 0, count: locationCount + 1)
         var locNames: [Int32] = []
-        locNames.reserveCapacity(locationNodes.count)
-        for (i, nodes) in locationNodes.enumerated() {
-            for n in nodes.reversed() {
-                if let n { locNames.append(Int32(n.id + 1)) }
+        locNames.reserveCapacity(keys.lineKey.count)
+        for l in 0..<locationCount {
+            var f = Int(keys.lineStart[l + 1]) - 1
+            while f >= Int(keys.lineStart[l]) {
+                let name = keyName[Int(keys.lineKey[f])]
+                if name >= 0 { locNames.append(name) }
+                f -= 1
             }
-            locStart[i + 1] = locNames.count
+            locStart[l + 1] = locNames.count
         }
         // The samples as name sequences, root first.
+        let flat = o.flatSamples ?? FlatSamples(profile)
+        let weights = flat.values[o.sampleIndex]
+        let divisors = o.meanDivisorIndex.map { flat.values[$0] }
         sequenceStart = [0]
-        for (si, s) in profile.samples.enumerated() {
-            let w = s.values[o.sampleIndex]
-            let dw = o.meanDivisorIndex.map { s.values[$0] } ?? 0
-            if w == 0 && dw == 0 { continue }
-            var li = s.locations.count - 1
-            while li >= 0 {
-                let loc = Int(s.locations[li])
-                sequence.append(contentsOf: locNames[locStart[loc]..<locStart[loc + 1]])
-                li -= 1
+        sequence.reserveCapacity(flat.locations.count * 2)
+        flat.locations.withUnsafeBufferPointer { sampleLocs in
+            locNames.withUnsafeBufferPointer { locNames in
+                for si in 0..<flat.count {
+                    let w = weights[si]
+                    let dw = divisors?[si] ?? 0
+                    if w == 0 && dw == 0 { continue }
+                    var li = Int(flat.start[si + 1]) - 1
+                    let first = Int(flat.start[si])
+                    while li >= first {
+                        let loc = Int(sampleLocs[li])
+                        sequence.append(contentsOf: locNames[locStart[loc]..<locStart[loc + 1]])
+                        li -= 1
+                    }
+                    sequenceStart.append(sequence.count)
+                    sampleValue.append(w)
+                    sampleDivisor.append(dw)
+                    sampleIsBase.append(isBase[si])
+                }
             }
-            sequenceStart.append(sequence.count)
-            sampleValue.append(w)
-            sampleDivisor.append(dw)
-            sampleIsBase.append(isBase[si])
         }
 
         for s in 0..<sampleValue.count { addSample(s) }

@@ -6,7 +6,7 @@ extension Report {
     /// printTree does. With a symbol regexp (`peek`), only matching nodes are shown.
     /// The report is returned as bytes: it can run to tens of megabytes.
     public func printTree() throws(ReportError) -> [UInt8] {
-        let (g, origCount, droppedNodes, _) = newTrimmedGraph()
+        let (g, origCount, droppedNodes, _) = PhaseTimer.measure("trimmed graph") { newTrimmedGraph() }
         selectOutputUnit(g)
         var w = ReportBytes()
         w.append(
@@ -16,14 +16,15 @@ extension Report {
         w.append("      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n")
         var shown = g.nodes
         if let rx = options.symbol {
-            shown = shown.filter { rx.matches($0.printableName) }
+            shown = PhaseTimer.measure("match") { shown.filter { rx.matches($0.printableName) } }
             if shown.isEmpty { throw ReportError("no matches found for regexp: \(rx.pattern)") }
         }
-        let renderer = TreeRenderer(g, shown, self)
+        let renderer = PhaseTimer.measure("renderer init") { TreeRenderer(g, shown, self) }
         // Large graphs make hundreds of thousands of lines: two threads render half each.
         let halves = renderer.split()
         let parts = UnsafeSendableBox([ReportBytes](repeating: ReportBytes(), count: halves.count))
         let input = UnsafeSendableBox(renderer)
+        PhaseTimer.measure("render") {
         if halves.count > 1 {
             DispatchQueue.concurrentPerform(iterations: halves.count) { i in
                 parts.value[i] = input.value.render(halves[i])
@@ -31,7 +32,8 @@ extension Report {
         } else {
             parts.value[0] = renderer.render(halves[0])
         }
-        for p in parts.value { w.append(p.bytes) }
+        }
+        PhaseTimer.measure("join") { for p in parts.value { w.append(p.bytes) } }
         if !g.nodes.isEmpty { w.append(TreeRenderer.separator) }
         return w.bytes
     }
