@@ -179,7 +179,7 @@ func entropyScore(_ n: Node) -> Int64 {
     return goInt64(score * Double(n.cum)) &+ n.flat
 }
 
-func edgeEntropyScore(_ edges: [Int: Edge], self own: Int64) -> Double {
+func edgeEntropyScore(_ edges: EdgeMap, self own: Int64) -> Double {
     var score = 0.0
     var total = own
     for e in edges.values where e.weight > 0 { total += abs(e.weight) }

@@ -81,8 +81,8 @@ public final class Node {
     public var cum: Int64 = 0
     public var cumDiv: Int64 = 0
     /// Edges keyed by the id of the node at the other end.
-    public var inEdges: [Int: Edge] = [:]
-    public var outEdges: [Int: Edge] = [:]
+    public var inEdges = EdgeMap()
+    public var outEdges = EdgeMap()
     public var labelTags: [String: Tag] = [:]
     public var numericTags: [String: [String: Tag]] = [:]
     public private(set) lazy var printableName: String = info.printableName
@@ -146,7 +146,7 @@ public final class Edge {
 }
 
 /// Edges in report order: heavier first, then by caller name, then by callee name.
-public func sortedEdges(_ edges: [Int: Edge]) -> [Edge] {
+public func sortedEdges(_ edges: EdgeMap) -> [Edge] {
     sortedEdges(edges.values)
 }
 

@@ -101,7 +101,7 @@ struct TreeRenderer {
             return f
         }
         var rows: [Row] = []
-        func writeEdges(_ edges: [Int: Edge], incoming: Bool, _ cum: Int64) {
+        func writeEdges(_ edges: EdgeMap, incoming: Bool, _ cum: Int64) {
             rows.removeAll(keepingCapacity: true)
             for e in edges.values {
                 rows.append(
