@@ -56,6 +56,19 @@ public enum GoFormat {
     static func fastGeneral2(_ v: Double) -> String? {
         if v == 0 { return v.sign == .minus ? "-0" : "0" }
         guard v >= 1e-4 && v < 1 else { return nil }
+        guard let (m, zeros) = twoSignificantDigits(v) else { return nil }
+        if zeros < 0 { return "1" }
+        // m × 10^-(zeros+2): "0." and the zeros, then m; %g drops a trailing zero.
+        var s = "0." + String(repeating: "0", count: zeros) + String(m)
+        if m % 10 == 0 { s.removeLast() }
+        return s
+    }
+
+    /// `v` in [1e-4, 1) rounded to two significant digits as m × 10^-(zeros+2), m in [10, 99]
+    /// (how %.2g prints it without an exponent); zeros is -1 when it rounds up to 1 (m = 10), and
+    /// the result nil when v is out of that range.
+    static func twoSignificantDigits(_ v: Double) -> (m: Int64, zeros: Int)? {
+        guard v >= 1e-4 && v < 1 else { return nil }
         // The power of ten that brings v into [10, 100).
         var k = 1 - Int(log10(v).rounded(.down))
         guard k >= 2 && k <= 6 else { return nil }
@@ -67,12 +80,8 @@ public enum GoFormat {
             // Rounded up into the next decade: 0.0995 is 0.1, 0.995 is 1.
             m = 10
             k -= 1
-            if k == 1 { return "1" }
         }
-        // m × 10^-k with k − 2 zeros after the point; %g drops a trailing zero.
-        var s = "0." + String(repeating: "0", count: k - 2) + String(m)
-        if m % 10 == 0 { s.removeLast() }
-        return s
+        return (m, k - 2)
     }
 
     /// `%Ns`: right-aligned in N runes (Go counts runes, not bytes).

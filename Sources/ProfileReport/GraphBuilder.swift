@@ -239,11 +239,37 @@ struct NodeTable {
     }
 
     /// Finds or makes the node of each key, in the keys' order (their order of first use),
-    /// as pprof's NodeMap meets them; nil for keys whose node is not kept.
+    /// as pprof's NodeMap meets them; nil for keys whose node is not kept. The same nodes, in
+    /// the same order, as `findOrInsert` on each key's NodeInfo, but through the keys' interned
+    /// info numbers: a NodeInfo is hashed only for the kept set.
     mutating func nodes(for keys: LocationKeys) -> [Node?] {
+        var kept: [Bool]?
+        if let keptNodes = options.keptNodes {
+            var flags = [Bool](repeating: false, count: keys.infos.count)
+            for info in keptNodes {
+                if let i = keys.infoID[info] { flags[Int(i)] = true }
+            }
+            kept = flags
+        }
+        var infoNode = [Node?](repeating: nil, count: keys.infos.count)
+        func node(_ i: Int) -> Node {
+            if let n = infoNode[i] { return n }
+            let n = Node(id: nodes.count, info: keys.infos[i])
+            nodes.append(n)
+            infoNode[i] = n
+            let f = Int(keys.functionInfo[i])
+            n.function = f == i ? n : node(f)
+            return n
+        }
         var keyNode: [Node?] = []
-        keyNode.reserveCapacity(keys.info.count)
-        for info in keys.info { keyNode.append(findOrInsert(info, kept: options.keptNodes)) }
+        keyNode.reserveCapacity(keys.keyInfo.count)
+        for i in keys.keyInfo {
+            if let kept, !kept[Int(i)] {
+                keyNode.append(nil)
+            } else {
+                keyNode.append(node(Int(i)))
+            }
+        }
         return keyNode
     }
 
@@ -300,8 +326,13 @@ final class LocationKeys: @unchecked Sendable {
     /// Lines of location `l`: `lineKey[lineStart[l]..<lineStart[l+1]]`, in the location's order.
     let lineStart: [Int32]
     let lineKey: [Int32]
-    /// The NodeInfo of each key.
-    let info: [NodeInfo]
+    /// The NodeInfo of each key, as a number into `infos` (equal infos, equal numbers).
+    let keyInfo: [Int32]
+    /// The distinct NodeInfos, their numbers, and for each the number of its function's info
+    /// (address and line cleared; itself for a function).
+    let infos: [NodeInfo]
+    let infoID: [NodeInfo: Int32]
+    let functionInfo: [Int32]
 
     func fits(_ o: GraphOptions) -> Bool { o.objNames == objNames && o.origFnNames == origFnNames }
 
@@ -377,6 +408,31 @@ final class LocationKeys: @unchecked Sendable {
         }
         self.lineStart = lineStart
         self.lineKey = lineKey
-        self.info = info
+        var infos: [NodeInfo] = []
+        var infoID: [NodeInfo: Int32] = [:]
+        func number(_ i: NodeInfo) -> Int32 {
+            if let n = infoID[i] { return n }
+            let n = Int32(infos.count)
+            infos.append(i)
+            infoID[i] = n
+            return n
+        }
+        keyInfo = info.map(number)
+        var functionInfo: [Int32] = []
+        var i = 0
+        while i < infos.count {
+            var f = infos[i]
+            if f.address == 0 && f.lineno == 0 {
+                functionInfo.append(Int32(i))
+            } else {
+                f.address = 0
+                f.lineno = 0
+                functionInfo.append(number(f))
+            }
+            i += 1
+        }
+        self.infos = infos
+        self.infoID = infoID
+        self.functionInfo = functionInfo
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A growing UTF-8 buffer for reports with many lines.
 struct ReportBytes {
     private(set) var bytes: [UInt8] = []
@@ -21,35 +23,56 @@ struct ReportBytes {
         bytes.append(contentsOf: b)
     }
 
+    mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: b)
+    }
+
+    /// `n` spaces (none when `n` is not positive).
+    mutating func spaces(_ n: Int) {
+        if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+    }
+
     /// `f` right-aligned in `width` runes.
     mutating func padded(_ f: Field, _ width: Int) {
         if f.runes < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - f.runes)) }
         bytes.append(contentsOf: f.bytes)
     }
 
-    /// Measurement.percentage's text, written without intermediate strings when at least 1%.
+    /// Measurement.percentage's text (`%5.2f%%` from 1% on, `%5.2g%%` under it), written
+    /// without intermediate strings for the values reports print by the hundred thousand.
     mutating func percentage(_ value: Int64, _ total: Int64) {
         var ratio = 0.0
         if total != 0 { ratio = abs(Double(value) / Double(total)) * 100 }
-        guard ratio >= 1 && ratio < 1e12 && !(ratio >= 99.95 && ratio <= 100.05) else {
-            append(Measurement.percentage(value, total))
+        if ratio >= 1 && ratio < 1e12 && !(ratio >= 99.95 && ratio <= 100.05) {
+            // %5.2f: the digits of n / 100, a point, two more digits, right-aligned in five.
+            let n = GoFormat.roundScaled(ratio, 100)
+            var digits: [UInt8] = []
+            var whole = n / 100
+            repeat {
+                digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
+                whole /= 10
+            } while whole > 0
+            spaces(5 - (digits.count + 3))
+            bytes.append(contentsOf: digits.reversed())
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(ascii: "0") + UInt8(n % 100 / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
+            bytes.append(UInt8(ascii: "%"))
             return
         }
-        // %5.2f: the digits of n / 100, a point, two more digits, right-aligned in five.
-        let n = GoFormat.roundScaled(ratio, 100)
-        var digits: [UInt8] = []
-        var whole = n / 100
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
-            whole /= 10
-        } while whole > 0
-        let width = digits.count + 3
-        if width < 5 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 5 - width)) }
-        bytes.append(contentsOf: digits.reversed())
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(ascii: "0") + UInt8(n % 100 / 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
-        bytes.append(UInt8(ascii: "%"))
+        if ratio > 0 && ratio < 1, let (m, zeros) = GoFormat.twoSignificantDigits(ratio), zeros >= 0 {
+            // %5.2g of 0.0…0m: "0." then the zeros and m's digits, a trailing zero dropped.
+            let mDigits = m % 10 == 0 ? 1 : 2
+            spaces(5 - (2 + zeros + mDigits))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: zeros))
+            bytes.append(UInt8(ascii: "0") + UInt8(m / 10))
+            if mDigits == 2 { bytes.append(UInt8(ascii: "0") + UInt8(m % 10)) }
+            bytes.append(UInt8(ascii: "%"))
+            return
+        }
+        append(Measurement.percentage(value, total))
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }

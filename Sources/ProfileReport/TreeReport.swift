@@ -6,7 +6,7 @@ extension Report {
     /// printTree does. With a symbol regexp (`peek`), only matching nodes are shown.
     /// The report is returned as bytes: it can run to tens of megabytes.
     public func printTree() throws(ReportError) -> [UInt8] {
-        let (g, origCount, droppedNodes, _) = PhaseTimer.measure("trimmed graph") { newTrimmedGraph() }
+        let (g, origCount, droppedNodes, _) = newTrimmedGraph()
         selectOutputUnit(g)
         var w = ReportBytes()
         w.append(
@@ -16,38 +16,42 @@ extension Report {
         w.append("      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n")
         var shown = g.nodes
         if let rx = options.symbol {
-            shown = PhaseTimer.measure("match") { shown.filter { rx.matches($0.printableName) } }
+            shown = shown.filter { rx.matches($0.printableName) }
             if shown.isEmpty { throw ReportError("no matches found for regexp: \(rx.pattern)") }
         }
-        let renderer = PhaseTimer.measure("renderer init") { TreeRenderer(g, shown, self) }
+        let renderer = TreeRenderer(g, shown, self)
         // Large graphs make hundreds of thousands of lines: two threads render half each.
         let halves = renderer.split()
         let parts = UnsafeSendableBox([ReportBytes](repeating: ReportBytes(), count: halves.count))
         let input = UnsafeSendableBox(renderer)
         PhaseTimer.measure("render") {
-        if halves.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-                parts.value[i] = input.value.render(halves[i])
+            if halves.count > 1 {
+                DispatchQueue.concurrentPerform(iterations: halves.count) { i in
+                    parts.value[i] = input.value.render(halves[i])
+                }
+            } else {
+                parts.value[0] = renderer.render(halves[0])
             }
-        } else {
-            parts.value[0] = renderer.render(halves[0])
         }
-        }
-        PhaseTimer.measure("join") { for p in parts.value { w.append(p.bytes) } }
+        for p in parts.value { w.append(p.bytes) }
         if !g.nodes.isEmpty { w.append(TreeRenderer.separator) }
         return w.bytes
     }
 }
 
 /// Writes the blocks of `tree`/`peek` for a range of the shown nodes, as bytes: names and values
-/// are encoded once, edges sort as plain rows keyed by name rank rather than by comparing text.
+/// are encoded once into flat buffers, edges sort as plain rows keyed by name rank rather than
+/// by comparing text.
 struct TreeRenderer {
     static let separator = "----------------------------------------------------------+-------------\n"
     let shown: [Node]
     /// The running sum of flat values after each shown node.
     let flatSums: [Int64]
+    /// By node id: the rank of its printed name (equal names, equal ranks) and the name's bytes,
+    /// `nameBytes[nameStart[id]..<nameStart[id+1]]`.
     let rank: [Int32]
-    let names: [[UInt8]]
+    let nameBytes: [UInt8]
+    let nameStart: [Int]
     let total: Int64
     let format: (Int64) -> String
 
@@ -58,17 +62,45 @@ struct TreeRenderer {
             sum &+= n.flatValue
             return sum
         }
-        let byName = g.storage.sorted { $0.printableName < $1.printableName }
-        var rank = [Int32](repeating: 0, count: g.storage.count)
-        var names = [[UInt8]](repeating: [], count: g.storage.count)
-        for (i, n) in byName.enumerated() {
-            rank[n.id] = i > 0 && byName[i - 1].printableName == n.printableName ? rank[byName[i - 1].id] : Int32(i)
-            names[n.id] = Array(n.printableName.utf8)
+        let ids = (g.storage.map(\.id).max() ?? -1) + 1
+        var bytes: [UInt8] = []
+        var start = [Int](repeating: 0, count: ids + 1)
+        var nodeAt = [Node?](repeating: nil, count: ids)
+        for n in g.storage { nodeAt[n.id] = n }
+        for id in 0..<ids {
+            if let n = nodeAt[id] { bytes.append(contentsOf: n.printableName.utf8) }
+            start[id + 1] = bytes.count
+        }
+        // Names in byte order, as Go compares strings.
+        let order = bytes.withUnsafeBufferPointer { b in
+            g.storage.map(\.id).sorted { x, y in
+                Self.compare(b, start[x], start[x + 1], start[y], start[y + 1]) < 0
+            }
+        }
+        var rank = [Int32](repeating: 0, count: ids)
+        bytes.withUnsafeBufferPointer { b in
+            for (i, id) in order.enumerated() {
+                let previous = i > 0 ? order[i - 1] : -1
+                let same = previous >= 0 && Self.compare(b, start[previous], start[previous + 1], start[id], start[id + 1]) == 0
+                rank[id] = same ? rank[previous] : Int32(i)
+            }
         }
         self.rank = rank
-        self.names = names
+        nameBytes = bytes
+        nameStart = start
         total = report.total
         format = report.formatValue
+    }
+
+    /// memcmp order of two byte ranges, the shorter first on a common prefix.
+    private static func compare(_ b: UnsafeBufferPointer<UInt8>, _ s1: Int, _ e1: Int, _ s2: Int, _ e2: Int) -> Int {
+        let n1 = e1 - s1, n2 = e2 - s2
+        let common = min(n1, n2)
+        if common > 0, let base = b.baseAddress {
+            let c = memcmp(base + s1, base + s2, common)
+            if c != 0 { return Int(c) }
+        }
+        return n1 - n2
     }
 
     /// One range, or two of about the same number of lines when there are more than `minimumLines`.
@@ -93,12 +125,26 @@ struct TreeRenderer {
 
     func render(_ range: Range<Int>) -> ReportBytes {
         var out = ReportBytes()
-        var values: [Int64: ReportBytes.Field] = [:]
-        func value(_ v: Int64) -> ReportBytes.Field {
-            if let f = values[v] { return f }
-            let f = ReportBytes.Field(format(v))
-            values[v] = f
-            return f
+        // Each distinct value's text, once: `fieldBytes[fieldStart..<fieldStart+count]`, runes wide.
+        var fields: [Int64: (start: Int, count: Int, runes: Int)] = [:]
+        var fieldBytes: [UInt8] = []
+        func padded(_ v: Int64, _ width: Int) {
+            let f: (start: Int, count: Int, runes: Int)
+            if let known = fields[v] {
+                f = known
+            } else {
+                let text = format(v)
+                f = (fieldBytes.count, text.utf8.count, text.unicodeScalars.count)
+                fieldBytes.append(contentsOf: text.utf8)
+                fields[v] = f
+            }
+            out.spaces(width - f.runes)
+            fieldBytes.withUnsafeBufferPointer { b in out.append(UnsafeBufferPointer(rebasing: b[f.start..<f.start + f.count])) }
+        }
+        func name(_ id: Int) {
+            nameBytes.withUnsafeBufferPointer { b in
+                out.append(UnsafeBufferPointer(rebasing: b[nameStart[id]..<nameStart[id + 1]]))
+            }
         }
         var rows: [Row] = []
         func writeEdges(_ edges: EdgeMap, incoming: Bool, _ cum: Int64) {
@@ -115,11 +161,11 @@ struct TreeRenderer {
                 return a.destRank < b.destRank
             }
             for r in rows {
-                out.padded(value(r.weight), 50)
+                padded(r.weight, 50)
                 out.append(" ")
                 out.percentage(r.weight, cum)
                 out.append(" |   ")
-                out.append(names[r.node])
+                name(r.node)
                 out.append(r.inline ? " (inline)\n" : "\n")
             }
         }
@@ -128,17 +174,17 @@ struct TreeRenderer {
             let flat = n.flatValue, cum = n.cumValue
             out.append(Self.separator)
             writeEdges(n.inEdges, incoming: true, cum)
-            out.padded(value(flat), 10)
+            padded(flat, 10)
             out.append(" ")
             out.percentage(flat, total)
             out.append(" ")
             out.percentage(flatSums[i], total)
             out.append(" ")
-            out.padded(value(cum), 10)
+            padded(cum, 10)
             out.append(" ")
             out.percentage(cum, total)
             out.append("                | ")
-            out.append(names[n.id])
+            name(n.id)
             out.append("\n")
             writeEdges(n.outEdges, incoming: false, cum)
         }

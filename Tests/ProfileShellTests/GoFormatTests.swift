@@ -57,6 +57,15 @@ import Testing
         for _ in 0..<100_000 {
             let total = Int64.random(in: 1...1_000_000_000, using: &rng)
             pairs.append((Int64.random(in: -2 * total...2 * total, using: &rng), total))
+            // Under 1%, where %.2g takes over: every decade down to the exponent form.
+            let scale = Int64(pow(10, Double(Int.random(in: 2...7, using: &rng))))
+            pairs.append((Int64.random(in: -(total / scale)...(total / scale), using: &rng), total))
+        }
+        // Values that round into the next decade (0.0995% is 0.1%, 0.995% is 1%) or sit on a tie.
+        for t: Int64 in [1_000_000, 10_000_000, 100_000_000, 123_456_789] {
+            for v in [t / 1000 - 1, t / 1000, t / 10000 * 995 / 100, t / 100_000 * 995 / 100, t * 995 / 100_000, t / 100 - 1] {
+                for d: Int64 in -3...3 { pairs.append((v + d, t)) }
+            }
         }
         for (v, t) in pairs {
             var b = ReportBytes()
