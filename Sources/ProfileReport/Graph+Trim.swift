@@ -15,19 +15,9 @@ extension Graph {
         func tie(_ l: Node, _ r: Node) -> Bool { l.info.goString < r.info.goString }
         switch order {
         case .flatName:
-            nodes.sort { l, r in
-                if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
-                if l.printableName != r.printableName { return l.printableName < r.printableName }
-                if abs(l.cum) != abs(r.cum) { return abs(l.cum) > abs(r.cum) }
-                return tie(l, r)
-            }
+            sortByKeys { n in (abs(n.flat), 0, abs(n.cum)) }
         case .flatCumName:
-            nodes.sort { l, r in
-                if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
-                if abs(l.cum) != abs(r.cum) { return abs(l.cum) > abs(r.cum) }
-                if l.printableName != r.printableName { return l.printableName < r.printableName }
-                return tie(l, r)
-            }
+            sortByKeys { n in (abs(n.flat), abs(n.cum), 0) }
         case .name:
             nodes.sort { l, r in l.info.name != r.info.name ? l.info.name < r.info.name : tie(l, r) }
         case .file:
@@ -39,16 +29,35 @@ extension Graph {
         case .address:
             nodes.sort { l, r in l.info.address != r.info.address ? l.info.address < r.info.address : tie(l, r) }
         case .cumName, .entropy:
-            var score: [Int: Int64] = [:]
-            for n in nodes { score[n.id] = order == .cumName ? n.cum : entropyScore(n) }
-            nodes.sort { l, r in
-                let ls = goAbs(score[l.id]!), rs = goAbs(score[r.id]!)
-                if ls != rs { return ls > rs }
-                if l.printableName != r.printableName { return l.printableName < r.printableName }
-                if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
-                return tie(l, r)
-            }
+            sortByKeys { n in (goAbs(order == .cumName ? n.cum : entropyScore(n)), 0, abs(n.flat)) }
         }
+    }
+
+    /// Sorts nodes by `keys`' first two values (larger first), then by printed name, then by the
+    /// third value (larger first), then by all of the node's identity, as pprof's orders do.
+    /// Names are ranked once in byte order so that the sort compares integers.
+    private func sortByKeys(_ keys: (Node) -> (Int64, Int64, Int64)) {
+        struct Key {
+            var first: Int64, second: Int64, third: Int64
+            var name: Int32
+            var index: Int32
+        }
+        let names = NameRanks(nodes.lazy.map(\.printableName))
+        var sortKeys: [Key] = []
+        sortKeys.reserveCapacity(nodes.count)
+        for (i, n) in nodes.enumerated() {
+            let (a, b, c) = keys(n)
+            sortKeys.append(Key(first: a, second: b, third: c, name: names.rank[i], index: Int32(i)))
+        }
+        let old = nodes
+        sortKeys.sort { l, r in
+            if l.first != r.first { return l.first > r.first }
+            if l.second != r.second { return l.second > r.second }
+            if l.name != r.name { return l.name < r.name }
+            if l.third != r.third { return l.third > r.third }
+            return old[Int(l.index)].info.goString < old[Int(r.index)].info.goString
+        }
+        nodes = sortKeys.map { old[Int($0.index)] }
     }
 
     /// The infos of nodes whose |cum| reaches `cutoff`.

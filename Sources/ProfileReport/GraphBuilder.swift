@@ -247,7 +247,7 @@ struct NodeTable {
         if let keptNodes = options.keptNodes {
             var flags = [Bool](repeating: false, count: keys.infos.count)
             for info in keptNodes {
-                if let i = keys.infoID[info] { flags[Int(i)] = true }
+                if let i = keys.id(of: info) { flags[Int(i)] = true }
             }
             kept = flags
         }
@@ -294,6 +294,7 @@ struct NodeTable {
 /// Go's filepath.Clean: the shortest equivalent path.
 public func cleanPath(_ path: String) -> String {
     if path.isEmpty { return "." }
+    if isCleanPath(path) { return path }
     let rooted = path.hasPrefix("/")
     var out: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -331,7 +332,7 @@ final class LocationKeys: @unchecked Sendable {
     /// The distinct NodeInfos, their numbers, and for each the number of its function's info
     /// (address and line cleared; itself for a function).
     let infos: [NodeInfo]
-    let infoID: [NodeInfo: Int32]
+    private let infoTable: FastIndexTable
     let functionInfo: [Int32]
 
     func fits(_ o: GraphOptions) -> Bool { o.objNames == objNames && o.origFnNames == origFnNames }
@@ -339,26 +340,9 @@ final class LocationKeys: @unchecked Sendable {
     init(_ profile: Profile, _ options: GraphOptions) {
         objNames = options.objNames
         origFnNames = options.origFnNames
-        struct FunctionPart: Hashable {
-            var name: String
-            var origName: String
-            var file: String
-            var startLine: Int64
-            var withObjfile: Bool
-        }
-        var identities: [FunctionPart: Int32] = [:]
-        let functionIdentity: [Int32] = profile.functions.map { f in
-            var part = FunctionPart(name: f.name, origName: options.origFnNames ? f.systemName : "", file: "", startLine: 0, withObjfile: false)
-            if !f.filename.isEmpty { part.file = cleanPath(f.filename) }
-            if options.objNames || (part.name.isEmpty && part.origName.isEmpty) {
-                part.withObjfile = true
-                part.startLine = f.startLine
-            }
-            if let id = identities[part] { return id }
-            let id = Int32(identities.count)
-            identities[part] = id
-            return id
-        }
+        // A key is (function, address, line, binary); keys whose NodeInfos are equal (functions
+        // that differ only in what the granularity drops) share an info number below.
+        let functionIdentity = [Int32](0..<Int32(profile.functions.count))
         let functionWithObjfile = profile.functions.map { f in
             options.objNames || (f.name.isEmpty && !(options.origFnNames && !f.systemName.isEmpty))
         }
@@ -374,6 +358,7 @@ final class LocationKeys: @unchecked Sendable {
         var table = FastIndexTable(capacity: profile.locations.count)
         var keyIdent: [Int32] = [], keyObj: [Int32] = [], keyAddr: [UInt64] = [], keyLine: [Int64] = []
         var info: [NodeInfo] = []
+        info.reserveCapacity(profile.locations.count)
         var lineStart: [Int32] = [0]
         var lineKey: [Int32] = []
         lineStart.reserveCapacity(profile.locations.count + 1)
@@ -409,12 +394,14 @@ final class LocationKeys: @unchecked Sendable {
         self.lineStart = lineStart
         self.lineKey = lineKey
         var infos: [NodeInfo] = []
-        var infoID: [NodeInfo: Int32] = [:]
+        var infoTable = FastIndexTable(capacity: info.count * 2)
+        infos.reserveCapacity(info.count * 2)
         func number(_ i: NodeInfo) -> Int32 {
-            if let n = infoID[i] { return n }
+            let h = Self.hash(i)
+            if let n = infoTable.find(h, { infos[$0] == i }) { return Int32(n) }
             let n = Int32(infos.count)
+            infoTable.insert(h, infos.count)
             infos.append(i)
-            infoID[i] = n
             return n
         }
         keyInfo = info.map(number)
@@ -432,7 +419,44 @@ final class LocationKeys: @unchecked Sendable {
             i += 1
         }
         self.infos = infos
-        self.infoID = infoID
+        self.infoTable = infoTable
         self.functionInfo = functionInfo
     }
+
+    /// The number of `info`, if a key has it.
+    func id(of info: NodeInfo) -> Int32? {
+        infoTable.find(Self.hash(info), { infos[$0] == info }).map(Int32.init)
+    }
+
+    private static func hash(_ i: NodeInfo) -> UInt64 {
+        var h = mixHash(stringHash(i.name), stringHash(i.file))
+        h = mixHash(h, i.address)
+        h = mixHash(h, UInt64(bitPattern: Int64(i.lineno)) &* 31 &+ UInt64(bitPattern: Int64(i.startLine)))
+        if !i.origName.isEmpty { h = mixHash(h, stringHash(i.origName)) }
+        if !i.objfile.isEmpty { h = mixHash(h, stringHash(i.objfile)) }
+        return h
+    }
+}
+
+/// Whether Go's filepath.Clean leaves `path` (not empty) as it is: no empty, `.` or `..`
+/// element and no trailing slash, which is what file names in profiles nearly always are.
+func isCleanPath(_ path: String) -> Bool {
+    var clean = true
+    path.utf8.withContiguousStorageIfAvailable { b in
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var elementStart = 0
+        for i in 0...b.count {
+            if i < b.count && b[i] != slash { continue }
+            let length = i - elementStart
+            // An empty element is fine only as the root's leading slash (and "/" alone).
+            if length == 0 && !(i == 0 && b.count > 1) && !(b.count == 1) {
+                clean = false
+                return
+            }
+            if length == 1 && b[elementStart] == dot { clean = false; return }
+            if length == 2 && b[elementStart] == dot && b[elementStart + 1] == dot { clean = false; return }
+            elementStart = i + 1
+        }
+    } ?? { clean = false }()
+    return clean
 }

@@ -27,6 +27,11 @@ struct ReportBytes {
         bytes.append(contentsOf: b)
     }
 
+    /// Text known at compile time, copied as bytes.
+    mutating func literal(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     /// `n` spaces (none when `n` is not positive).
     mutating func spaces(_ n: Int) {
         if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
@@ -46,14 +51,18 @@ struct ReportBytes {
         if ratio >= 1 && ratio < 1e12 && !(ratio >= 99.95 && ratio <= 100.05) {
             // %5.2f: the digits of n / 100, a point, two more digits, right-aligned in five.
             let n = GoFormat.roundScaled(ratio, 100)
-            var digits: [UInt8] = []
-            var whole = n / 100
-            repeat {
-                digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
-                whole /= 10
-            } while whole > 0
-            spaces(5 - (digits.count + 3))
-            bytes.append(contentsOf: digits.reversed())
+            let whole = n / 100
+            var width = 1
+            var power: Int64 = 1
+            while whole / power >= 10 {
+                power *= 10
+                width += 1
+            }
+            spaces(5 - (width + 3))
+            while power > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(whole / power % 10))
+                power /= 10
+            }
             bytes.append(UInt8(ascii: "."))
             bytes.append(UInt8(ascii: "0") + UInt8(n % 100 / 10))
             bytes.append(UInt8(ascii: "0") + UInt8(n % 10))

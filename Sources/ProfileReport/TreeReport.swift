@@ -43,7 +43,8 @@ extension Report {
 /// are encoded once into flat buffers, edges sort as plain rows keyed by name rank rather than
 /// by comparing text.
 struct TreeRenderer {
-    static let separator = "----------------------------------------------------------+-------------\n"
+    static let separatorLiteral: StaticString = "----------------------------------------------------------+-------------\n"
+    static let separator = separatorLiteral.description
     let shown: [Node]
     /// The running sum of flat values after each shown node.
     let flatSums: [Int64]
@@ -63,44 +64,15 @@ struct TreeRenderer {
             return sum
         }
         let ids = (g.storage.map(\.id).max() ?? -1) + 1
-        var bytes: [UInt8] = []
-        var start = [Int](repeating: 0, count: ids + 1)
         var nodeAt = [Node?](repeating: nil, count: ids)
         for n in g.storage { nodeAt[n.id] = n }
-        for id in 0..<ids {
-            if let n = nodeAt[id] { bytes.append(contentsOf: n.printableName.utf8) }
-            start[id + 1] = bytes.count
-        }
-        // Names in byte order, as Go compares strings.
-        let order = bytes.withUnsafeBufferPointer { b in
-            g.storage.map(\.id).sorted { x, y in
-                Self.compare(b, start[x], start[x + 1], start[y], start[y + 1]) < 0
-            }
-        }
-        var rank = [Int32](repeating: 0, count: ids)
-        bytes.withUnsafeBufferPointer { b in
-            for (i, id) in order.enumerated() {
-                let previous = i > 0 ? order[i - 1] : -1
-                let same = previous >= 0 && Self.compare(b, start[previous], start[previous + 1], start[id], start[id + 1]) == 0
-                rank[id] = same ? rank[previous] : Int32(i)
-            }
-        }
-        self.rank = rank
-        nameBytes = bytes
-        nameStart = start
+        // By id; ids that no node has get an empty name that nothing prints.
+        let names = NameRanks(nodeAt.lazy.map { $0?.printableName ?? "" })
+        rank = names.rank
+        nameBytes = names.bytes
+        nameStart = names.start
         total = report.total
         format = report.formatValue
-    }
-
-    /// memcmp order of two byte ranges, the shorter first on a common prefix.
-    private static func compare(_ b: UnsafeBufferPointer<UInt8>, _ s1: Int, _ e1: Int, _ s2: Int, _ e2: Int) -> Int {
-        let n1 = e1 - s1, n2 = e2 - s2
-        let common = min(n1, n2)
-        if common > 0, let base = b.baseAddress {
-            let c = memcmp(base + s1, base + s2, common)
-            if c != 0 { return Int(c) }
-        }
-        return n1 - n2
     }
 
     /// One range, or two of about the same number of lines when there are more than `minimumLines`.
@@ -162,30 +134,30 @@ struct TreeRenderer {
             }
             for r in rows {
                 padded(r.weight, 50)
-                out.append(" ")
+                out.literal(" ")
                 out.percentage(r.weight, cum)
-                out.append(" |   ")
+                out.literal(" |   ")
                 name(r.node)
-                out.append(r.inline ? " (inline)\n" : "\n")
+                if r.inline { out.literal(" (inline)\n") } else { out.literal("\n") }
             }
         }
         for i in range {
             let n = shown[i]
             let flat = n.flatValue, cum = n.cumValue
-            out.append(Self.separator)
+            out.literal(Self.separatorLiteral)
             writeEdges(n.inEdges, incoming: true, cum)
             padded(flat, 10)
-            out.append(" ")
+            out.literal(" ")
             out.percentage(flat, total)
-            out.append(" ")
+            out.literal(" ")
             out.percentage(flatSums[i], total)
-            out.append(" ")
+            out.literal(" ")
             padded(cum, 10)
-            out.append(" ")
+            out.literal(" ")
             out.percentage(cum, total)
-            out.append("                | ")
+            out.literal("                | ")
             name(n.id)
-            out.append("\n")
+            out.literal("\n")
             writeEdges(n.outEdges, incoming: false, cum)
         }
         return out
