@@ -2,13 +2,13 @@ import Foundation
 
 /// Units and their conversions, as pprof's measurement package defines them.
 public enum Measurement {
-    struct Unit {
+    struct Unit: Sendable {
         let name: String
         let aliases: [String]
         let factor: Double
     }
 
-    struct UnitType {
+    struct UnitType: Sendable {
         let defaultUnit: Unit
         let units: [Unit]
 
@@ -103,11 +103,62 @@ public enum Measurement {
 
     /// `value` converted to `toUnit` and printed with two decimals, trailing ".00" removed.
     public static func scaledLabel(_ value: Int64, from fromUnit: String, to toUnit: String) -> String {
-        let (v, u) = scale(value, from: fromUnit, to: toUnit)
-        var s = GoFormat.fixed(v, 2)
+        label(scale(value, from: fromUnit, to: toUnit))
+    }
+
+    static func label(_ scaled: (Double, String)) -> String {
+        var s = GoFormat.fixed(scaled.0, 2)
         if s.hasSuffix(".00") { s.removeLast(3) }
         if s == "0" || s == "-0" { return "0" }
-        return s + u
+        return s + scaled.1
+    }
+
+    /// `scale` and `scaledLabel` for one pair of units, with the units looked up once: reports
+    /// format tens of thousands of values in the same units.
+    public struct Scaler: Sendable {
+        let from: String, to: String
+        /// The unit type `from` belongs to, the factor to its base, and `to` in that type
+        /// (nil for automatic scaling).
+        let type: UnitType?
+        let fromFactor: Double
+        let auto: Bool
+        let toUnit: Unit?
+
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+            var type: UnitType?
+            var fromFactor = 1.0
+            for ut in Measurement.unitTypes {
+                if let u = ut.sniff(from) {
+                    type = ut
+                    fromFactor = u.factor
+                    break
+                }
+            }
+            self.type = type
+            self.fromFactor = fromFactor
+            auto = to == "minimum" || to == "auto"
+            toUnit = type.flatMap { $0.sniff(to) } ?? type?.defaultUnit
+        }
+
+        /// What Measurement.scale(value, from:, to:) returns.
+        public func scale(_ value: Int64) -> (Double, String) {
+            if value < 0 && value != Int64.min {
+                let (v, u) = scale(-value)
+                return (-v, u)
+            }
+            guard let type, let toUnit else { return Measurement.scale(value, from: from, to: to) }
+            let v = Double(value) * fromFactor
+            if auto {
+                if let r = type.autoScale(v) { return r }
+                return (v / type.defaultUnit.factor, type.defaultUnit.name)
+            }
+            return (v / toUnit.factor, toUnit.name)
+        }
+
+        /// What Measurement.scaledLabel(value, from:, to:) returns.
+        public func label(_ value: Int64) -> String { Measurement.label(scale(value)) }
     }
 
     /// `value` as a percentage of `total`, formatted as pprof's reports print it (width 6).

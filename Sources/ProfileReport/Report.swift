@@ -57,7 +57,28 @@ public final class Report {
         var v = v
         let r = options.ratio
         if r > 0 && r != 1 { v = Int64(Double(v) * r) }
-        return Measurement.scaledLabel(v, from: options.sampleUnit, to: options.outputUnit)
+        return currentScaler().label(v)
+    }
+
+    /// formatValue as a function of the current options that is safe to call from any thread.
+    public func valueFormatter() -> @Sendable (Int64) -> String {
+        let scaler = currentScaler()
+        let r = options.ratio
+        return { value in
+            var v = value
+            if r > 0 && r != 1 { v = Int64(Double(v) * r) }
+            return scaler.label(v)
+        }
+    }
+
+    /// The units of formatValue, looked up once (the output unit is chosen after the graph).
+    private var scaler: Measurement.Scaler?
+
+    private func currentScaler() -> Measurement.Scaler {
+        if let scaler, scaler.from == options.sampleUnit, scaler.to == options.outputUnit { return scaler }
+        let made = Measurement.Scaler(from: options.sampleUnit, to: options.outputUnit)
+        scaler = made
+        return made
     }
 
     /// The sum of |value| over samples (over the base samples only, with -diff_base), divided by

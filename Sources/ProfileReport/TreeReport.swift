@@ -72,7 +72,7 @@ struct TreeRenderer {
         nameBytes = names.bytes
         nameStart = names.start
         total = report.total
-        format = report.formatValue
+        format = report.valueFormatter()
     }
 
     /// One range, or two of about the same number of lines when there are more than `minimumLines`.

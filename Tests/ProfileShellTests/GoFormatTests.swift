@@ -51,6 +51,26 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
+    @Test func scalerMatchesScaledLabel() {
+        var rng = SystemRandomNumberGenerator()
+        let pairs = [
+            ("bytes", "minimum"), ("bytes", "auto"), ("bytes", "MB"), ("bytes", "kb"), ("bytes", "nanoseconds"),
+            ("nanoseconds", "auto"), ("nanoseconds", "ms"), ("nanoseconds", "minimum"), ("count", "minimum"),
+            ("count", "auto"), ("objects", "bytes"), ("", "minimum"), ("frobs", "frobs"), ("kilobytes", "auto"),
+            ("seconds", "hours"), ("microseconds", "s"), ("milligcu", "auto"), ("bytes", "sample"),
+        ]
+        var values: [Int64] = [0, 1, -1, 1023, 1024, -1024, 1 << 20, Int64.max, Int64.min, Int64.min + 1]
+        for _ in 0..<2_000 {
+            values.append(Int64.random(in: -1 << 50...1 << 50, using: &rng) >> Int64.random(in: 0...45, using: &rng))
+        }
+        for (from, to) in pairs {
+            let scaler = Measurement.Scaler(from: from, to: to)
+            for v in values {
+                #expect(scaler.label(v) == Measurement.scaledLabel(v, from: from, to: to), "\(v) \(from) -> \(to)")
+            }
+        }
+    }
+
     @Test func bytePercentagesMatchMeasurement() {
         var rng = SystemRandomNumberGenerator()
         var pairs: [(Int64, Int64)] = [(1, 1), (0, 5), (-3, 7), (9995, 10000), (10005, 10000), (1, 0), (Int64.max / 2, 3)]
