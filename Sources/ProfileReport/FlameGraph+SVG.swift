@@ -2,7 +2,7 @@ import ProfileFormat
 
 extension Report {
     /// `flame`: an interactive flame graph as one self-contained SVG file.
-    public func printFlameGraph(_ w: inout String) throws(ReportError) {
+    public func printFlameGraph() throws(ReportError) -> [UInt8] {
         let graph = flameGraph()
         if graph.value[0] <= 0 && graph.base[0] == 0 {
             throw ReportError("no samples to draw a flame graph of")
@@ -16,7 +16,9 @@ extension Report {
         } else {
             header.append("Total: \(formatValue(graph.value[0]))")
         }
-        FlameSVG(graph: graph, header: header, title: options.title, format: formatValue).write(into: &w)
+        var w = ReportBytes()
+        FlameSVG(graph: graph, header: header, title: options.title, format: valueFormatter()).write(into: &w)
+        return w.bytes
     }
 }
 
@@ -43,7 +45,8 @@ struct FlameSVG {
         self.format = format
     }
 
-    func write(into w: inout String) {
+    func write(into out: inout ReportBytes) {
+        var w = ""
         let top = 60.0 + Double(header.count) * 15
         let levels = Double(graph.maxDepth + 1)
         let height = (top + levels * Self.frameHeight + 40).rounded(.up)
@@ -80,6 +83,7 @@ struct FlameSVG {
         w += #"<text id="matched" x="\#(Self.width - Self.padding)" y="\#(height - 12)"> </text>"# + "\n"
         w += #"<text id="details" x="\#(Self.padding)" y="\#(height - 12)"> </text>"# + "\n"
 
+        out.append(w)
         let children = graph.children
         let bottom = height - 40
         // Depth-first, children nested inside their parent's group so zooming can hide subtrees.
@@ -89,12 +93,14 @@ struct FlameSVG {
             var scale: Double
             var closeAfter: Int
         }
+        var names = NameCache(graph: graph, svg: self)
         var stack: [Pending] = [Pending(frame: 0, x: Self.padding, scale: pixelsPerUnit, closeAfter: 0)]
-        w += "<g id=\"frames\">\n"
+        var offsets: [Double] = []
+        out.literal("<g id=\"frames\">\n")
         while let item = stack.popLast() {
             let width = Double(graph.width(item.frame)) * item.scale
             let fy = bottom - Double(graph.depth[item.frame] + 1) * Self.frameHeight
-            writeFrame(&w, item.frame, x: item.x, y: fy, width: width, total: total)
+            writeFrame(&out, &names, item.frame, x: item.x, y: fy, width: width, total: total)
             // Children in name order; their widths never add up to more than the parent's.
             let kids = children[item.frame]
             var sum = 0.0
@@ -104,10 +110,10 @@ struct FlameSVG {
             // A group stays open until its last descendant is written; that one closes it.
             let closes = item.closeAfter + 1
             if kids.isEmpty {
-                w += String(repeating: "</g>\n", count: closes)
+                for _ in 0..<closes { out.literal("</g>\n") }
                 continue
             }
-            var offsets: [Double] = []
+            offsets.removeAll(keepingCapacity: true)
             var x = item.x
             for k in kids {
                 offsets.append(x)
@@ -118,27 +124,81 @@ struct FlameSVG {
                 stack.append(Pending(frame: Int(k), x: offsets[i], scale: scale, closeAfter: i == kids.count - 1 ? closes : 0))
             }
         }
-        w += "</g>\n</svg>\n"
+        out.literal("</g>\n</svg>\n")
     }
 
-    private func writeFrame(_ w: inout String, _ i: Int, x: Double, y: Double, width: Double, total: Int64) {
-        let name = graph.names[Int(graph.nameOf[i])]
-        let short = i == 0 ? name : FunctionName.shorten(name)
-        w += i == 0 ? "<g class=\"f root\"" : "<g class=\"f\""
-        if short != name { w += " data-s=\"" + xmlEscape(short) + "\"" }
-        w += "><title>" + xmlEscape(name) + "\n" + xmlEscape(describe(i, total: total)) + "</title>"
-        w += "<rect x=\"" + fixed2(x) + "\" y=\"" + fixed2(y) + "\" width=\"" + fixed2(width)
-        w += "\" height=\"" + fixed2(Self.frameHeight - 1) + "\" fill=\"" + color(i, name) + "\"/>"
-        w += "<text x=\"" + fixed2(x + 3) + "\" y=\"" + fixed2(y + Self.frameHeight - 5) + "\">"
-        w += xmlEscape(fitLabel(short, width)) + "</text>\n"
+    /// What each frame name prints as, made once per name: names repeat across call paths.
+    struct NameCache {
+        struct Entry {
+            /// The escaped full name, the escaped short name when it differs, the fill colour.
+            var name: [UInt8]
+            var short: [UInt8]?
+            var shortText: String
+            var shortRunes: Int
+            var color: [UInt8]
+        }
+        let graph: FlameGraph
+        let svg: FlameSVG
+        var entries: [Entry?]
+
+        init(graph: FlameGraph, svg: FlameSVG) {
+            self.graph = graph
+            self.svg = svg
+            entries = [Entry?](repeating: nil, count: graph.names.count)
+        }
+
+        mutating func entry(_ frame: Int) -> Entry {
+            let n = Int(graph.nameOf[frame])
+            if frame != 0, let e = entries[n] { return e }
+            let name = graph.names[n]
+            let short = frame == 0 ? name : FunctionName.shorten(name)
+            let e = Entry(
+                name: Array(xmlEscape(name).utf8), short: short != name ? Array(xmlEscape(short).utf8) : nil,
+                shortText: short, shortRunes: short.unicodeScalars.count,
+                color: graph.isDiff ? [] : Array(svg.color(frame, name).utf8))
+            if frame != 0 { entries[n] = e }
+            return e
+        }
     }
 
-    /// The label that fits in `width` pixels: the whole name, or its start and "..", or nothing.
-    private func fitLabel(_ name: String, _ width: Double) -> String {
+    private func writeFrame(
+        _ w: inout ReportBytes, _ names: inout NameCache, _ i: Int, x: Double, y: Double, width: Double, total: Int64
+    ) {
+        let e = names.entry(i)
+        w.literal(i == 0 ? "<g class=\"f root\"" : "<g class=\"f\"")
+        if let short = e.short {
+            w.literal(" data-s=\"")
+            w.append(short)
+            w.literal("\"")
+        }
+        w.literal("><title>")
+        w.append(e.name)
+        w.literal("\n")
+        w.append(xmlEscape(describe(i, total: total)))
+        w.literal("</title><rect x=\"")
+        w.fixed2(x)
+        w.literal("\" y=\"")
+        w.fixed2(y)
+        w.literal("\" width=\"")
+        w.fixed2(width)
+        w.literal("\" height=\"")
+        w.fixed2(Self.frameHeight - 1)
+        w.literal("\" fill=\"")
+        if graph.isDiff { w.append(color(i, "")) } else { w.append(e.color) }
+        w.literal("\"/><text x=\"")
+        w.fixed2(x + 3)
+        w.literal("\" y=\"")
+        w.fixed2(y + Self.frameHeight - 5)
+        w.literal("\">")
         let room = Int((width - 6) / Self.charWidth)
-        if room < 3 { return "" }
-        if name.unicodeScalars.count <= room { return name }
-        return String(String.UnicodeScalarView(name.unicodeScalars.prefix(room - 2))) + ".."
+        if room >= 3 {
+            if e.shortRunes <= room {
+                w.append(e.short ?? e.name)
+            } else {
+                w.append(xmlEscape(String(String.UnicodeScalarView(e.shortText.unicodeScalars.prefix(room - 2))) + ".."))
+            }
+        }
+        w.literal("</text>\n")
     }
 
     /// "value (share of the total)", and for diffs the base value and the change.
@@ -159,7 +219,7 @@ struct FlameSVG {
     }
 
     /// Warm colours by package for a plain graph; red (grew) to blue (shrank) for a diff.
-    private func color(_ f: Int, _ name: String) -> String {
+    func color(_ f: Int, _ name: String) -> String {
         if graph.isDiff {
             let new = Double(graph.value[f]), base = Double(graph.base[f])
             let scale = max(abs(new), abs(base))

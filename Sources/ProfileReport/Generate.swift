@@ -16,7 +16,7 @@ extension Report {
         case .callgrind: printCallgrind(&w)
         case .list: try printSource(&w)
         case .topProto: return topProtoBytes()
-        case .flame: try printFlameGraph(&w)
+        case .flame: return try printFlameGraph()
         }
         return Array(w.utf8)
     }

@@ -32,6 +32,32 @@ struct ReportBytes {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
+    /// SVGText's fixed2: two decimals, trailing zeros dropped ("12.5", "3", "0.07").
+    mutating func fixed2(_ v: Double) {
+        var n = Int((v * 100).rounded())
+        if n < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            n = -n
+        }
+        decimal(n / 100)
+        let frac = n % 100
+        if frac != 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(ascii: "0") + UInt8(frac / 10))
+            if frac % 10 != 0 { bytes.append(UInt8(ascii: "0") + UInt8(frac % 10)) }
+        }
+    }
+
+    /// A non-negative integer in decimal.
+    mutating func decimal(_ n: Int) {
+        var power = 1
+        while n / power >= 10 { power *= 10 }
+        while power > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(n / power % 10))
+            power /= 10
+        }
+    }
+
     /// `n` spaces (none when `n` is not positive).
     mutating func spaces(_ n: Int) {
         if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
