@@ -9,6 +9,7 @@ usage() {
 usage: Benchmarks/run.sh [--reps N] [--samples N] [--profile FILE] [--no-build] [--check] [REPORT ...]
 
   REPORT      a report flag (or several in one quoted argument), e.g. -top "-top -cum" -tree
+              OURS@GO times our OURS against go's GO, e.g. -flame@-top (go has no -flame)
               -peek=. -dot -traces; default: -top
   --reps N    timed runs of each tool per report, alternating go/ours (default 5)
   --samples N samples in the generated profile (default 200000)
@@ -128,20 +129,27 @@ echo "== profile: $profile ($(du -h "$profile" | cut -f1)), $reps runs each, alt
 failed=0
 rows=()
 for report in "${reports[@]}"; do
-  read -r -a flags <<<"$report"
+  # OURS@GO: our report against another of go's (a floor for reports go does not have).
+  if [[ $report == *@* ]]; then
+    read -r -a flags <<<"${report%%@*}"
+    read -r -a goflags <<<"${report#*@}"
+  else
+    read -r -a flags <<<"$report"
+    goflags=("${flags[@]}")
+  fi
   dead=()
   check=-
-  if [ $check_output = 1 ] && [ -n "$ours" ]; then check=$(same_output "${flags[@]}"); fi
+  if [ $check_output = 1 ] && [ -n "$ours" ] && [[ $report != *@* ]]; then check=$(same_output "${flags[@]}"); fi
   rm -f "$workdir/go.times" "$workdir/ours.times"
   touch "$workdir/go.times" "$workdir/ours.times"
   for ((i = 0; i < reps; i++)); do
     # Alternate which tool goes first so neither always runs on a warm cache.
     if [ $((i % 2)) = 0 ] || [ -z "$ours" ]; then
-      run_one go "${goprof[@]}" "${flags[@]}"
+      run_one go "${goprof[@]}" "${goflags[@]}"
       [ -z "$ours" ] || run_one ours "$ours" "${flags[@]}"
     else
       run_one ours "$ours" "${flags[@]}"
-      run_one go "${goprof[@]}" "${flags[@]}"
+      run_one go "${goprof[@]}" "${goflags[@]}"
     fi
   done
   read -r gt gm gf <<<"$(summary "$workdir/go.times")"
