@@ -189,14 +189,28 @@ public final class Report {
             o.sampleTags = sampleTagsCache?.index
         }
         if !o.callTree {
-            if let cached = locationKeysCache, cached.fits(o) {
-                o.locationKeys = cached
-            } else {
-                let keys = LocationKeys(profile, o)
-                locationKeysCache = keys
-                o.locationKeys = keys
+            let needKeys = !(locationKeysCache?.fits(o) ?? false)
+            if needKeys && flatSamplesCache == nil && profile.samples.count >= o.parallelThreshold
+                && ProcessInfo.processInfo.activeProcessorCount > 1
+            {
+                // Both read the profile only: make them side by side.
+                let keys = UnsafeSendableBox(LocationKeys?.none), flat = UnsafeSendableBox(FlatSamples?.none)
+                let input = UnsafeSendableBox((profile, o))
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (profile, o) = input.value
+                    if part == 0 {
+                        keys.value = LocationKeys(profile, o)
+                    } else {
+                        flat.value = FlatSamples(profile)
+                    }
+                }
+                locationKeysCache = keys.value
+                flatSamplesCache = flat.value
+            } else if needKeys {
+                locationKeysCache = LocationKeys(profile, o)
             }
             if flatSamplesCache == nil { flatSamplesCache = FlatSamples(profile) }
+            o.locationKeys = locationKeysCache
             o.flatSamples = flatSamplesCache
         }
         return PhaseTimer.measure("graph") { Graph.build(profile, o) }
