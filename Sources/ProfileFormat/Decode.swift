@@ -5,25 +5,69 @@ extension Profile {
     ///
     /// `maxInflatedSize` caps how large a gzip stream may grow when inflated.
     public static func parse(_ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize) throws(ProfileError) -> Profile {
+        var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        var decoded = try decodeTables(raw)
+        var list = SampleList()
+        try decoded.decodeSamples(&raw, into: &list)
+        var profile = decoded.tables
+        decoded.tables = Profile()
+        profile.samples = list.samples
+        list.samples = []
+        try profile.validate()
+        return profile
+    }
+
+    /// The same as `merge([p])` where `p` is `parse(data)` after `prepare(&p)`, throwing the same
+    /// errors, but the samples are merged as they are decoded instead of in a second pass over a
+    /// second copy. `prepare` sees the profile without its samples (it may fix its tables).
+    public static func parseMerged(
+        _ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize, prepare: (inout Profile) -> Void = { _ in }
+    ) throws(ProfileError) -> Profile {
+        var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        var decoded = try decodeTables(raw)
+        prepare(&decoded.tables)
+        let typeCount = decoded.tables.sampleTypes.count
+        // Checked now, reported after the sample checks as `validate` does.
+        var tableError: ProfileError?
+        do { try decoded.tables.validateTables() } catch { tableError = error }
+        // The merger takes the only reference to the tables, so that it renumbers them in place.
+        var merger = Merger(into: mergedHeader([decoded.tables]), sampleCapacity: decoded.sampleRanges.count)
+        var tables = Profile()
+        swap(&tables, &decoded.tables)
+        merger.begin(tables)
+        var sink = MergingSample(merger: merger, valueCount: typeCount)
+        merger = Merger(into: Profile(), sampleCapacity: 0)
+        try decoded.decodeSamples(&raw, into: &sink)
+        // The errors that `validate` would have reported, in its order.
+        if typeCount == 0 && !decoded.sampleRanges.isEmpty {
+            throw ProfileError("malformed profile: it has samples but no sample types")
+        }
+        if let (i, n) = sink.badSample {
+            throw ProfileError("malformed profile: sample \(i) has \(n) values for \(typeCount) sample types")
+        }
+        if let tableError { throw tableError }
+        return try sink.merger.finish()
+    }
+
+    static func inflate(_ data: [UInt8], maxInflatedSize: Int) throws(ProfileError) -> [UInt8] {
         if data.isEmpty { throw ProfileError("empty input file") }
         var raw = data
         if Gzip.isGzip(data) {
             raw = try PhaseTimer.measure("gunzip") { () throws(ProfileError) in try Gzip.decompress(data, limit: maxInflatedSize) }
         }
         if raw.isEmpty { throw ProfileError("parsing profile: the gzip stream holds no data") }
-        let profile = try decodeProtobuf(&raw)
-        try profile.validate()
-        return profile
+        return raw
     }
 
-    /// Decodes raw protobuf bytes with protobuf-c into a Swift-owned profile.
+    /// Decodes everything but the samples of raw protobuf bytes with protobuf-c, into a
+    /// Swift-owned profile; the samples are decoded next, by `DecodedTables.decodeSamples`.
     ///
     /// Samples are most of a large profile, so they are unpacked one message at a time into a
     /// small arena that is recycled, instead of all at once: the C structs of every sample and the
     /// Swift model are then never in memory together. Everything else (strings, locations,
     /// functions, mappings, the header fields) is unpacked by protobuf-c in one go, from a copy of
-    /// the top-level fields without the samples. `raw` is emptied once it is no longer needed.
-    static func decodeProtobuf(_ raw: inout [UInt8]) throws(ProfileError) -> Profile {
+    /// the top-level fields without the samples.
+    static func decodeTables(_ raw: [UInt8]) throws(ProfileError) -> DecodedTables {
         guard let fields = TopLevelFields(raw) else {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
@@ -42,12 +86,62 @@ extension Profile {
         }
         rest = []
         var converter = ProtoConverter(message.pointee)
-        var profile = try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
+        let profile = try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
+        // The converter keeps what samples need (strings, location ids), not the C structs.
+        return DecodedTables(tables: profile, converter: converter, sampleRanges: fields.samples)
+    }
+}
+
+/// A profile decoded but for its samples, and what decoding them takes.
+struct DecodedTables {
+    var tables: Profile
+    fileprivate var converter: ProtoConverter
+    var sampleRanges: [Range<Int>]
+
+    /// Decodes the samples of `raw` (the bytes the tables came from) into `sink`, in order,
+    /// then empties `raw`.
+    func decodeSamples<Sink: SampleSink>(_ raw: inout [UInt8], into sink: inout Sink) throws(ProfileError) {
         try PhaseTimer.measure("samples") { () throws(ProfileError) in
-            try converter.convertSamples(raw, fields.samples, into: &profile)
+            try converter.convertSamples(raw, sampleRanges, into: &sink)
         }
         raw = []
-        return profile
+    }
+}
+
+/// Where decoded samples go, one at a time and in order.
+protocol SampleSink {
+    mutating func reserve(_ count: Int)
+    /// Takes `sample` (it may leave it empty).
+    mutating func accept(_ index: Int, _ sample: inout Sample)
+}
+
+/// Keeps every sample.
+struct SampleList: SampleSink {
+    var samples: [Sample] = []
+
+    mutating func reserve(_ count: Int) { samples.reserveCapacity(count) }
+
+    mutating func accept(_ index: Int, _ sample: inout Sample) {
+        samples.append(sample.take())
+    }
+}
+
+/// Merges samples as they come, and notes the first one whose value count is wrong (after
+/// which nothing more is merged: the profile will be refused).
+struct MergingSample: SampleSink {
+    var merger: Merger
+    var valueCount: Int
+    var badSample: (index: Int, count: Int)?
+
+    mutating func reserve(_ count: Int) { merger.out.samples.reserveCapacity(count) }
+
+    mutating func accept(_ index: Int, _ sample: inout Sample) {
+        if badSample != nil { return }
+        if sample.values.count != valueCount {
+            badSample = (index, sample.values.count)
+            return
+        }
+        if !sample.isZero { merger.append(&sample) }
     }
 }
 
@@ -98,7 +192,7 @@ struct TopLevelFields {
 }
 
 /// Turns protobuf-c's structs into the Swift model: strings resolved, ids turned into indices.
-private struct ProtoConverter {
+fileprivate struct ProtoConverter {
     let m: Perftools__Profiles__Profile
     var strings: [String] = []
     var locationIndex: [UInt64: Int32] = [:]
@@ -209,55 +303,272 @@ private struct ProtoConverter {
 }
 
 extension ProtoConverter {
-    /// Unpacks and converts each sample message in `ranges` of `raw`, recycling a small arena.
-    func convertSamples(_ raw: [UInt8], _ ranges: [Range<Int>], into p: inout Profile) throws(ProfileError) {
-        p.samples.reserveCapacity(ranges.count)
-        var arena = pprof_arena_new()
-        defer { pprof_arena_free(arena) }
+    /// Decodes and converts each sample message in `ranges` of `raw`, in order.
+    ///
+    /// A sample in the encoding Go and this tool write (packed or unpacked ids and values, labels
+    /// with their four varint fields, one-byte tags) is read directly; anything else (unknown
+    /// fields, other wire types, malformed bytes) is unpacked by protobuf-c, in a small arena
+    /// that is recycled, which then accepts it or gives the error.
+    func convertSamples<Sink: SampleSink>(_ raw: [UInt8], _ ranges: [Range<Int>], into sink: inout Sink) throws(ProfileError) {
+        sink.reserve(ranges.count)
+        var arena: OpaquePointer? = nil
+        var unpacked = 0
+        defer { if let arena { pprof_arena_free(arena) } }
+        var scratch = SampleFields()
         try raw.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(ProfileError) in
+            let base = buf.baseAddress!
             for (i, r) in ranges.enumerated() {
-                if i % 4096 == 4095 {
-                    pprof_arena_free(arena)
-                    arena = pprof_arena_new()
+                if var sample = try directSample(i, base + r.lowerBound, r.count, &scratch.labels) {
+                    sink.accept(i, &sample)
+                    continue
                 }
-                guard let arena else { throw ProfileError("parsing profile: out of memory") }
-                guard
-                    let sp = perftools__profiles__sample__unpack(
-                        pprof_arena_allocator(arena), r.count, buf.baseAddress! + r.lowerBound)
-                else {
-                    throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
-                }
-                let s = sp.pointee
-                var locs = [Int32](repeating: 0, count: s.n_location_id)
-                for j in 0..<s.n_location_id {
-                    let id = s.location_id[j]
-                    var li: Int32 = -1
-                    if id < UInt64(denseLocation.count) {
-                        li = denseLocation[Int(id)]
-                    } else if let found = locationIndex[id] {
-                        li = found
+                if !scratch.read(base + r.lowerBound, r.count) {
+                    if arena == nil || unpacked % 4096 == 4095 {
+                        if let arena { pprof_arena_free(arena) }
+                        arena = pprof_arena_new()
                     }
-                    if li < 0 {
-                        throw ProfileError("parsing profile: sample \(i) refers to location \(id), which does not exist")
+                    unpacked += 1
+                    guard let arena else { throw ProfileError("parsing profile: out of memory") }
+                    guard
+                        let sp = perftools__profiles__sample__unpack(
+                            pprof_arena_allocator(arena), r.count, base + r.lowerBound)
+                    else {
+                        throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
                     }
-                    locs[j] = li
+                    scratch.take(sp.pointee)
                 }
-                let values = Array(UnsafeBufferPointer(start: s.value, count: s.n_value))
-                var sample = Sample(locations: locs, values: values)
-                for j in 0..<s.n_label {
-                    let lb = s.label[j]!.pointee
-                    let key = try string(lb.key, "a label of sample \(i)")
-                    if lb.str != 0 {
-                        sample.labels.append(Label(key: key, value: try string(lb.str, "a label of sample \(i)")))
-                    } else if lb.num != 0 || lb.num_unit != 0 {
-                        let unit = lb.num_unit != 0 ? try string(lb.num_unit, "a label of sample \(i)") : ""
-                        sample.numLabels.append(NumLabel(key: key, value: lb.num, unit: unit))
-                    }
-                }
-                sample.canonicalizeLabels()
-                p.samples.append(sample)
+                var sample = try makeSample(i, scratch)
+                sink.accept(i, &sample)
             }
         }
+    }
+
+    /// The sample of the most common encoding, decoded straight into its arrays: one packed
+    /// location_id field, one packed value field, labels. Nil when the message holds anything
+    /// else or refers to an unknown location (the general path then decodes it or says why not).
+    func directSample(
+        _ i: Int, _ p: UnsafePointer<UInt8>, _ count: Int, _ labels: inout [SampleFields.RawLabel]
+    ) throws(ProfileError) -> Sample? {
+        labels.removeAll(keepingCapacity: true)
+        var locs: [Int32] = []
+        var values: [Int64] = []
+        var sawIDs = false, sawValues = false
+        var pos = 0
+        while pos < count {
+            let tag = p[pos]
+            pos += 1
+            switch tag {
+            case 0x0a:
+                guard !sawIDs, let n = SampleFields.length(p, &pos, count) else { return nil }
+                sawIDs = true
+                let end = pos + Int(n)
+                var ok = true
+                locs = [Int32](unsafeUninitializedCapacity: Self.varintCount(p + pos, Int(n))) { out, made in
+                    while pos < end {
+                        guard let id = SampleFields.varint(p, &pos, end) else {
+                            ok = false
+                            break
+                        }
+                        var li: Int32 = -1
+                        if id < UInt64(denseLocation.count) {
+                            li = denseLocation[Int(id)]
+                        } else if let found = locationIndex[id] {
+                            li = found
+                        }
+                        if li < 0 {
+                            ok = false
+                            break
+                        }
+                        out[made] = li
+                        made += 1
+                    }
+                }
+                if !ok { return nil }
+            case 0x12:
+                guard !sawValues, let n = SampleFields.length(p, &pos, count) else { return nil }
+                sawValues = true
+                let end = pos + Int(n)
+                var ok = true
+                values = [Int64](unsafeUninitializedCapacity: Self.varintCount(p + pos, Int(n))) { out, made in
+                    while pos < end {
+                        guard let v = SampleFields.varint(p, &pos, end) else {
+                            ok = false
+                            break
+                        }
+                        out[made] = Int64(bitPattern: v)
+                        made += 1
+                    }
+                }
+                if !ok { return nil }
+            case 0x1a:
+                guard let n = SampleFields.length(p, &pos, count) else { return nil }
+                let end = pos + Int(n)
+                var label = SampleFields.RawLabel()
+                while pos < end {
+                    let t = p[pos]
+                    pos += 1
+                    guard let v = SampleFields.varint(p, &pos, end) else { return nil }
+                    switch t {
+                    case 0x08: label.key = Int64(bitPattern: v)
+                    case 0x10: label.str = Int64(bitPattern: v)
+                    case 0x18: label.num = Int64(bitPattern: v)
+                    case 0x20: label.numUnit = Int64(bitPattern: v)
+                    default: return nil
+                    }
+                }
+                labels.append(label)
+            default:
+                return nil
+            }
+        }
+        var sample = Sample(locations: consume locs, values: consume values)
+        if !labels.isEmpty { try addLabels(i, labels, to: &sample) }
+        return sample
+    }
+
+    /// How many varints `n` bytes hold (each ends with a byte below 0x80): at least as many
+    /// as decode from them.
+    @inline(__always)
+    static func varintCount(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var k = 0
+        for j in 0..<n where p[j] < 0x80 { k += 1 }
+        return k
+    }
+
+    /// Resolves and adds labels, sorted by key.
+    func addLabels(_ i: Int, _ labels: [SampleFields.RawLabel], to sample: inout Sample) throws(ProfileError) {
+        for lb in labels {
+            let key = try string(lb.key, "a label of sample \(i)")
+            if lb.str != 0 {
+                sample.labels.append(Label(key: key, value: try string(lb.str, "a label of sample \(i)")))
+            } else if lb.num != 0 || lb.numUnit != 0 {
+                let unit = lb.numUnit != 0 ? try string(lb.numUnit, "a label of sample \(i)") : ""
+                sample.numLabels.append(NumLabel(key: key, value: lb.num, unit: unit))
+            }
+        }
+        sample.canonicalizeLabels()
+    }
+
+    /// The Swift sample of decoded fields: location ids resolved, labels resolved and sorted.
+    func makeSample(_ i: Int, _ f: borrowing SampleFields) throws(ProfileError) -> Sample {
+        var missing: UInt64?
+        let locs = [Int32](unsafeUninitializedCapacity: f.ids.count) { out, count in
+            for (j, id) in f.ids.enumerated() {
+                var li: Int32 = -1
+                if id < UInt64(denseLocation.count) {
+                    li = denseLocation[Int(id)]
+                } else if let found = locationIndex[id] {
+                    li = found
+                }
+                if li < 0 {
+                    missing = id
+                    break
+                }
+                out[j] = li
+                count = j + 1
+            }
+        }
+        if let missing {
+            throw ProfileError("parsing profile: sample \(i) refers to location \(missing), which does not exist")
+        }
+        var sample = Sample(locations: consume locs, values: Array(f.values))
+        try addLabels(i, f.labels, to: &sample)
+        return sample
+    }
+}
+
+/// The fields of one Sample message, as protobuf-c would decode them; the buffers are reused.
+struct SampleFields {
+    struct RawLabel {
+        var key: Int64 = 0
+        var str: Int64 = 0
+        var num: Int64 = 0
+        var numUnit: Int64 = 0
+    }
+
+    var ids: [UInt64] = []
+    var values: [Int64] = []
+    var labels: [RawLabel] = []
+
+    /// Reads a message in the usual encoding; false (fields unspecified) for anything else.
+    mutating func read(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        ids.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
+        var pos = 0
+        while pos < count {
+            let tag = p[pos]
+            pos += 1
+            switch tag {
+            case 0x0a, 0x12:  // packed location_id (1) or value (2)
+                guard let n = Self.length(p, &pos, count) else { return false }
+                let end = pos + Int(n)
+                while pos < end {
+                    guard let v = Self.varint(p, &pos, end) else { return false }
+                    if tag == 0x0a { ids.append(v) } else { values.append(Int64(bitPattern: v)) }
+                }
+            case 0x08:  // one location_id
+                guard let v = Self.varint(p, &pos, count) else { return false }
+                ids.append(v)
+            case 0x10:  // one value
+                guard let v = Self.varint(p, &pos, count) else { return false }
+                values.append(Int64(bitPattern: v))
+            case 0x1a:  // label (3)
+                guard let n = Self.length(p, &pos, count) else { return false }
+                let end = pos + Int(n)
+                var label = RawLabel()
+                while pos < end {
+                    let t = p[pos]
+                    pos += 1
+                    guard let v = Self.varint(p, &pos, end) else { return false }
+                    switch t {
+                    case 0x08: label.key = Int64(bitPattern: v)
+                    case 0x10: label.str = Int64(bitPattern: v)
+                    case 0x18: label.num = Int64(bitPattern: v)
+                    case 0x20: label.numUnit = Int64(bitPattern: v)
+                    default: return false
+                    }
+                }
+                labels.append(label)
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Copies what protobuf-c unpacked.
+    mutating func take(_ s: Perftools__Profiles__Sample) {
+        ids = Array(UnsafeBufferPointer(start: s.location_id, count: s.n_location_id))
+        values = Array(UnsafeBufferPointer(start: s.value, count: s.n_value))
+        labels = (0..<s.n_label).map { j in
+            let lb = s.label[j]!.pointee
+            return RawLabel(key: lb.key, str: lb.str, num: lb.num, numUnit: lb.num_unit)
+        }
+    }
+
+    /// The length of a length-delimited field, which protobuf-c reads from at most 5 bytes and
+    /// which must fit in what remains.
+    @inline(__always)
+    static func length(_ p: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int) -> UInt64? {
+        let start = pos
+        guard let n = varint(p, &pos, end), pos - start <= 5, n <= UInt64(end - pos) else { return nil }
+        return n
+    }
+
+    /// A varint of at most 10 bytes ending before `end`, with bits past 64 dropped as protobuf-c does.
+    @inline(__always)
+    static func varint(_ p: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while pos < end && shift < 70 {
+            let b = p[pos]
+            pos += 1
+            result |= UInt64(b & 0x7f) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+        return nil
     }
 }
 

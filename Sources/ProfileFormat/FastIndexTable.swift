@@ -58,6 +58,14 @@ public func mixHash(_ h: UInt64, _ v: UInt64) -> UInt64 {
 @inlinable
 public func stringHash(_ s: String) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    // Through the contiguous bytes when there are (native strings), not the UTF-8 view's iterator.
+    if let fast = s.utf8.withContiguousStorageIfAvailable({ bytes in
+        var h = h
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }) {
+        return fast
+    }
     for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     return h
 }
