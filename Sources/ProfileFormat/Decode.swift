@@ -315,10 +315,12 @@ extension ProtoConverter {
         var unpacked = 0
         defer { if let arena { pprof_arena_free(arena) } }
         var scratch = SampleFields()
+        var direct = DecodeScratch()
+        defer { direct.free() }
         try raw.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(ProfileError) in
             let base = buf.baseAddress!
             for (i, r) in ranges.enumerated() {
-                if var sample = try directSample(i, base + r.lowerBound, r.count, &scratch.labels) {
+                if var sample = try directSample(i, base + r.lowerBound, r.count, &direct) {
                     sink.accept(i, &sample)
                     continue
                 }
@@ -347,9 +349,9 @@ extension ProtoConverter {
     /// location_id field, one packed value field, labels. Nil when the message holds anything
     /// else or refers to an unknown location (the general path then decodes it or says why not).
     func directSample(
-        _ i: Int, _ p: UnsafePointer<UInt8>, _ count: Int, _ labels: inout [SampleFields.RawLabel]
+        _ i: Int, _ p: UnsafePointer<UInt8>, _ count: Int, _ scratch: inout DecodeScratch
     ) throws(ProfileError) -> Sample? {
-        labels.removeAll(keepingCapacity: true)
+        scratch.labels.removeAll(keepingCapacity: true)
         var locs: [Int32] = []
         var values: [Int64] = []
         var sawIDs = false, sawValues = false
@@ -363,7 +365,8 @@ extension ProtoConverter {
                 sawIDs = true
                 let end = pos + Int(n)
                 var ok = true
-                locs = [Int32](unsafeUninitializedCapacity: Self.varintCount(p + pos, Int(n))) { out, made in
+                let made = scratch.fill32(Self.varintCount(p + pos, Int(n))) { out in
+                    var made = 0
                     while pos < end {
                         guard let id = SampleFields.varint(p, &pos, end) else {
                             ok = false
@@ -382,14 +385,17 @@ extension ProtoConverter {
                         out[made] = li
                         made += 1
                     }
+                    return made
                 }
                 if !ok { return nil }
+                locs = scratch.array32(made)
             case 0x12:
                 guard !sawValues, let n = SampleFields.length(p, &pos, count) else { return nil }
                 sawValues = true
                 let end = pos + Int(n)
                 var ok = true
-                values = [Int64](unsafeUninitializedCapacity: Self.varintCount(p + pos, Int(n))) { out, made in
+                let made = scratch.fill64(Self.varintCount(p + pos, Int(n))) { out in
+                    var made = 0
                     while pos < end {
                         guard let v = SampleFields.varint(p, &pos, end) else {
                             ok = false
@@ -398,8 +404,10 @@ extension ProtoConverter {
                         out[made] = Int64(bitPattern: v)
                         made += 1
                     }
+                    return made
                 }
                 if !ok { return nil }
+                values = scratch.array64(made)
             case 0x1a:
                 guard let n = SampleFields.length(p, &pos, count) else { return nil }
                 let end = pos + Int(n)
@@ -416,13 +424,13 @@ extension ProtoConverter {
                     default: return nil
                     }
                 }
-                labels.append(label)
+                scratch.labels.append(label)
             default:
                 return nil
             }
         }
         var sample = Sample(locations: consume locs, values: consume values)
-        if !labels.isEmpty { try addLabels(i, labels, to: &sample) }
+        if !scratch.labels.isEmpty { try addLabels(i, scratch.labels, to: &sample) }
         return sample
     }
 
@@ -452,7 +460,8 @@ extension ProtoConverter {
     /// The Swift sample of decoded fields: location ids resolved, labels resolved and sorted.
     func makeSample(_ i: Int, _ f: borrowing SampleFields) throws(ProfileError) -> Sample {
         var missing: UInt64?
-        let locs = [Int32](unsafeUninitializedCapacity: f.ids.count) { out, count in
+        var locs = [Int32](repeating: 0, count: f.ids.count)
+        locs.withUnsafeMutableBufferPointer { out in
             for (j, id) in f.ids.enumerated() {
                 var li: Int32 = -1
                 if id < UInt64(denseLocation.count) {
@@ -465,7 +474,6 @@ extension ProtoConverter {
                     break
                 }
                 out[j] = li
-                count = j + 1
             }
         }
         if let missing {
@@ -474,6 +482,56 @@ extension ProtoConverter {
         var sample = Sample(locations: consume locs, values: Array(f.values))
         try addLabels(i, f.labels, to: &sample)
         return sample
+    }
+}
+
+/// Reused buffers for decoding samples directly.
+///
+/// Arrays are made with `reserveCapacity` + `append(contentsOf:)` from these buffers, which the
+/// compiler specializes; `Array(repeating:count:)` and `unsafeUninitializedCapacity` go through
+/// an unspecialized stdlib entry point that looks up the array's generic metadata on every call.
+struct DecodeScratch {
+    var labels: [SampleFields.RawLabel] = []
+    private var i32 = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+    private var i64 = UnsafeMutablePointer<Int64>.allocate(capacity: 256)
+    private var cap32 = 256, cap64 = 256
+
+    /// Lets `body` write up to `n` elements; returns how many it wrote.
+    mutating func fill32(_ n: Int, _ body: (UnsafeMutablePointer<Int32>) -> Int) -> Int {
+        if n > cap32 {
+            i32.deallocate()
+            cap32 = n
+            i32 = .allocate(capacity: n)
+        }
+        return body(i32)
+    }
+
+    mutating func fill64(_ n: Int, _ body: (UnsafeMutablePointer<Int64>) -> Int) -> Int {
+        if n > cap64 {
+            i64.deallocate()
+            cap64 = n
+            i64 = .allocate(capacity: n)
+        }
+        return body(i64)
+    }
+
+    func array32(_ n: Int) -> [Int32] {
+        var a: [Int32] = []
+        a.reserveCapacity(n)
+        a.append(contentsOf: UnsafeBufferPointer(start: i32, count: n))
+        return a
+    }
+
+    func array64(_ n: Int) -> [Int64] {
+        var a: [Int64] = []
+        a.reserveCapacity(n)
+        a.append(contentsOf: UnsafeBufferPointer(start: i64, count: n))
+        return a
+    }
+
+    func free() {
+        i32.deallocate()
+        i64.deallocate()
     }
 }
 
