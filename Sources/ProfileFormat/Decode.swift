@@ -1,4 +1,5 @@
 import CProfileProto
+import Foundation
 
 extension Profile {
     /// Parses a profile from gzip-compressed or raw protobuf bytes and validates it.
@@ -46,6 +47,7 @@ extension Profile {
             throw ProfileError("malformed profile: sample \(i) has \(n) values for \(typeCount) sample types")
         }
         if let tableError { throw tableError }
+        sink.flush()
         return try sink.merger.finish()
     }
 
@@ -128,10 +130,20 @@ struct SampleList: SampleSink {
 
 /// Merges samples as they come, and notes the first one whose value count is wrong (after
 /// which nothing more is merged: the profile will be refused).
+///
+/// Each sample is renumbered as it comes but placed (looked up among the merged ones) when the
+/// next one comes: the lookup's table slot is prefetched in between. The order is unchanged.
 struct MergingSample: SampleSink {
     var merger: Merger
     var valueCount: Int
     var badSample: (index: Int, count: Int)?
+    private var pending: Sample?
+    private var pendingHash: UInt64 = 0
+
+    init(merger: Merger, valueCount: Int) {
+        self.merger = merger
+        self.valueCount = valueCount
+    }
 
     mutating func reserve(_ count: Int) { merger.out.samples.reserveCapacity(count) }
 
@@ -141,7 +153,17 @@ struct MergingSample: SampleSink {
             badSample = (index, sample.values.count)
             return
         }
-        if !sample.isZero { merger.append(&sample) }
+        if sample.isZero { return }
+        let h = merger.renumber(&sample)
+        merger.samples.prefetch(h)
+        flush()
+        pending = sample.take()
+        pendingHash = h
+    }
+
+    /// Places the last sample; call once all have been accepted.
+    mutating func flush() {
+        if var s = pending.take() { merger.place(&s, pendingHash) }
     }
 }
 
@@ -303,48 +325,166 @@ fileprivate struct ProtoConverter {
 }
 
 extension ProtoConverter {
-    /// Decodes and converts each sample message in `ranges` of `raw`, in order.
+    /// Decodes and converts each sample message in `ranges` of `raw`, handing them to `sink`
+    /// in order.
     ///
-    /// A sample in the encoding Go and this tool write (packed or unpacked ids and values, labels
-    /// with their four varint fields, one-byte tags) is read directly; anything else (unknown
-    /// fields, other wire types, malformed bytes) is unpacked by protobuf-c, in a small arena
-    /// that is recycled, which then accepts it or gives the error.
+    /// A large profile is decoded on a second thread while this one takes the samples, chunk
+    /// by chunk; the sink sees the same samples in the same order, and the error is the one of
+    /// the first sample that cannot be decoded, as when decoding on one thread.
     func convertSamples<Sink: SampleSink>(_ raw: [UInt8], _ ranges: [Range<Int>], into sink: inout Sink) throws(ProfileError) {
         sink.reserve(ranges.count)
-        var arena: OpaquePointer? = nil
-        var unpacked = 0
-        defer { if let arena { pprof_arena_free(arena) } }
-        var scratch = SampleFields()
-        var direct = DecodeScratch()
-        defer { direct.free() }
+        if ranges.count >= SampleDecoding.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            try convertSamplesPipelined(raw, ranges, into: &sink)
+            return
+        }
+        var decoder = SampleDecoder()
+        defer { decoder.free() }
         try raw.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(ProfileError) in
-            let base = buf.baseAddress!
-            for (i, r) in ranges.enumerated() {
-                if var sample = try directSample(i, base + r.lowerBound, r.count, &direct) {
-                    sink.accept(i, &sample)
-                    continue
-                }
-                if !scratch.read(base + r.lowerBound, r.count) {
-                    if arena == nil || unpacked % 4096 == 4095 {
-                        if let arena { pprof_arena_free(arena) }
-                        arena = pprof_arena_new()
-                    }
-                    unpacked += 1
-                    guard let arena else { throw ProfileError("parsing profile: out of memory") }
-                    guard
-                        let sp = perftools__profiles__sample__unpack(
-                            pprof_arena_allocator(arena), r.count, base + r.lowerBound)
-                    else {
-                        throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
-                    }
-                    scratch.take(sp.pointee)
-                }
-                var sample = try makeSample(i, scratch)
+            for i in ranges.indices {
+                var sample = try decoder.decode(i, buf, ranges[i], self, raw)
                 sink.accept(i, &sample)
             }
         }
     }
 
+    /// Decodes on a second thread, in chunks, while this thread hands samples to the sink.
+    private func convertSamplesPipelined<Sink: SampleSink>(
+        _ raw: [UInt8], _ ranges: [Range<Int>], into sink: inout Sink
+    ) throws(ProfileError) {
+        let chunkSize = 2048
+        let chunkCount = (ranges.count + chunkSize - 1) / chunkSize
+        let shared = DecodedChunks(converter: self, raw: raw, ranges: ranges, chunkCount: chunkCount)
+        let worker = Thread { shared.produce(chunkSize: chunkSize) }
+        worker.stackSize = 1 << 20
+        worker.start()
+        defer { shared.waitUntilDone() }
+        for c in 0..<chunkCount {
+            guard var chunk = shared.take(c) else { break }
+            let first = c * chunkSize
+            for k in chunk.indices { sink.accept(first + k, &chunk[k]) }
+        }
+        if let error = shared.error { throw error }
+    }
+}
+
+enum SampleDecoding {
+    /// Below this many samples one thread decodes and merges: a thread costs more than it saves.
+    static let pipelineThreshold = 16384
+}
+
+/// Chunks of decoded samples passed from the decoding thread to the merging one.
+///
+/// The converter and the raw bytes are only read, by both threads, while this exists.
+private final class DecodedChunks: @unchecked Sendable {
+    let converter: ProtoConverter
+    let raw: [UInt8]
+    let ranges: [Range<Int>]
+    private let condition = NSCondition()
+    private var chunks: [[Sample]?]
+    private var produced = 0
+    private var finished = false
+    private(set) var error: ProfileError?
+
+    init(converter: ProtoConverter, raw: [UInt8], ranges: [Range<Int>], chunkCount: Int) {
+        self.converter = converter
+        self.raw = raw
+        self.ranges = ranges
+        chunks = Array(repeating: nil, count: chunkCount)
+    }
+
+    /// Runs on the decoding thread: decodes every chunk in order, stopping at the first error.
+    func produce(chunkSize: Int) {
+        var decoder = SampleDecoder()
+        defer { decoder.free() }
+        raw.withUnsafeBufferPointer { buf in
+            for c in chunks.indices {
+                let lo = c * chunkSize, hi = min(ranges.count, lo + chunkSize)
+                var chunk: [Sample] = []
+                chunk.reserveCapacity(hi - lo)
+                do throws(ProfileError) {
+                    for i in lo..<hi { chunk.append(try decoder.decode(i, buf, ranges[i], converter, raw)) }
+                } catch {
+                    condition.lock()
+                    self.error = error
+                    finished = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                condition.lock()
+                chunks[c] = chunk
+                produced = c + 1
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for chunk `c` and takes it; nil when decoding stopped before it (see `error`).
+    func take(_ c: Int) -> [Sample]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while produced <= c && !finished { condition.wait() }
+        guard produced > c, error == nil else { return nil }
+        let chunk = chunks[c]
+        chunks[c] = nil
+        return chunk
+    }
+
+    func waitUntilDone() {
+        condition.lock()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// Decodes sample messages one by one, with reused buffers.
+struct SampleDecoder {
+    private var arena: OpaquePointer? = nil
+    private var unpacked = 0
+    private var fields = SampleFields()
+    private var direct = DecodeScratch()
+
+    /// Sample `i` (bytes `r` of `buf`, which holds `raw`).
+    ///
+    /// A sample in the encoding Go and this tool write (packed or unpacked ids and values, labels
+    /// with their four varint fields, one-byte tags) is read directly; anything else (unknown
+    /// fields, other wire types, malformed bytes) is unpacked by protobuf-c, in a small arena
+    /// that is recycled, which then accepts it or gives the error.
+    fileprivate mutating func decode(
+        _ i: Int, _ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ converter: ProtoConverter, _ raw: [UInt8]
+    ) throws(ProfileError) -> Sample {
+        let base = buf.baseAddress!
+        if let sample = try converter.directSample(i, base + r.lowerBound, r.count, &direct) { return sample }
+        if !fields.read(base + r.lowerBound, r.count) {
+            if arena == nil || unpacked % 4096 == 4095 {
+                if let arena { pprof_arena_free(arena) }
+                arena = pprof_arena_new()
+            }
+            unpacked += 1
+            guard let arena else { throw ProfileError("parsing profile: out of memory") }
+            guard
+                let sp = perftools__profiles__sample__unpack(pprof_arena_allocator(arena), r.count, base + r.lowerBound)
+            else {
+                throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
+            }
+            fields.take(sp.pointee)
+        }
+        return try converter.makeSample(i, fields)
+    }
+
+    mutating func free() {
+        if let arena { pprof_arena_free(arena) }
+        arena = nil
+        direct.free()
+    }
+}
+
+extension ProtoConverter {
     /// The sample of the most common encoding, decoded straight into its arrays: one packed
     /// location_id field, one packed value field, labels. Nil when the message holds anything
     /// else or refers to an unknown location (the general path then decodes it or says why not).

@@ -1,3 +1,5 @@
+import CProfileProto
+
 /// An open-addressing table from a 64-bit hash to indices, for deduplicating large arrays of
 /// keys without hashing them through `Hasher` (samples are hashed once, by a cheap mixer).
 public struct FastIndexTable {
@@ -24,6 +26,12 @@ public struct FastIndexTable {
             if hashes[i] == hash && equals(Int(s)) { return Int(s) }
             i = (i + 1) & mask
         }
+    }
+
+    /// Starts loading the slot where a lookup of `hash` begins, for a lookup a little later.
+    func prefetch(_ hash: UInt64) {
+        let i = Int(truncatingIfNeeded: hash) & mask
+        slots.withUnsafeBufferPointer { pprof_prefetch($0.baseAddress! + i) }
     }
 
     /// Stores `index` under `hash` (the caller has checked it is not there yet).

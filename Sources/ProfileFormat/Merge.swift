@@ -192,7 +192,11 @@ struct Merger {
     /// place, and it is moved to the merged samples (leaving `sample` empty) unless an earlier
     /// sample has the same stack and labels, to which its values are then added.
     mutating func append(_ sample: inout Sample) {
-        let h = renumber(&sample)
+        place(&sample, renumber(&sample))
+    }
+
+    /// The second half of `append`, for a sample renumbered by `renumber` (which returned `h`).
+    mutating func place(_ sample: inout Sample, _ h: UInt64) {
         if let existing = samples.find(h, { Self.sameKey(out.samples[$0], sample) }) {
             for i in sample.values.indices { out.samples[existing].values[i] &+= sample.values[i] }
             return

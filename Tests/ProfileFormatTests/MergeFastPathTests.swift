@@ -148,6 +148,43 @@ import Testing
         try expectSame(try Profile.parseMerged(bytes, prepare: fix), Self.referenceMerge([parsed]))
     }
 
+    /// Large profiles are decoded on a second thread while the first merges: same result.
+    @Test func largeProfilesDecodedOnTwoThreads() throws {
+        var rng = SplitMix(seed: 4242)
+        let p = Self.randomProfile(&rng, samples: 3 * SampleDecoding.pipelineThreshold + 123)
+        let bytes = p.serialized()
+        let parsed = try Profile.parse(bytes)
+        #expect(parsed.samples == p.samples)
+        try expectSame(try Profile.parseMerged(bytes), Self.referenceMerge([p]))
+    }
+
+    /// The first sample that cannot be decoded gives the error, wherever the threads are.
+    @Test func largeProfilesFailAtTheFirstBadSample() throws {
+        var rng = SplitMix(seed: 99)
+        let p = Self.randomProfile(&rng, samples: SampleDecoding.pipelineThreshold + 5000)
+        var bytes = p.serialized(compress: false)
+        func field(_ tag: UInt8, _ payload: [UInt8]) -> [UInt8] { [tag] + varint(UInt64(payload.count)) + payload }
+        func varint(_ v: UInt64) -> [UInt8] {
+            var v = v, out: [UInt8] = []
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7f) | 0x80)
+                v >>= 7
+            }
+            return out + [UInt8(v)]
+        }
+        bytes += field(0x12, field(0x0a, varint(10_000_000)) + field(0x12, [2, 2]))  // unknown location
+        bytes += field(0x12, [0x0a, 0x05, 0x01])  // truncated
+        let n = p.samples.count
+        for merged in [false, true] {
+            do {
+                _ = merged ? try Profile.parseMerged(bytes) : try Profile.parse(bytes)
+                Issue.record("accepted")
+            } catch {
+                #expect(error.description == "parsing profile: sample \(n) refers to location 10000000, which does not exist")
+            }
+        }
+    }
+
     static let samplesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Samples").standardized
 
@@ -193,7 +230,7 @@ import Testing
     /// A profile with few distinct addresses, functions, stacks and labels, so that locations,
     /// functions, mappings and samples collide; values in -1...2 so that some are zero and some
     /// cancel out; ids in random order.
-    static func randomProfile(_ rng: inout SplitMix) -> Profile {
+    static func randomProfile(_ rng: inout SplitMix, samples: Int? = nil) -> Profile {
         var p = Profile()
         p.sampleTypes = [ValueType(type: "objects", unit: "count"), ValueType(type: "space", unit: "bytes")]
         p.periodType = ValueType(type: "space", unit: "bytes")
@@ -235,7 +272,7 @@ import Testing
                     id: locationIDs[i], mapping: mapping, address: base + UInt64(rng.below(4)) * 16, lines: lines,
                     isFolded: rng.below(5) == 0))
         }
-        for _ in 0..<rng.below(60) {
+        for _ in 0..<(samples ?? rng.below(60)) {
             let stack = (0..<rng.below(5)).map { _ in Int32(rng.below(locationCount)) }
             var labels: [Label] = []
             if rng.below(3) == 0 { labels.append(Label(key: "a", value: "v\(rng.below(2))")) }
