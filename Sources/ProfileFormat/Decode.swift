@@ -8,14 +8,28 @@ extension Profile {
     public static func parse(_ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
         var decoded = try decodeTables(raw)
-        var list = SampleList()
+        var list = SampleList(valueCount: decoded.tables.sampleTypes.count)
         try decoded.decodeSamples(&raw, into: &list)
         var profile = decoded.tables
         decoded.tables = Profile()
         profile.samples = list.samples
         list.samples = []
-        try profile.validate()
+        // `validate`, with the value counts checked as the samples came (while in the cache);
+        // decoded stacks always refer to existing locations.
+        try checkDecoded(typeCount: profile.sampleTypes.count, sampleCount: profile.samples.count, badSample: list.badSample)
+        try profile.validateTables()
         return profile
+    }
+
+    /// The errors of `validate` about samples, for samples just decoded: `badSample` is the
+    /// first one whose value count is not the number of sample types.
+    static func checkDecoded(typeCount: Int, sampleCount: Int, badSample: (index: Int, count: Int)?) throws(ProfileError) {
+        if typeCount == 0 && sampleCount > 0 {
+            throw ProfileError("malformed profile: it has samples but no sample types")
+        }
+        if let (i, n) = badSample {
+            throw ProfileError("malformed profile: sample \(i) has \(n) values for \(typeCount) sample types")
+        }
     }
 
     /// The same as `merge([p])` where `p` is `parse(data)` after `prepare(&p)`, throwing the same
@@ -35,17 +49,12 @@ extension Profile {
         var merger = Merger(into: mergedHeader([decoded.tables]), sampleCapacity: decoded.sampleRanges.count)
         var tables = Profile()
         swap(&tables, &decoded.tables)
-        merger.begin(tables)
+        merger.begin(consume tables)
         var sink = MergingSample(merger: merger, valueCount: typeCount)
         merger = Merger(into: Profile(), sampleCapacity: 0)
         try decoded.decodeSamples(&raw, into: &sink)
         // The errors that `validate` would have reported, in its order.
-        if typeCount == 0 && !decoded.sampleRanges.isEmpty {
-            throw ProfileError("malformed profile: it has samples but no sample types")
-        }
-        if let (i, n) = sink.badSample {
-            throw ProfileError("malformed profile: sample \(i) has \(n) values for \(typeCount) sample types")
-        }
+        try checkDecoded(typeCount: typeCount, sampleCount: decoded.sampleRanges.count, badSample: sink.badSample)
         if let tableError { throw tableError }
         sink.flush()
         return try sink.merger.finish()
@@ -117,13 +126,18 @@ protocol SampleSink {
     mutating func accept(_ index: Int, _ sample: inout Sample)
 }
 
-/// Keeps every sample.
+/// Keeps every sample, and notes the first one whose value count is wrong.
 struct SampleList: SampleSink {
     var samples: [Sample] = []
+    let valueCount: Int
+    var badSample: (index: Int, count: Int)?
+
+    init(valueCount: Int) { self.valueCount = valueCount }
 
     mutating func reserve(_ count: Int) { samples.reserveCapacity(count) }
 
     mutating func accept(_ index: Int, _ sample: inout Sample) {
+        if badSample == nil && sample.values.count != valueCount { badSample = (index, sample.values.count) }
         samples.append(sample.take())
     }
 }

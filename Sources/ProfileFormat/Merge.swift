@@ -14,7 +14,7 @@ extension Profile {
         for i in sources.indices {
             var src = Profile()
             swap(&src, &sources[i])
-            m.add(src)
+            m.add(consume src)
         }
         return try m.finish()
     }
@@ -150,20 +150,33 @@ struct Merger {
         for r in taken.indices {
             if taken[r].isZero { continue }
             let h = renumber(&taken[r])
-            let existing = samples.find(h) { g in
-                g < base ? Self.sameKey(out.samples[g], taken[r]) : Self.sameKey(taken[g - base], taken[r])
+            // Compared in place: copying a Sample out of an array retains and releases its arrays.
+            let existing = out.samples.withUnsafeBufferPointer { merged in
+                taken.withUnsafeBufferPointer { own in
+                    samples.find(h) { g in
+                        Self.sameKey(g < base ? merged.baseAddress! + g : own.baseAddress! + (g - base), own.baseAddress! + r)
+                    }
+                }
             }
             if let existing {
-                let count = taken[r].values.count
+                let values = taken[r].values
                 if existing < base {
-                    for i in 0..<count { out.samples[existing].values[i] &+= taken[r].values[i] }
+                    Self.add(values, to: &out.samples[existing].values)
                 } else {
-                    for i in 0..<count { taken[existing - base].values[i] &+= taken[r].values[i] }
+                    Self.add(values, to: &taken[existing - base].values)
                 }
                 continue
             }
             samples.insert(h, base + kept)
-            if kept != r { taken.swapAt(kept, r) }
+            if kept != r {
+                // Moved, not swapped through a copy (which retains and releases four arrays).
+                taken.withUnsafeMutableBufferPointer { b in
+                    let p = b.baseAddress!
+                    let dropped = (p + kept).move()
+                    (p + kept).moveInitialize(from: p + r, count: 1)
+                    (p + r).initialize(to: dropped)
+                }
+            }
             kept += 1
         }
         if kept < taken.count { taken.removeLast(taken.count - kept) }
@@ -197,8 +210,11 @@ struct Merger {
 
     /// The second half of `append`, for a sample renumbered by `renumber` (which returned `h`).
     mutating func place(_ sample: inout Sample, _ h: UInt64) {
-        if let existing = samples.find(h, { Self.sameKey(out.samples[$0], sample) }) {
-            for i in sample.values.indices { out.samples[existing].values[i] &+= sample.values[i] }
+        let existing = out.samples.withUnsafeBufferPointer { merged in
+            withUnsafePointer(to: &sample) { s in samples.find(h) { Self.sameKey(merged.baseAddress! + $0, s) } }
+        }
+        if let existing {
+            Self.add(sample.values, to: &out.samples[existing].values)
             return
         }
         samples.insert(h, out.samples.count)
@@ -244,8 +260,19 @@ struct Merger {
         return h
     }
 
-    static func sameKey(_ a: borrowing Sample, _ b: borrowing Sample) -> Bool {
-        a.locations == b.locations && a.labels == b.labels && a.numLabels == b.numLabels
+    static func sameKey(_ a: UnsafePointer<Sample>, _ b: UnsafePointer<Sample>) -> Bool {
+        a.pointee.locations == b.pointee.locations && a.pointee.labels == b.pointee.labels
+            && a.pointee.numLabels == b.pointee.numLabels
+    }
+
+    /// Adds `values` to `total`, element by element (wrapping, as pprof's int64 sums do).
+    static func add(_ values: [Int64], to total: inout [Int64]) {
+        precondition(total.count >= values.count, "merged samples have as many values as sample types")
+        total.withUnsafeMutableBufferPointer { t in
+            values.withUnsafeBufferPointer { v in
+                for i in v.indices { t[i] &+= v[i] }
+            }
+        }
     }
 
     /// The merged index of source location `index`. Two locations are the same when they have
