@@ -584,7 +584,11 @@ extension ProtoConverter {
             }
         }
         var sample = Sample(locations: consume locs, values: consume values)
-        if !scratch.labels.isEmpty { try addLabels(i, scratch.labels, to: &sample) }
+        if scratch.labels.count == 1 {
+            try addSharedLabel(i, scratch.labels[0], to: &sample, &scratch)
+        } else if !scratch.labels.isEmpty {
+            try addLabels(i, scratch.labels, to: &sample)
+        }
         return sample
     }
 
@@ -595,6 +599,26 @@ extension ProtoConverter {
         var k = 0
         for j in 0..<n where p[j] < 0x80 { k += 1 }
         return k
+    }
+
+    /// Adds a sample's only label. Samples mostly carry one of a few (a heap profile's `bytes`),
+    /// so the label arrays of recent ones are kept and shared instead of allocated again.
+    func addSharedLabel(
+        _ i: Int, _ label: SampleFields.RawLabel, to sample: inout Sample, _ scratch: inout DecodeScratch
+    ) throws(ProfileError) {
+        let h = mixHash(
+            mixHash(UInt64(bitPattern: label.key), UInt64(bitPattern: label.str)),
+            mixHash(UInt64(bitPattern: label.num), UInt64(bitPattern: label.numUnit)))
+        let slot = Int(truncatingIfNeeded: h) & (DecodeScratch.labelSlots - 1)
+        if scratch.labelKeys[slot] == label {
+            sample.labels = scratch.labelArrays[slot]
+            sample.numLabels = scratch.numLabelArrays[slot]
+            return
+        }
+        try addLabels(i, [label], to: &sample)
+        scratch.labelKeys[slot] = label
+        scratch.labelArrays[slot] = sample.labels
+        scratch.numLabelArrays[slot] = sample.numLabels
     }
 
     /// Resolves and adds labels, sorted by key.
@@ -646,6 +670,11 @@ extension ProtoConverter {
 /// an unspecialized stdlib entry point that looks up the array's generic metadata on every call.
 struct DecodeScratch {
     var labels: [SampleFields.RawLabel] = []
+    /// Recent single labels and the arrays made for them (see `addSharedLabel`).
+    static let labelSlots = 64
+    var labelKeys = [SampleFields.RawLabel?](repeating: nil, count: labelSlots)
+    var labelArrays = [[Label]](repeating: [], count: labelSlots)
+    var numLabelArrays = [[NumLabel]](repeating: [], count: labelSlots)
     private var i32 = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
     private var i64 = UnsafeMutablePointer<Int64>.allocate(capacity: 256)
     private var cap32 = 256, cap64 = 256
@@ -691,7 +720,7 @@ struct DecodeScratch {
 
 /// The fields of one Sample message, as protobuf-c would decode them; the buffers are reused.
 struct SampleFields {
-    struct RawLabel {
+    struct RawLabel: Equatable {
         var key: Int64 = 0
         var str: Int64 = 0
         var num: Int64 = 0
