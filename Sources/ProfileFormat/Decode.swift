@@ -519,7 +519,8 @@ extension ProtoConverter {
                 sawIDs = true
                 let end = pos + Int(n)
                 var ok = true
-                let made = scratch.fill32(Self.varintCount(p + pos, Int(n))) { out in
+                // n bytes hold at most n varints: room enough without counting them first.
+                let made = scratch.fill32(Int(n)) { out in
                     var made = 0
                     while pos < end {
                         guard let id = SampleFields.varint(p, &pos, end) else {
@@ -548,7 +549,7 @@ extension ProtoConverter {
                 sawValues = true
                 let end = pos + Int(n)
                 var ok = true
-                let made = scratch.fill64(Self.varintCount(p + pos, Int(n))) { out in
+                let made = scratch.fill64(Int(n)) { out in
                     var made = 0
                     while pos < end {
                         guard let v = SampleFields.varint(p, &pos, end) else {
@@ -590,15 +591,6 @@ extension ProtoConverter {
             try addLabels(i, scratch.labels, to: &sample)
         }
         return sample
-    }
-
-    /// How many varints `n` bytes hold (each ends with a byte below 0x80): at least as many
-    /// as decode from them.
-    @inline(__always)
-    static func varintCount(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var k = 0
-        for j in 0..<n where p[j] < 0x80 { k += 1 }
-        return k
     }
 
     /// Adds a sample's only label. Samples mostly carry one of a few (a heap profile's `bytes`),
