@@ -242,8 +242,10 @@ struct Merger {
             var new = locationBySource[Int(old)]
             if new < 0 { new = mapLocation(old) }
             changed = changed || new != old
-            h = mixHash(h, UInt64(bitPattern: Int64(new)))
+            // One multiply per frame (stacks are most of the hashing); mixed well below.
+            h = (h &+ UInt64(bitPattern: Int64(new))) &* 0x9E37_79B9_7F4A_7C15
         }
+        h = mixHash(h, 0)
         // Every location is mapped by now: rewrite the stack in one go, only if it changes.
         if changed {
             let map = locationBySource
