@@ -3,37 +3,40 @@ extension Profile {
     /// identical stacks with identical labels add up; all-zero samples disappear; locations,
     /// functions and mappings are deduplicated and renumbered in order of first use.
     /// Time is the earliest, duration the sum, period the largest.
-    public static func merge(_ sources: [Profile]) throws(ProfileError) -> Profile {
-        guard let first = sources.first else { throw ProfileError("no profiles to merge") }
-        for s in sources.dropFirst() { try first.checkCompatible(with: s) }
+    ///
+    /// The sources are consumed: when the caller hands over its only reference (`merge([consume p])`),
+    /// their sample arrays are rewritten in place and become the merged profile's, instead of
+    /// being copied sample by sample. A source still referenced elsewhere is copied on write.
+    public static func merge(_ sources: consuming [Profile]) throws(ProfileError) -> Profile {
+        guard !sources.isEmpty else { throw ProfileError("no profiles to merge") }
+        for i in sources.indices.dropFirst() { try sources[0].checkCompatible(with: sources[i]) }
+        var m = Merger(into: mergedHeader(sources), sampleCapacity: sources.reduce(0) { $0 + $1.samples.count })
+        for i in sources.indices {
+            var src = Profile()
+            swap(&src, &sources[i])
+            m.add(consume src)
+        }
+        return try m.finish()
+    }
 
+    /// The merged profile's header fields, without samples or tables.
+    static func mergedHeader(_ sources: borrowing [Profile]) -> Profile {
         var merged = Profile()
-        merged.sampleTypes = first.sampleTypes
-        merged.dropFrames = first.dropFrames
-        merged.keepFrames = first.keepFrames
-        merged.periodType = first.periodType
-        merged.docURL = first.docURL
+        merged.sampleTypes = sources[0].sampleTypes
+        merged.dropFrames = sources[0].dropFrames
+        merged.keepFrames = sources[0].keepFrames
+        merged.periodType = sources[0].periodType
+        merged.docURL = sources[0].docURL
         var seenComments = Set<String>()
-        for s in sources {
+        for i in sources.indices {
+            let s = sources[i]
             if merged.timeNanos == 0 || s.timeNanos < merged.timeNanos { merged.timeNanos = s.timeNanos }
             merged.durationNanos += s.durationNanos
             if merged.period == 0 || merged.period < s.period { merged.period = s.period }
             for c in s.comments where seenComments.insert(c).inserted { merged.comments.append(c) }
             if merged.defaultSampleType.isEmpty { merged.defaultSampleType = s.defaultSampleType }
         }
-
-        var m = Merger(into: merged)
-        for src in sources {
-            m.begin(src)
-            if m.out.mappings.isEmpty, !src.mappings.isEmpty { _ = m.mapMapping(0) }
-            for s in src.samples where !s.isZero { m.mapSample(s) }
-        }
-        var out = m.out
-        // Values that cancelled out leave zero samples behind: merge once more to drop them.
-        if out.samples.contains(where: \.isZero) {
-            out = try merge([out])
-        }
-        return out
+        return merged
     }
 
     /// Why two profiles cannot be merged, or nothing when they can.
@@ -107,24 +110,21 @@ extension Sample {
 }
 
 /// The state of one merge: maps from each source's indices to the merged profile's.
-private struct Merger {
+///
+/// Each source's samples are rewritten in place (locations renumbered, duplicates and zero
+/// samples compacted away) and then become, or are appended to, the merged samples. When the
+/// renumbering is the identity and nothing is dropped, the sample array is not written at all.
+struct Merger {
     var out: Profile
     var src = Profile()
     var locationBySource: [Int32] = []
     var functionBySource: [Int32] = []
     var mappingBySource: [(index: Int32, offset: Int64)] = []
-    var samples = FastIndexTable()
+    var samples: FastIndexTable
     var locations = FastIndexTable()
-    var locationKeys: [LocationKey] = []
     var functions = FastIndexTable()
     var mappings: [MappingKey: Int32] = [:]
-
-    struct LocationKey: Hashable {
-        var addr: UInt64
-        var mappingID: UInt64
-        var lines: [Int64]
-        var isFolded: Bool
-    }
+    var labelStrings = StringHashCache()
 
     struct MappingKey: Hashable {
         var size: UInt64
@@ -132,72 +132,200 @@ private struct Merger {
         var buildIDOrFile: String
     }
 
-    init(into out: Profile) {
+    init(into out: Profile, sampleCapacity: Int) {
         self.out = out
+        samples = FastIndexTable(capacity: sampleCapacity)
     }
 
-    mutating func begin(_ source: Profile) {
+    /// Adds one source. Its samples are taken out of it first, so that when the caller gave up
+    /// its reference the array and each sample's stack are uniquely referenced here.
+    mutating func add(_ source: consuming Profile) {
+        var taken: [Sample] = []
+        swap(&taken, &source.samples)
+        begin(source)
+        // Kept samples are compacted to the front of `taken`; the table refers to merged
+        // positions: below `base` in out.samples, from `base` on in `taken`.
+        let base = out.samples.count
+        var kept = 0
+        for r in taken.indices {
+            if taken[r].isZero { continue }
+            let h = renumber(&taken[r])
+            // Compared in place: copying a Sample out of an array retains and releases its arrays.
+            let existing = out.samples.withUnsafeBufferPointer { merged in
+                taken.withUnsafeBufferPointer { own in
+                    samples.find(h) { g in
+                        Self.sameKey(g < base ? merged.baseAddress! + g : own.baseAddress! + (g - base), own.baseAddress! + r)
+                    }
+                }
+            }
+            if let existing {
+                let values = taken[r].values
+                if existing < base {
+                    Self.add(values, to: &out.samples[existing].values)
+                } else {
+                    Self.add(values, to: &taken[existing - base].values)
+                }
+                continue
+            }
+            samples.insert(h, base + kept)
+            if kept != r {
+                // Moved, not swapped through a copy (which retains and releases four arrays).
+                taken.withUnsafeMutableBufferPointer { b in
+                    let p = b.baseAddress!
+                    let dropped = (p + kept).move()
+                    (p + kept).moveInitialize(from: p + r, count: 1)
+                    (p + r).initialize(to: dropped)
+                }
+            }
+            kept += 1
+        }
+        if kept < taken.count { taken.removeLast(taken.count - kept) }
+        if base == 0 {
+            out.samples = taken
+        } else {
+            out.samples.append(contentsOf: taken)
+        }
+    }
+
+    /// Starts a source whose samples come one by one (`append`) or were taken out (`add`).
+    mutating func begin(_ source: consuming Profile) {
+        src = Profile()
         src = source
-        locationBySource = [Int32](repeating: -1, count: source.locations.count)
-        functionBySource = [Int32](repeating: -1, count: source.functions.count)
-        mappingBySource = [(Int32, Int64)](repeating: (-1, 0), count: source.mappings.count)
+        if out.locations.isEmpty { out.locations.reserveCapacity(src.locations.count) }
+        if out.functions.isEmpty { out.functions.reserveCapacity(src.functions.count) }
+        locationBySource = [Int32](repeating: -1, count: src.locations.count)
+        functionBySource = [Int32](repeating: -1, count: src.functions.count)
+        mappingBySource = [(Int32, Int64)](repeating: (-1, 0), count: src.mappings.count)
+        if locations.count == 0 { locations = FastIndexTable(capacity: src.locations.count) }
+        if functions.count == 0 { functions = FastIndexTable(capacity: src.functions.count) }
+        if out.mappings.isEmpty, !src.mappings.isEmpty { _ = mapMapping(0) }
     }
 
-    mutating func mapSample(_ s: Sample) {
-        var locs = s.locations
-        for i in locs.indices { locs[i] = mapLocation(locs[i]) }
-        var h = UInt64(locs.count)
-        for l in locs { h = mixHash(h, UInt64(bitPattern: Int64(l))) }
-        for l in s.labels { h = mixHash(h, stringHash(l.key) ^ (stringHash(l.value) &* 31)) }
-        for l in s.numLabels { h = mixHash(h, stringHash(l.key) ^ UInt64(bitPattern: l.value) ^ stringHash(l.unit)) }
-        let existing = samples.find(h) { i in
-            let o = out.samples[i]
-            return o.locations == locs && o.labels == s.labels && o.numLabels == s.numLabels
+    /// Adds one sample of the current source that is not all zero: its stack is renumbered in
+    /// place, and it is moved to the merged samples (leaving `sample` empty) unless an earlier
+    /// sample has the same stack and labels, to which its values are then added.
+    mutating func append(_ sample: inout Sample) {
+        place(&sample, renumber(&sample))
+    }
+
+    /// The second half of `append`, for a sample renumbered by `renumber` (which returned `h`).
+    mutating func place(_ sample: inout Sample, _ h: UInt64) {
+        let existing = out.samples.withUnsafeBufferPointer { merged in
+            withUnsafePointer(to: &sample) { s in samples.find(h) { Self.sameKey(merged.baseAddress! + $0, s) } }
         }
         if let existing {
-            for i in s.values.indices { out.samples[existing].values[i] &+= s.values[i] }
+            Self.add(sample.values, to: &out.samples[existing].values)
             return
         }
         samples.insert(h, out.samples.count)
-        out.samples.append(Sample(locations: locs, values: s.values, labels: s.labels, numLabels: s.numLabels))
+        out.samples.append(sample.take())
     }
 
+    /// The merged profile. Values that cancelled out leave zero samples behind: those are
+    /// dropped by merging once more, which also renumbers what they alone used.
+    consuming func finish() throws(ProfileError) -> Profile {
+        var result = Profile()
+        swap(&result, &out)
+        src = Profile()
+        if result.samples.contains(where: \.isZero) {
+            return try Profile.merge([consume result])
+        }
+        return result
+    }
+
+    /// Renumbers the stack of `s` (source indices to merged ones) in place, writing only what
+    /// changes, and returns the hash of the stack and labels.
+    mutating func renumber(_ s: inout Sample) -> UInt64 {
+        var h = UInt64(s.locations.count)
+        var changed = false
+        for old in s.locations {
+            var new = locationBySource[Int(old)]
+            if new < 0 { new = mapLocation(old) }
+            changed = changed || new != old
+            // One multiply per frame (stacks are most of the hashing); mixed well below.
+            h = (h &+ UInt64(bitPattern: Int64(new))) &* 0x9E37_79B9_7F4A_7C15
+        }
+        h = mixHash(h, 0)
+        // Every location is mapped by now: rewrite the stack in one go, only if it changes.
+        if changed {
+            let map = locationBySource
+            s.locations.withUnsafeMutableBufferPointer { stack in
+                for j in stack.indices { stack[j] = map[Int(stack[j])] }
+            }
+        }
+        for l in s.labels {
+            h = mixHash(h, labelStrings.hash(l.key) ^ (labelStrings.hash(l.value) &* 31))
+        }
+        for l in s.numLabels {
+            h = mixHash(h, labelStrings.hash(l.key) ^ UInt64(bitPattern: l.value) ^ labelStrings.hash(l.unit))
+        }
+        return h
+    }
+
+    static func sameKey(_ a: UnsafePointer<Sample>, _ b: UnsafePointer<Sample>) -> Bool {
+        a.pointee.locations == b.pointee.locations && a.pointee.labels == b.pointee.labels
+            && a.pointee.numLabels == b.pointee.numLabels
+    }
+
+    /// Adds `values` to `total`, element by element (wrapping, as pprof's int64 sums do).
+    static func add(_ values: [Int64], to total: inout [Int64]) {
+        precondition(total.count >= values.count, "merged samples have as many values as sample types")
+        total.withUnsafeMutableBufferPointer { t in
+            values.withUnsafeBufferPointer { v in
+                for i in v.indices { t[i] &+= v[i] }
+            }
+        }
+    }
+
+    /// The merged index of source location `index`. Two locations are the same when they have
+    /// the same merged mapping, address relative to it, folding and lines (merged function, line).
     mutating func mapLocation(_ index: Int32) -> Int32 {
         let cached = locationBySource[Int(index)]
         if cached >= 0 { return cached }
-        let l = src.locations[Int(index)]
+        let li = Int(index)
         var mapped = (index: Int32(-1), offset: Int64(0))
-        if l.mapping >= 0 { mapped = mapMapping(l.mapping) }
-        var lines = l.lines
-        for i in lines.indices { lines[i].function = mapFunction(lines[i].function) }
+        if src.locations[li].mapping >= 0 { mapped = mapMapping(src.locations[li].mapping) }
+        // Each source location is mapped once, so its lines can be renumbered in place.
+        for i in src.locations[li].lines.indices {
+            let old = src.locations[li].lines[i].function
+            let new = mapFunction(old)
+            if new != old { src.locations[li].lines[i].function = new }
+        }
+        let l = src.locations[li]
         let address = UInt64(bitPattern: Int64(bitPattern: l.address) &+ mapped.offset)
-        var key = LocationKey(addr: address, mappingID: 0, lines: [], isFolded: l.isFolded)
-        if mapped.index >= 0 {
-            let m = out.mappings[Int(mapped.index)]
-            key.addr &-= m.start
-            key.mappingID = m.id
+        // Merged mapping and function ids are unique, so comparing merged indices and absolute
+        // addresses within one merged mapping is the same as comparing ids and relative addresses.
+        var h = mixHash(address, UInt64(bitPattern: Int64(mapped.index)))
+        h = mixHash(h, l.isFolded ? 1 : 0)
+        for ln in l.lines {
+            h = mixHash(h, UInt64(bitPattern: Int64(ln.function)))
+            h = mixHash(h, UInt64(bitPattern: ln.line))
         }
-        key.lines.reserveCapacity(lines.count * 2)
-        for ln in lines {
-            key.lines.append(Int64(out.functions[Int(ln.function)].id))
-            key.lines.append(ln.line)
-        }
-        var h = mixHash(key.addr, key.mappingID)
-        h = mixHash(h, key.isFolded ? 1 : 0)
-        for v in key.lines { h = mixHash(h, UInt64(bitPattern: v)) }
-        if let existing = locations.find(h, { locationKeys[$0] == key }) {
-            locationBySource[Int(index)] = Int32(existing)
-            return Int32(existing)
+        let found = findLocation(h, mapping: mapped.index, address: address, l)
+        if let found {
+            locationBySource[li] = Int32(found)
+            return Int32(found)
         }
         let newIndex = Int32(out.locations.count)
         out.locations.append(
             Location(
-                id: UInt64(out.locations.count + 1), mapping: mapped.index, address: address, lines: lines,
+                id: UInt64(out.locations.count + 1), mapping: mapped.index, address: address, lines: l.lines,
                 isFolded: l.isFolded))
         locations.insert(h, Int(newIndex))
-        locationKeys.append(key)
-        locationBySource[Int(index)] = newIndex
+        locationBySource[li] = newIndex
         return newIndex
+    }
+    /// The merged location equal to `l` (already renumbered) at `address` in merged `mapping`.
+    func findLocation(_ h: UInt64, mapping: Int32, address: UInt64, _ l: Location) -> Int? {
+        locations.find(h) { i in
+            let o = out.locations[i]
+            guard o.mapping == mapping, o.address == address, o.isFolded == l.isFolded, o.lines.count == l.lines.count
+            else { return false }
+            for k in o.lines.indices where o.lines[k].function != l.lines[k].function || o.lines[k].line != l.lines[k].line {
+                return false
+            }
+            return true
+        }
     }
 
     mutating func mapMapping(_ index: Int32) -> (index: Int32, offset: Int64) {
@@ -247,5 +375,33 @@ private struct Merger {
         functions.insert(h, Int(newIndex))
         functionBySource[Int(index)] = newIndex
         return newIndex
+    }
+}
+
+/// `stringHash` of the label keys, values and units just seen. Samples mostly repeat the same
+/// few strings, shared from the string table, so a string with the same bits (same small-string
+/// bytes, or same storage) as a cached one has the cached hash.
+struct StringHashCache {
+    private var bits: [(UInt64, UInt64)] = Array(repeating: (0, 0), count: 4)
+    private var hashes: [UInt64] = Array(repeating: stringHash(""), count: 4)
+    private var next = 0
+
+    mutating func hash(_ s: String) -> UInt64 {
+        let b = unsafeBitCast(s, to: (UInt64, UInt64).self)
+        for i in 0..<4 where bits[i] == b { return hashes[i] }
+        let h = stringHash(s)
+        bits[next] = b
+        hashes[next] = h
+        next = (next + 1) & 3
+        return h
+    }
+}
+
+extension Sample {
+    /// Moves this sample out, leaving an empty one (no reference counting on its arrays).
+    mutating func take() -> Sample {
+        var s = Sample(locations: [], values: [])
+        swap(&s, &self)
+        return s
     }
 }

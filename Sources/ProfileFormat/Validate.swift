@@ -6,14 +6,27 @@ extension Profile {
         if n == 0 && !samples.isEmpty {
             throw ProfileError("malformed profile: it has samples but no sample types")
         }
-        for (i, s) in samples.enumerated() {
-            if s.values.count != n {
-                throw ProfileError("malformed profile: sample \(i) has \(s.values.count) values for \(n) sample types")
+        // Through a pointer: iterating the array would copy each sample (four retains, four releases).
+        let locationCount = locations.count
+        let bad: (index: Int, valueCount: Int?)? = samples.withUnsafeBufferPointer { all in
+            for i in all.indices {
+                let valueCount = all[i].values.count
+                if valueCount != n { return (i, valueCount) }
+                for l in all[i].locations where l < 0 || Int(l) >= locationCount { return (i, nil) }
             }
-            for l in s.locations where l < 0 || Int(l) >= locations.count {
-                throw ProfileError("malformed profile: sample \(i) refers to a location that does not exist")
-            }
+            return nil
         }
+        if let (i, valueCount) = bad {
+            if let valueCount {
+                throw ProfileError("malformed profile: sample \(i) has \(valueCount) values for \(n) sample types")
+            }
+            throw ProfileError("malformed profile: sample \(i) refers to a location that does not exist")
+        }
+        try validateTables()
+    }
+
+    /// The checks of `validate` that do not involve samples, in the same order.
+    func validateTables() throws(ProfileError) {
         for l in locations {
             if l.mapping >= Int32(mappings.count) {
                 throw ProfileError("malformed profile: location \(l.id) refers to a mapping that does not exist")

@@ -42,26 +42,33 @@ public struct ProfileLoader {
 
     /// Reads and parses one source. A profile with no mappings gets an empty one, as pprof does.
     public func load(_ source: String) throws(ProfileError) -> (profile: Profile, remote: Bool) {
-        let bytes: [UInt8]
-        var remote = false
+        let (bytes, remote) = try read(source)
+        var p = try Profile.parse(bytes, maxInflatedSize: maxInflatedSize)
+        Self.addMissingMapping(&p)
+        return (p, remote)
+    }
+
+    /// The bytes of one source, and whether it was fetched over the network.
+    func read(_ source: String) throws(ProfileError) -> (bytes: [UInt8], remote: Bool) {
         if source == "-" {
-            bytes = try readStandardInput()
+            return (try readStandardInput(), false)
         } else if let (url, _, wait) = Fetch.plan(source, seconds: seconds, timeout: timeout) {
             note("Fetching profile over HTTP from \(url.absoluteString)")
             if seconds > 0 { note("Please wait... (\(Fetch.durationText(seconds)))") }
-            bytes = try fetchURL(url, wait + 5)
-            remote = true
+            return (try fetchURL(url, wait + 5), true)
         } else if source.contains("://") && !FileManager.default.fileExists(atPath: source) {
             throw ProfileError("not a URL pprof can fetch: it needs http:// or https:// and a host")
         } else {
-            bytes = try readFile(source)
+            return (try readFile(source), false)
         }
-        var p = try Profile.parse(bytes, maxInflatedSize: maxInflatedSize)
+    }
+
+    /// pprof gives a profile with no mappings an empty one, which every location then uses.
+    static func addMissingMapping(_ p: inout Profile) {
         if p.mappings.isEmpty {
             p.mappings = [Mapping(id: 1)]
             for i in p.locations.indices { p.locations[i].mapping = 0 }
         }
-        return (p, remote)
     }
 
     /// Loads several sources and merges them. A source that fails is reported through `warn`
@@ -72,10 +79,12 @@ public struct ProfileLoader {
         var profiles: [Profile] = []
         var remote = false
         if sources.count == 1 {
-            // One source: its own error is the whole story.
+            // One source: its own error is the whole story. `combine` of one profile is only its
+            // merge, which is done while its samples are decoded.
             do {
-                let (p, r) = try load(sources[0])
-                let merged = try PhaseTimer.measure("merge") { () throws(ProfileError) in try combine([p]) }
+                let (bytes, r) = try read(sources[0])
+                let merged = try Profile.parseMerged(
+                    bytes, maxInflatedSize: maxInflatedSize, prepare: Self.addMissingMapping)
                 if r { keepFetchedCopy(merged) }
                 return (merged, r)
             } catch {
@@ -95,17 +104,16 @@ public struct ProfileLoader {
         if profiles.count != sources.count {
             warn("Fetched \(profiles.count) \(kind) profiles out of \(sources.count)")
         }
-        let merged = try combine(profiles)
+        let merged = try combine(consume profiles)
         if remote { keepFetchedCopy(merged) }
         return (merged, remote)
     }
 
     /// Makes profiles mergeable (common sample types, finest units) and merges them.
-    public func combine(_ input: [Profile]) throws(ProfileError) -> Profile {
-        var profiles = input
-        try compatibilizeSampleTypes(&profiles)
-        try scaleProfiles(&profiles)
-        return try Profile.merge(profiles)
+    public func combine(_ input: consuming [Profile]) throws(ProfileError) -> Profile {
+        try compatibilizeSampleTypes(&input)
+        try scaleProfiles(&input)
+        return try Profile.merge(consume input)
     }
 }
 
