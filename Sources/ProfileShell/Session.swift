@@ -76,7 +76,7 @@ public final class Session {
             if diffBase { base.setLabel(Profile.diffBaseLabel, "true") }
             if normalize { try p.normalize(to: base) }
             base.scale(by: -1)
-            p = try loader.combine([p, base])
+            p = try loader.combine([consume p, consume base])
         }
         try p.removeUninteresting()
         try p.validate()
