@@ -1,5 +1,6 @@
-/// An open-addressing table from (parent frame, name) keys to child frames, one slot per entry
-/// so that a probe touches one cache line.
+/// An open-addressing table from 64-bit keys to non-negative Int32 values, one slot per entry so
+/// that a probe touches one cache line: flame frames by (parent frame, name), graph edges by
+/// (source, destination).
 struct FrameTable {
     private struct Slot {
         var key: UInt64

@@ -83,7 +83,8 @@ final class UnsafeSendableBox<T>: @unchecked Sendable {
 /// Node values and edges summed over a range of samples.
 struct GraphAccumulator {
     var flat: [Int64], flatDiv: [Int64], cum: [Int64], cumDiv: [Int64]
-    var edges = FastIndexTable()
+    /// Edge numbers by (src, dst), one slot per edge so that a probe touches one cache line.
+    var edges = FrameTable(capacity: 16)
     var edgeSrc: [Int32] = [], edgeDst: [Int32] = []
     var edgeW: [Int64] = [], edgeWD: [Int64] = []
     var edgeResidual: [Bool] = [], edgeInline: [Bool] = []
@@ -94,19 +95,16 @@ struct GraphAccumulator {
         flatDiv = flat
         cum = flat
         cumDiv = flat
-        edges = FastIndexTable(capacity: nodeCount * 2)
-    }
-
-    static func hash(_ src: Int32, _ dst: Int32) -> UInt64 {
-        mixHash(0x51ED_2701, UInt64(UInt32(bitPattern: src)) << 32 | UInt64(UInt32(bitPattern: dst)))
+        edges = FrameTable(capacity: nodeCount * 4)
     }
 
     /// The index of edge src→dst, made (weightless, not residual, inline) if new.
     mutating func edge(_ src: Int32, _ dst: Int32) -> Int {
-        let h = Self.hash(src, dst)
-        if let e = edges.find(h, { edgeSrc[$0] == src && edgeDst[$0] == dst }) { return e }
+        let key = UInt64(UInt32(bitPattern: src)) << 32 | UInt64(UInt32(bitPattern: dst))
+        let found = edges.find(key)
+        if found >= 0 { return Int(found) }
         let e = edgeSrc.count
-        edges.insert(h, e)
+        edges.insert(key, Int32(e))
         edgeSrc.append(src)
         edgeDst.append(dst)
         edgeW.append(0)
