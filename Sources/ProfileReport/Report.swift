@@ -192,6 +192,8 @@ public final class Report {
         let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
         let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
         var droppedNodes = 0, droppedEdges = 0
+        // Text reports sort by values alone: a graph that nodecount cuts again needs no edges.
+        var valuesOnly: Set<NodeInfo>?
         if nodeCutoff > 0 {
             if callTree {
                 let kept = g.discardLowFrequencyNodePtrs(nodeCutoff)
@@ -203,7 +205,10 @@ public final class Report {
                 let kept = g.discardLowFrequencyNodes(nodeCutoff)
                 if kept.count != g.nodes.count {
                     droppedNodes = g.nodes.count - kept.count
-                    g = newGraph(keptNodes: kept)
+                    if firstCut && !visualMode && options.nodeCount > 0 && kept.count > options.nodeCount {
+                        valuesOnly = kept
+                    }
+                    g = newGraph(keptNodes: kept, firstCut: valuesOnly != nil)
                     rebuilt = true
                 }
             }
@@ -221,6 +226,11 @@ public final class Report {
                 } else {
                     g = newGraph(keptNodes: Set(top.map(\.info)))
                 }
+                g.sortNodes(cum: options.cumSort, visualMode: visualMode)
+            } else if let kept = valuesOnly {
+                // Not cut after all (negative values dropped): the same graph with its edges.
+                g = newGraph(keptNodes: kept)
+                g.trimLowFrequencyEdges(edgeCutoff)
                 g.sortNodes(cum: options.cumSort, visualMode: visualMode)
             }
         }

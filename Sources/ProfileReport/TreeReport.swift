@@ -56,7 +56,21 @@ struct TreeRenderer {
             sum &+= n.flatValue
             return sum
         }
-        let byName = g.storage.sorted { $0.printableName < $1.printableName }
+        // Only the shown nodes and the other ends of their edges are named.
+        var named = [Bool](repeating: false, count: g.storage.count)
+        var used: [Node] = []
+        func use(_ n: Node) {
+            if !named[n.id] {
+                named[n.id] = true
+                used.append(n)
+            }
+        }
+        for n in shown {
+            use(n)
+            for e in n.inEdges.values { use(e.src) }
+            for e in n.outEdges.values { use(e.dest) }
+        }
+        let byName = used.sorted { $0.printableName < $1.printableName }
         var rank = [Int32](repeating: 0, count: g.storage.count)
         var names = [[UInt8]](repeating: [], count: g.storage.count)
         for (i, n) in byName.enumerated() {
