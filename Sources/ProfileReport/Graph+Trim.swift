@@ -15,19 +15,9 @@ extension Graph {
         func tie(_ l: Node, _ r: Node) -> Bool { l.info.goString < r.info.goString }
         switch order {
         case .flatName:
-            nodes.sort { l, r in
-                if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
-                if l.printableName != r.printableName { return l.printableName < r.printableName }
-                if abs(l.cum) != abs(r.cum) { return abs(l.cum) > abs(r.cum) }
-                return tie(l, r)
-            }
+            sortByKeys(nodes.map { goAbs($0.flat) }, nodes.map { goAbs($0.cum) }, nameSecond: true)
         case .flatCumName:
-            nodes.sort { l, r in
-                if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
-                if abs(l.cum) != abs(r.cum) { return abs(l.cum) > abs(r.cum) }
-                if l.printableName != r.printableName { return l.printableName < r.printableName }
-                return tie(l, r)
-            }
+            sortByKeys(nodes.map { goAbs($0.flat) }, nodes.map { goAbs($0.cum) }, nameSecond: false)
         case .name:
             nodes.sort { l, r in l.info.name != r.info.name ? l.info.name < r.info.name : tie(l, r) }
         case .file:
@@ -39,16 +29,35 @@ extension Graph {
         case .address:
             nodes.sort { l, r in l.info.address != r.info.address ? l.info.address < r.info.address : tie(l, r) }
         case .cumName, .entropy:
-            var score: [Int: Int64] = [:]
-            for n in nodes { score[n.id] = order == .cumName ? n.cum : entropyScore(n) }
-            nodes.sort { l, r in
-                let ls = goAbs(score[l.id]!), rs = goAbs(score[r.id]!)
-                if ls != rs { return ls > rs }
-                if l.printableName != r.printableName { return l.printableName < r.printableName }
-                if abs(l.flat) != abs(r.flat) { return abs(l.flat) > abs(r.flat) }
-                return tie(l, r)
-            }
+            let score = nodes.map { order == .cumName ? $0.cum : entropyScore($0) }
+            sortByKeys(score.map(goAbs), nodes.map { goAbs($0.flat) }, nameSecond: true)
         }
+    }
+
+    /// Sorts by `first` (larger first), then the printed name and `second` (larger first),
+    /// the name coming second or third, then the identity: keys made once per node and
+    /// compared as plain rows.
+    private func sortByKeys(_ first: [Int64], _ second: [Int64], nameSecond: Bool) {
+        struct Row {
+            var first: Int64
+            var second: Int64
+            var index: Int
+        }
+        let names = nodes.map(\.printableName)
+        var rows = first.indices.map { Row(first: first[$0], second: second[$0], index: $0) }
+        let nodes = self.nodes
+        rows.sort { a, b in
+            if a.first != b.first { return a.first > b.first }
+            if nameSecond {
+                if names[a.index] != names[b.index] { return names[a.index] < names[b.index] }
+                if a.second != b.second { return a.second > b.second }
+            } else {
+                if a.second != b.second { return a.second > b.second }
+                if names[a.index] != names[b.index] { return names[a.index] < names[b.index] }
+            }
+            return nodes[a.index].info.goString < nodes[b.index].info.goString
+        }
+        self.nodes = rows.map { nodes[$0.index] }
     }
 
     /// The infos of nodes whose |cum| reaches `cutoff`.

@@ -70,12 +70,15 @@ struct TreeRenderer {
             for e in n.inEdges.values { use(e.src) }
             for e in n.outEdges.values { use(e.dest) }
         }
-        let byName = used.sorted { $0.printableName < $1.printableName }
+        let usedNames = used.map(\.printableName)
+        let byName = used.indices.sorted { usedNames[$0] < usedNames[$1] }
         var rank = [Int32](repeating: 0, count: g.storage.count)
         var names = [[UInt8]](repeating: [], count: g.storage.count)
-        for (i, n) in byName.enumerated() {
-            rank[n.id] = i > 0 && byName[i - 1].printableName == n.printableName ? rank[byName[i - 1].id] : Int32(i)
-            names[n.id] = Array(n.printableName.utf8)
+        for (i, u) in byName.enumerated() {
+            let id = used[u].id
+            let previous = i > 0 ? byName[i - 1] : -1
+            rank[id] = previous >= 0 && usedNames[previous] == usedNames[u] ? rank[used[previous].id] : Int32(i)
+            names[id] = Array(usedNames[u].utf8)
         }
         self.rank = rank
         self.names = names
