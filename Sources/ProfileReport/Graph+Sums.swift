@@ -25,8 +25,11 @@ extension Graph {
     /// (and not negative with `dropNegative`), in node number order; `name`, when given, is
     /// each node's `info.printableName`, known already. Nodes have no `function` link (only
     /// call trees and callgrind use it).
+    /// `rank`, when given, is the rank of each node's printed name among all (equal names,
+    /// equal ranks), for sorting.
     public static func assemble(
-        _ sums: GraphSums, info: (Int) -> NodeInfo, name: ((Int) -> String)? = nil, dropNegative: Bool
+        _ sums: GraphSums, info: (Int) -> NodeInfo, name: ((Int) -> String)? = nil, rank: ((Int) -> Int32)? = nil,
+        dropNegative: Bool
     ) -> Graph {
         var id = [Int32](repeating: -1, count: sums.nodeCount)
         var made = 0
@@ -70,6 +73,12 @@ extension Graph {
             src.outEdges[dst.id] = edge
             dst.inEdges[src.id] = edge
         }
-        return selectNodes(storage, dropNegative: dropNegative)
+        let g = selectNodes(storage, dropNegative: dropNegative)
+        if let rank {
+            var ranks = [Int32](repeating: 0, count: storage.count)
+            for n in 0..<sums.nodeCount where id[n] >= 0 { ranks[Int(id[n])] = rank(n) }
+            g.nameRank = ranks
+        }
+        return g
     }
 }

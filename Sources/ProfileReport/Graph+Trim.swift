@@ -41,19 +41,28 @@ extension Graph {
         struct Row {
             var first: Int64
             var second: Int64
+            var rank: Int32
             var index: Int
         }
-        let names = nodes.map(\.printableName)
-        var rows = first.indices.map { Row(first: first[$0], second: second[$0], index: $0) }
         let nodes = self.nodes
+        let rank = nameRank
+        let names = rank == nil ? nodes.map(\.printableName) : []
+        var rows = first.indices.map {
+            Row(first: first[$0], second: second[$0], rank: rank?[nodes[$0].id] ?? 0, index: $0)
+        }
+        // Whether a's name sorts before b's, or after (nil when the same).
+        func byName(_ a: Row, _ b: Row) -> Bool? {
+            if rank != nil { return a.rank == b.rank ? nil : a.rank < b.rank }
+            return names[a.index] == names[b.index] ? nil : names[a.index] < names[b.index]
+        }
         rows.sort { a, b in
             if a.first != b.first { return a.first > b.first }
             if nameSecond {
-                if names[a.index] != names[b.index] { return names[a.index] < names[b.index] }
+                if let before = byName(a, b) { return before }
                 if a.second != b.second { return a.second > b.second }
             } else {
                 if a.second != b.second { return a.second > b.second }
-                if names[a.index] != names[b.index] { return names[a.index] < names[b.index] }
+                if let before = byName(a, b) { return before }
             }
             return nodes[a.index].info.goString < nodes[b.index].info.goString
         }
