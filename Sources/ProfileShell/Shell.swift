@@ -143,13 +143,14 @@ public final class Shell {
         return e
     }
 
-    /// Decodes the stacks for `top`, numbers their edges for `peek`, indexes lines for `list`
-    /// and labels for `tags` and `traces` before the first prompt, so the first of each is as
-    /// quick as the rest.
+    /// Decodes the stacks for `top`, finds where each node occurs and ranks the names for
+    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` and `traces` before
+    /// the first prompt, so the first of each is as quick as the rest.
     func prepareEngine() {
         if TopEngine.handles(session.config) {
             let e = engine(for: session.config)
-            _ = e.frameEdges
+            _ = e.nodeFrames
+            _ = e.nameRank
             _ = e.samples.lineIndex
             _ = e.samples.labelIndex
             _ = e.samples.traceLabels

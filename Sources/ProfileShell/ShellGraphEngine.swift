@@ -62,7 +62,9 @@ extension TopEngine {
             }
         }
         if let edgesOf { sums.keepEdges { edgesOf[Int($0)] || edgesOf[Int($1)] } }
-        return Graph.assemble(sums, info: { self.info($0) }, name: { self.name($0) }, dropNegative: o.dropNegative)
+        let rank = nameRank
+        return Graph.assemble(
+            sums, info: { self.info($0) }, name: { self.name($0) }, rank: { rank[$0] }, dropNegative: o.dropNegative)
     }
 
     /// Node values and edges over the kept samples, summed in parts on the cores.
@@ -71,8 +73,18 @@ extension TopEngine {
     ) -> GraphSums {
         if kept == nil && !withEdges {
             // The nodes' values alone: what `top` sums.
-            let s = sums(index: index, meanIndex: meanIndex, keep: keep)
+            let s = cachedSums(index: index, meanIndex: meanIndex, keep: keep)
             var g = GraphSums(nodeCount: nodeCount)
+            g.flat = s.flat
+            g.flatDiv = s.flatDiv
+            g.cum = s.cum
+            g.cumDiv = s.cumDiv
+            return g
+        }
+        if kept == nil, let edgesOf {
+            // All the nodes' values, and only the edges of a few nodes: found where they occur.
+            let s = cachedSums(index: index, meanIndex: meanIndex, keep: keep)
+            var g = incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep)
             g.flat = s.flat
             g.flatDiv = s.flatDiv
             g.cum = s.cum
@@ -87,13 +99,11 @@ extension TopEngine {
         if kept == nil {
             // Every frame kept: the edges between consecutive frames are numbered once.
             let edges = frameEdges
-            // Edges summed: all, or those from or to the nodes of `edgesOf`.
-            let wanted = edgesOf.map { of in edges.src.indices.map { of[Int(edges.src[$0])] || of[Int(edges.dst[$0])] } }
             let out = UnsafeBox([EdgeListSums?](repeating: nil, count: parts))
-            let input = UnsafeBox((self, edges, column, divisors, keep, wanted))
+            let input = UnsafeBox((self, edges, column, divisors, keep))
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let (engine, edges, column, divisors, keep, wanted) = input.value
-                out.value[part] = EdgeListSums(engine, edges, ranges[part], column, divisors, keep, wanted: wanted)
+                let (engine, edges, column, divisors, keep) = input.value
+                out.value[part] = EdgeListSums(engine, edges, ranges[part], column, divisors, keep)
             }
             var total = out.value[0]!
             for part in 1..<parts { total.merge(out.value[part]!) }
@@ -131,6 +141,111 @@ extension TopEngine {
         var total = out.value[0]!
         for part in 1..<parts { total.merge(out.value[part]!) }
         return total.sums
+    }
+}
+
+extension TopEngine {
+    /// `sums` for these options; the last ones are kept (a report's graphs, and the next
+    /// report with the same options, sum the same values).
+    func cachedSums(index: Int, meanIndex: Int?, keep: [Bool]?) -> Sums {
+        if let last = lastSums, last.index == index, last.meanIndex == meanIndex, last.keep == keep {
+            return last.sums
+        }
+        let s = sums(index: index, meanIndex: meanIndex, keep: keep)
+        lastSums = (index, meanIndex, keep, s)
+        return s
+    }
+
+    /// The edges from and to the nodes of `of` over the kept samples, as the graph builder
+    /// sums them (once per sample, not inline once a first visit in a sample is a location's
+    /// own line), found from the frames where those nodes occur. Each edge is visited from
+    /// one node only, in frame order: edges out of a node of `of`, and edges into one from
+    /// other nodes.
+    func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
+        let where_ = nodeFrames
+        var g = GraphSums(nodeCount: 0)
+        var lastSample: [Int32] = []
+        var table: [Int64: Int32] = [:]
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        func visit(_ src: Int32, _ dst: Int32, frame f: Int, sample si: Int, _ w: Int64, _ dw: Int64) {
+            let key = Int64(src) << 32 | Int64(dst)
+            let e: Int
+            if let known = table[key] {
+                e = Int(known)
+            } else {
+                e = g.edgeSrc.count
+                table[key] = Int32(e)
+                g.edgeSrc.append(src)
+                g.edgeDst.append(dst)
+                g.edgeWeight.append(0)
+                g.edgeWeightDiv.append(0)
+                g.edgeResidual.append(false)
+                g.edgeInline.append(true)
+                lastSample.append(-1)
+            }
+            if lastSample[e] == Int32(truncatingIfNeeded: si) { return }
+            lastSample[e] = Int32(truncatingIfNeeded: si)
+            g.edgeWeight[e] &+= w
+            g.edgeWeightDiv[e] &+= dw
+            if !frameInline[f] { g.edgeInline[e] = false }
+        }
+        for n in 0..<nodeCount where matched[n] {
+            let node = Int32(n)
+            for k in Int(where_.start[n])..<Int(where_.start[n + 1]) {
+                let f = Int(where_.frame[k])
+                let si = Int(where_.sample[f])
+                if let keep, !keep[si] { continue }
+                let w = column[si]
+                let dw = divisors?[si] ?? 0
+                if w == 0 && dw == 0 { continue }
+                if f > Int(sampleStart[si]) {
+                    let src = frameNode[f - 1]
+                    if src != node && !matched[Int(src)] { visit(src, node, frame: f, sample: si, w, dw) }
+                }
+                if f + 1 < Int(sampleStart[si + 1]) {
+                    let dst = frameNode[f + 1]
+                    if dst != node { visit(node, dst, frame: f + 1, sample: si, w, dw) }
+                }
+            }
+        }
+        var sums = GraphSums(nodeCount: nodeCount)
+        sums.edgeSrc = g.edgeSrc
+        sums.edgeDst = g.edgeDst
+        sums.edgeWeight = g.edgeWeight
+        sums.edgeWeightDiv = g.edgeWeightDiv
+        sums.edgeResidual = g.edgeResidual
+        sums.edgeInline = g.edgeInline
+        return sums
+    }
+}
+
+/// Where each node occurs among an engine's frames (in frame order), and each frame's sample.
+final class NodeFrames: @unchecked Sendable {
+    /// Node `n` is at frames `frame[start[n]..<start[n + 1]]`.
+    let start: [Int32]
+    let frame: [Int32]
+    let sample: [Int32]
+
+    init(_ engine: TopEngine) {
+        let frames = engine.frameNode
+        var start = [Int32](repeating: 0, count: engine.nodeCount + 1)
+        for node in frames { start[Int(node) + 1] += 1 }
+        for n in 0..<engine.nodeCount { start[n + 1] += start[n] }
+        var next = start
+        var frame = [Int32](repeating: 0, count: frames.count)
+        for (f, node) in frames.enumerated() {
+            frame[Int(next[Int(node)])] = Int32(f)
+            next[Int(node)] += 1
+        }
+        var sample = [Int32](repeating: 0, count: frames.count)
+        let sampleStart = engine.sampleStart
+        for si in 0..<engine.samples.count {
+            for f in Int(sampleStart[si])..<Int(sampleStart[si + 1]) { sample[f] = Int32(si) }
+        }
+        self.start = start
+        self.frame = frame
+        self.sample = sample
     }
 }
 
@@ -213,7 +328,7 @@ struct EdgeListSums {
 
     init(
         _ engine: TopEngine, _ edges: FrameEdges, _ range: Range<Int>, _ column: [Int64], _ divisors: [Int64]?,
-        _ keep: [Bool]?, wanted: [Bool]?
+        _ keep: [Bool]?
     ) {
         let n = engine.nodeCount, m = edges.src.count
         flat = [Int64](repeating: 0, count: n)
@@ -229,7 +344,6 @@ struct EdgeListSums {
         let divisors = divisors ?? [], keepAll = keep == nil, keepMask = keep ?? []
         let start = engine.sampleStart, frames = engine.frameNode, inlines = engine.frameInline
         let frameEdge = edges.edge
-        let wantAll = wanted == nil, wantedMask = wanted ?? []
         column.withUnsafeBufferPointer { column in
         divisors.withUnsafeBufferPointer { divisors in
         keepMask.withUnsafeBufferPointer { keepMask in
@@ -237,7 +351,6 @@ struct EdgeListSums {
         frames.withUnsafeBufferPointer { frames in
         inlines.withUnsafeBufferPointer { inlines in
         frameEdge.withUnsafeBufferPointer { frameEdge in
-        wantedMask.withUnsafeBufferPointer { wantedMask in
         seen.withUnsafeMutableBufferPointer { seen in
         edgeSeen.withUnsafeMutableBufferPointer { edgeSeen in
         cum.withUnsafeMutableBufferPointer { cum in
@@ -262,7 +375,7 @@ struct EdgeListSums {
                         cumDiv[node] &+= dw
                     }
                     let e = Int(frameEdge[f])
-                    if e >= 0 && (wantAll || wantedMask[e]) && edgeSeen[e] != mark {
+                    if e >= 0 && edgeSeen[e] != mark {
                         edgeSeen[e] = mark
                         weight[e] &+= w
                         weightDiv[e] &+= dw
@@ -274,7 +387,7 @@ struct EdgeListSums {
                 flat[leaf] &+= w
                 flatDiv[leaf] &+= dw
             }
-        }}}}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}
     }
 
     mutating func merge(_ o: EdgeListSums) {

@@ -80,6 +80,20 @@ final class TopEngine {
     let locationNode: [Int32]
     /// The edges between consecutive frames, numbered on first use (graphs without cuts).
     lazy var frameEdges = FrameEdges(self)
+    /// Where each node occurs, for graphs that want the edges of a few nodes (peek).
+    lazy var nodeFrames = NodeFrames(self)
+    /// The rank of each node's printed name among all the nodes' (equal names, equal ranks).
+    lazy var nameRank: [Int32] = {
+        let names = (0..<nodeCount).map { name($0) }
+        let order = names.indices.sorted { names[$0] < names[$1] }
+        var rank = [Int32](repeating: 0, count: nodeCount)
+        for (i, n) in order.enumerated() {
+            rank[n] = i > 0 && names[order[i - 1]] == names[n] ? rank[order[i - 1]] : Int32(i)
+        }
+        return rank
+    }()
+    /// The last `sums` made for a graph, with their options.
+    var lastSums: (index: Int, meanIndex: Int?, keep: [Bool]?, sums: Sums)?
     /// Graphs of at most this many kept nodes find their edges in tables (KeptGraphSums),
     /// others by hashing (tests lower it to check one against the other).
     var keptTableLimit = KeptGraphSums.largest
