@@ -144,16 +144,18 @@ public final class Shell {
     }
 
     /// Decodes the stacks for `top`, finds where each node occurs and ranks the names for
-    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` and `traces` before
-    /// the first prompt, so the first of each is as quick as the rest.
+    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` before the first
+    /// prompt, so the first of each is as quick as the rest. (`traces`, which writes every
+    /// sample, formats their labels on first use.)
     func prepareEngine() {
         if TopEngine.handles(session.config) {
-            let e = engine(for: session.config)
-            _ = e.nodeFrames
-            _ = e.nameRank
-            _ = e.samples.lineIndex
-            _ = e.samples.labelIndex
-            _ = e.samples.traceLabels
+            let e = PhaseTimer.measure("shell: decode stacks") { engine(for: session.config) }
+            PhaseTimer.measure("shell: indexes for tree, peek, list, tags") {
+                _ = e.nodeFrames
+                _ = e.nameRank
+                _ = e.samples.lineIndex
+                _ = e.samples.labelIndex
+            }
         }
     }
 
