@@ -162,60 +162,67 @@ extension TopEngine {
     /// one node only, in frame order: edges out of a node of `of`, and edges into one from
     /// other nodes.
     func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
-        let where_ = nodeFrames
-        var g = GraphSums(nodeCount: 0)
-        var lastSample: [Int32] = []
-        var table: [Int64: Int32] = [:]
+        let at = nodeFrames
+        var src: [Int32] = [], dst: [Int32] = [], weight: [Int64] = [], weightDiv: [Int64] = []
+        var inline: [Bool] = [], lastSample: [Int32] = []
+        var table = FastIndexTable(capacity: 1 << 12)
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
-        func visit(_ src: Int32, _ dst: Int32, frame f: Int, sample si: Int, _ w: Int64, _ dw: Int64) {
-            let key = Int64(src) << 32 | Int64(dst)
-            let e: Int
-            if let known = table[key] {
-                e = Int(known)
-            } else {
-                e = g.edgeSrc.count
-                table[key] = Int32(e)
-                g.edgeSrc.append(src)
-                g.edgeDst.append(dst)
-                g.edgeWeight.append(0)
-                g.edgeWeightDiv.append(0)
-                g.edgeResidual.append(false)
-                g.edgeInline.append(true)
-                lastSample.append(-1)
-            }
-            if lastSample[e] == Int32(truncatingIfNeeded: si) { return }
-            lastSample[e] = Int32(truncatingIfNeeded: si)
-            g.edgeWeight[e] &+= w
-            g.edgeWeightDiv[e] &+= dw
-            if !frameInline[f] { g.edgeInline[e] = false }
-        }
+        let frames = frameNode, inlines = frameInline, start = sampleStart
         for n in 0..<nodeCount where matched[n] {
             let node = Int32(n)
-            for k in Int(where_.start[n])..<Int(where_.start[n + 1]) {
-                let f = Int(where_.frame[k])
-                let si = Int(where_.sample[f])
+            for k in Int(at.start[n])..<Int(at.start[n + 1]) {
+                let f = Int(at.frame[k])
+                let si = Int(at.sample[f])
                 if let keep, !keep[si] { continue }
                 let w = column[si]
                 let dw = divisors?[si] ?? 0
                 if w == 0 && dw == 0 { continue }
-                if f > Int(sampleStart[si]) {
-                    let src = frameNode[f - 1]
-                    if src != node && !matched[Int(src)] { visit(src, node, frame: f, sample: si, w, dw) }
-                }
-                if f + 1 < Int(sampleStart[si + 1]) {
-                    let dst = frameNode[f + 1]
-                    if dst != node { visit(node, dst, frame: f + 1, sample: si, w, dw) }
+                let mark = Int32(truncatingIfNeeded: si)
+                // The edge into this frame (unless its source is matched: counted from there)
+                // and the edge out of it, each once per sample.
+                for side in 0..<2 {
+                    let (from, to, destFrame): (Int32, Int32, Int)
+                    if side == 0 {
+                        guard f > Int(start[si]) else { continue }
+                        from = frames[f - 1]
+                        if from == node || matched[Int(from)] { continue }
+                        (to, destFrame) = (node, f)
+                    } else {
+                        guard f + 1 < Int(start[si + 1]) else { continue }
+                        to = frames[f + 1]
+                        if to == node { continue }
+                        (from, destFrame) = (node, f + 1)
+                    }
+                    let h = FrameGraphAccumulator.hash(from, to)
+                    let e: Int
+                    if let known = table.find(h, { src[$0] == from && dst[$0] == to }) {
+                        e = known
+                    } else {
+                        e = src.count
+                        table.insert(h, e)
+                        src.append(from)
+                        dst.append(to)
+                        weight.append(0)
+                        weightDiv.append(0)
+                        inline.append(true)
+                        lastSample.append(-1)
+                    }
+                    if lastSample[e] == mark { continue }
+                    lastSample[e] = mark
+                    weight[e] &+= w
+                    weightDiv[e] &+= dw
+                    if !inlines[destFrame] { inline[e] = false }
                 }
             }
         }
         var sums = GraphSums(nodeCount: nodeCount)
-        sums.edgeSrc = g.edgeSrc
-        sums.edgeDst = g.edgeDst
-        sums.edgeWeight = g.edgeWeight
-        sums.edgeWeightDiv = g.edgeWeightDiv
-        sums.edgeResidual = g.edgeResidual
-        sums.edgeInline = g.edgeInline
+        sums.edgeSrc = src
+        sums.edgeDst = dst
+        sums.edgeWeight = weight
+        sums.edgeWeightDiv = weightDiv
+        sums.edgeResidual = [Bool](repeating: false, count: src.count)
+        sums.edgeInline = inline
         return sums
     }
 }
