@@ -171,6 +171,8 @@ extension TopEngine {
         let frames = frameNode, inlines = frameInline, start = sampleStart
         for n in 0..<nodeCount where matched[n] {
             let node = Int32(n)
+            // The last edge found on each side: a node's neighbors repeat from sample to sample.
+            var lastOther: (Int32, Int32) = (-1, -1), lastEdge = (-1, -1)
             for k in Int(at.start[n])..<Int(at.start[n + 1]) {
                 let f = Int(at.frame[k])
                 let si = Int(at.sample[f])
@@ -194,19 +196,30 @@ extension TopEngine {
                         if to == node { continue }
                         (from, destFrame) = (node, f + 1)
                     }
-                    let h = FrameGraphAccumulator.hash(from, to)
+                    let other = side == 0 ? from : to
                     let e: Int
-                    if let known = table.find(h, { src[$0] == from && dst[$0] == to }) {
+                    if other == (side == 0 ? lastOther.0 : lastOther.1) {
+                        e = side == 0 ? lastEdge.0 : lastEdge.1
+                    } else if let known = table.find(
+                        FrameGraphAccumulator.hash(from, to), { src[$0] == from && dst[$0] == to })
+                    {
                         e = known
                     } else {
                         e = src.count
-                        table.insert(h, e)
+                        table.insert(FrameGraphAccumulator.hash(from, to), e)
                         src.append(from)
                         dst.append(to)
                         weight.append(0)
                         weightDiv.append(0)
                         inline.append(true)
                         lastSample.append(-1)
+                    }
+                    if side == 0 {
+                        lastOther.0 = other
+                        lastEdge.0 = e
+                    } else {
+                        lastOther.1 = other
+                        lastEdge.1 = e
                     }
                     if lastSample[e] == mark { continue }
                     lastSample[e] = mark
