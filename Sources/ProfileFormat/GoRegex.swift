@@ -5,10 +5,13 @@ import Foundation
 public struct GoRegex: @unchecked Sendable, CustomStringConvertible {
     public let pattern: String
     private let regex: NSRegularExpression
+    /// The pattern matched without the regexp engine, when it is that simple.
+    private let simple: SimplePattern?
 
     /// Compiles `pattern`; a bad pattern throws an error that quotes it.
     public init(_ pattern: String) throws(ProfileError) {
         self.pattern = pattern
+        simple = SimplePattern(pattern)
         let translated = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
         do {
             regex = try NSRegularExpression(pattern: translated, options: [])
@@ -19,6 +22,7 @@ public struct GoRegex: @unchecked Sendable, CustomStringConvertible {
 
     /// Whether the expression matches anywhere in `s`.
     public func matches(_ s: String) -> Bool {
+        if let simple, let matched = simple.matches(s) { return matched }
         if s.isEmpty {
             return regex.firstMatch(in: s, options: [], range: NSRange(location: 0, length: 0)) != nil
         }

@@ -42,12 +42,13 @@ extension Graph {
             var name: Int32
             var index: Int32
         }
-        let names = NameRanks(nodes.lazy.map(\.printableName))
+        // The builder's ranks when it knows them (by node id), else ranks made here.
+        let rank = nameRank.map { byID in nodes.map { byID[$0.id] } } ?? NameRanks(nodes.lazy.map(\.printableName)).rank
         var sortKeys: [Key] = []
         sortKeys.reserveCapacity(nodes.count)
         for (i, n) in nodes.enumerated() {
             let (a, b, c) = keys(n)
-            sortKeys.append(Key(first: a, second: b, third: c, name: names.rank[i], index: Int32(i)))
+            sortKeys.append(Key(first: a, second: b, third: c, name: rank[i], index: Int32(i)))
         }
         let old = nodes
         sortKeys.sort { l, r in

@@ -92,6 +92,13 @@ public final class Node {
         self.info = info
     }
 
+    /// A node whose printed name is known already (`info.printableName`).
+    init(id: Int, info: NodeInfo, printableName: String) {
+        self.id = id
+        self.info = info
+        self.printableName = printableName
+    }
+
     public var flatValue: Int64 { flatDiv == 0 ? flat : flat / flatDiv }
     public var cumValue: Int64 { cumDiv == 0 ? cum : cum / cumDiv }
 

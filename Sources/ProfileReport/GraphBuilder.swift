@@ -44,6 +44,9 @@ public final class Graph {
     /// Every node made while building, kept alive because edges and `function` links point
     /// at nodes that were not selected.
     let storage: [Node]
+    /// By node id, the rank of the node's printed name among the graph's (equal names, equal
+    /// ranks), when its builder knows it: sorting then compares numbers, not names.
+    var nameRank: [Int32]?
 
     init(nodes: [Node], storage: [Node]) {
         self.nodes = nodes

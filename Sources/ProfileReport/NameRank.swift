@@ -2,13 +2,13 @@ import Foundation
 
 /// The rank of each name in byte order (Go's string order): equal names get equal ranks, so
 /// sorts can compare integers instead of strings.
-struct NameRanks {
+public struct NameRanks: Sendable {
     /// The names' UTF-8 bytes, `bytes[start[i]..<start[i+1]]` for name `i`.
-    let bytes: [UInt8]
-    let start: [Int]
-    let rank: [Int32]
+    public let bytes: [UInt8]
+    public let start: [Int]
+    public let rank: [Int32]
 
-    init<S: Sequence<String>>(_ names: S) {
+    public init<S: Sequence<String>>(_ names: S) {
         var bytes: [UInt8] = []
         var start = [0]
         for name in names {

@@ -45,11 +45,22 @@ public final class Report {
     }
     public let total: Int64
     public var options: ReportOptions
+    /// When set, makes the report's graphs instead of building them from `profile` (the shell
+    /// sums stacks it decoded once), given the graph options and whether only the nodes'
+    /// values are wanted; it returns nil for options it does not cover.
+    public var graphSource: ((GraphOptions, Bool) -> Graph?)?
 
     public init(profile: Profile, options: ReportOptions) {
         self.profile = profile
         self.options = options
         total = Report.computeTotal(profile, options.sampleIndex, options.meanDivisorIndex)
+    }
+
+    /// A report whose total is known already (computeTotal's, made from other arrays).
+    public init(profile: Profile, options: ReportOptions, total: Int64) {
+        self.profile = profile
+        self.options = options
+        self.total = total
     }
 
     /// A value in the output unit, as reports print it ("1.50MB").
@@ -171,10 +182,11 @@ public final class Report {
 
     /// A `firstCut` graph has the nodes' values only: no tags, no edges.
     func newGraph(keptNodes: Set<NodeInfo>?, firstCut: Bool) -> Graph {
-        trimSourcePaths()
         var o = graphOptions(keptNodes: keptNodes)
         o.collectTags = o.collectTags && !firstCut
         o.nodesOnly = firstCut
+        if let source = graphSource, let g = source(o, firstCut) { return g }
+        trimSourcePaths()
         if o.collectTags {
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {

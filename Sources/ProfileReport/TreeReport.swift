@@ -48,11 +48,10 @@ struct TreeRenderer {
     let shown: [Node]
     /// The running sum of flat values after each shown node.
     let flatSums: [Int64]
-    /// By node id: the rank of its printed name (equal names, equal ranks) and the name's bytes,
-    /// `nameBytes[nameStart[id]..<nameStart[id+1]]`.
-    let rank: [Int32]
-    let nameBytes: [UInt8]
-    let nameStart: [Int]
+    /// By node id, where its name is in `names` (-1 for nodes nothing here prints): names are
+    /// ranked (equal names, equal ranks) and kept as bytes.
+    let slot: [Int32]
+    let names: NameRanks
     let total: Int64
     let format: (Int64) -> String
 
@@ -63,14 +62,23 @@ struct TreeRenderer {
             sum &+= n.flatValue
             return sum
         }
+        // Only the shown nodes and the other ends of their edges are named, by position in `used`.
         let ids = (g.storage.map(\.id).max() ?? -1) + 1
-        var nodeAt = [Node?](repeating: nil, count: ids)
-        for n in g.storage { nodeAt[n.id] = n }
-        // By id; ids that no node has get an empty name that nothing prints.
-        let names = NameRanks(nodeAt.lazy.map { $0?.printableName ?? "" })
-        rank = names.rank
-        nameBytes = names.bytes
-        nameStart = names.start
+        var slot = [Int32](repeating: -1, count: ids)
+        var used: [Node] = []
+        func use(_ n: Node) {
+            if slot[n.id] < 0 {
+                slot[n.id] = Int32(used.count)
+                used.append(n)
+            }
+        }
+        for n in shown {
+            use(n)
+            for e in n.inEdges.values { use(e.src) }
+            for e in n.outEdges.values { use(e.dest) }
+        }
+        self.slot = slot
+        names = NameRanks(used.lazy.map(\.printableName))
         total = report.total
         format = report.valueFormatter()
     }
@@ -114,17 +122,19 @@ struct TreeRenderer {
             fieldBytes.withUnsafeBufferPointer { b in out.append(UnsafeBufferPointer(rebasing: b[f.start..<f.start + f.count])) }
         }
         func name(_ id: Int) {
-            nameBytes.withUnsafeBufferPointer { b in
-                out.append(UnsafeBufferPointer(rebasing: b[nameStart[id]..<nameStart[id + 1]]))
+            let i = Int(slot[id])
+            names.bytes.withUnsafeBufferPointer { b in
+                out.append(UnsafeBufferPointer(rebasing: b[names.start[i]..<names.start[i + 1]]))
             }
         }
+        func rank(_ id: Int) -> Int32 { names.rank[Int(slot[id])] }
         var rows: [Row] = []
         func writeEdges(_ edges: EdgeMap, incoming: Bool, _ cum: Int64) {
             rows.removeAll(keepingCapacity: true)
             for e in edges.values {
                 rows.append(
                     Row(
-                        weight: e.weight, srcRank: rank[e.src.id], destRank: rank[e.dest.id],
+                        weight: e.weight, srcRank: rank(e.src.id), destRank: rank(e.dest.id),
                         node: incoming ? e.src.id : e.dest.id, inline: e.inline))
             }
             rows.sort { a, b in

@@ -129,7 +129,11 @@ public final class Shell {
 
     /// The fast `top` engine for the options' granularity, built on first use.
     func engine(for cfg: ReportConfig) -> TopEngine {
-        let key = TopEngine.Key(cfg)
+        engine(key: TopEngine.Key(cfg))
+    }
+
+    /// The fast engine for `key`, built on first use; the last two are kept.
+    func engine(key: TopEngine.Key) -> TopEngine {
         if let e = engines.first(where: { $0.key == key }) { return e }
         let samples = sampleIndex ?? SampleIndex(profile: session.profile)
         sampleIndex = samples
@@ -139,10 +143,20 @@ public final class Shell {
         return e
     }
 
-    /// Decodes the stacks for `top` before the first prompt, so the first `top` is as quick
-    /// as the rest.
+    /// Decodes the stacks for `top`, finds where each node occurs and ranks the names for
+    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` before the first
+    /// prompt, so the first of each is as quick as the rest. (`traces`, which writes every
+    /// sample, formats their labels on first use.)
     func prepareEngine() {
-        if TopEngine.handles(session.config) { _ = engine(for: session.config) }
+        if TopEngine.handles(session.config) {
+            let e = PhaseTimer.measure("shell: decode stacks") { engine(for: session.config) }
+            PhaseTimer.measure("shell: indexes for tree, peek, list, tags") {
+                _ = e.nodeFrames
+                _ = e.nameRank
+                _ = e.samples.lineIndex
+                _ = e.samples.labelIndex
+            }
+        }
     }
 
     /// Everything cached about the loaded profile is stale: it changed.

@@ -48,8 +48,9 @@ extension Shell {
         try write(bytes, to: output)
     }
 
-    /// The bytes of a report: `top` and `text` from the fast engine when it applies, others
-    /// from the report pipeline, remembered by command and options.
+    /// The bytes of a report: `top` and `text` from the fast engine, `tree`, `peek`, `list`,
+    /// `tags` and `traces` from the decoded samples (FastReports) when they apply, others from
+    /// the report pipeline; remembered by command and options.
     func reportBytes(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) -> [UInt8] {
         if c.format == .text && (c.name == "top" || c.name == "text") && TopEngine.handles(config) {
             return try engine(for: config).render(config, command: c.name, warn: warn)
@@ -62,7 +63,12 @@ extension Shell {
             return hit.bytes
         }
         var warnings: [String] = []
-        let bytes = try session.generate(c, argument: argument, config: config, warn: { warnings.append($0) })
+        let bytes: [UInt8]
+        if let fast = try fastReport(c, argument: argument, config: config, warn: { warnings.append($0) }) {
+            bytes = fast
+        } else {
+            bytes = try session.generate(c, argument: argument, config: config, warn: { warnings.append($0) })
+        }
         for w in warnings { warn(w) }
         reportCache.store(key, bytes, warnings)
         return bytes

@@ -15,13 +15,15 @@ final class SampleIndex {
     let anyDiffBase: Bool
     /// Warnings ReportPipeline gives for every report of this profile (numeric label units).
     let unitWarnings: [String]
+    /// The unit of each numeric label key (ReportPipeline.identifyNumLabelUnits).
+    let numLabelUnits: [String: String]
     /// The last focus/ignore masks: which samples they keep.
     private var mask: (focus: String, ignore: String, keep: [Bool]?, warnings: [String])?
 
     init(profile: Profile) {
         self.profile = profile
         var warnings: [String] = []
-        _ = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
+        numLabelUnits = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
         unitWarnings = warnings
         let n = profile.samples.count
         count = n
@@ -144,6 +146,23 @@ final class SampleIndex {
     /// The distinct names, file names and binaries of the profile ("" is number 0), and
     /// which of them each function and mapping has.
     let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
+
+    /// The locations' lines by function name, for `list`.
+    lazy var lineIndex = LineIndex(profile, functionName: names.name, nameCount: names.distinct.count)
+
+    /// The samples' labels as numbers, for `tags`.
+    lazy var labelIndex = SampleLabels(profile.samples)
+
+    /// The label lines `traces` prints above each sample's stack, for `traces`.
+    lazy var traceLabels = TraceLabels(profile.samples, numLabelUnits: numLabelUnits)
+
+    /// The number of each distinct name, file name and binary.
+    lazy var nameIDs: [String: Int32] = {
+        var ids: [String: Int32] = [:]
+        ids.reserveCapacity(names.distinct.count)
+        for (i, s) in names.distinct.enumerated() { ids[s] = Int32(i) }
+        return ids
+    }()
 
     static func numberNames(_ profile: Profile) -> (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32]) {
         var distinct: [String] = [""]

@@ -15,12 +15,26 @@ final class TopEngine {
         var noInlines: Bool
         var trimPath: String
         var sourcePath: String
+        /// Whether file names are trimmed (trimPath's rules) as graph reports trim them;
+        /// `traces` shows them as the profile has them.
+        var trimsFiles = true
 
         init(_ cfg: ReportConfig) {
             granularity = cfg.granularity
             noInlines = cfg.noInlines
             trimPath = cfg.trimPath
             sourcePath = cfg.sourcePath
+        }
+
+        /// The key of `traces`: file names untrimmed, unless the granularity drops them.
+        static func untrimmed(_ cfg: ReportConfig) -> Key {
+            var key = Key(cfg)
+            if cfg.granularity != "functions" {
+                key.trimPath = ""
+                key.sourcePath = ""
+                key.trimsFiles = false
+            }
+            return key
         }
     }
 
@@ -58,6 +72,23 @@ final class TopEngine {
     /// Node identities (NodeInfo is made only for nodes that are shown), and printed names.
     let keys: [NodeKey]
     let strings: [String]
+    /// Node numbers by identity, and the numbers of the trimmed file names in `strings`.
+    let nodeTable: [NodeKey: Int32]
+    let trimmedFileIDs: [String: Int32]
+    /// Each location's frames: `locationNode[locationStart[l]..<locationStart[l+1]]`, root first.
+    let locationStart: [Int32]
+    let locationNode: [Int32]
+    /// The edges between consecutive frames, numbered on first use (graphs without cuts).
+    lazy var frameEdges = FrameEdges(self)
+    /// Where each node occurs, for graphs that want the edges of a few nodes (peek).
+    lazy var nodeFrames = NodeFrames(self)
+    /// The rank of each node's printed name among all the nodes' (equal names, equal ranks).
+    lazy var nameRank: [Int32] = NameRanks((0..<nodeCount).lazy.map { self.name($0) }).rank
+    /// The last `sums` made for a graph, with their options.
+    var lastSums: (index: Int, meanIndex: Int?, keep: [Bool]?, sums: Sums)?
+    /// Graphs of at most this many kept nodes find their edges in tables (KeptGraphSums),
+    /// others by hashing (tests lower it to check one against the other).
+    var keptTableLimit = KeptGraphSums.largest
     private var nameCache: [String?]
 
     var nodeCount: Int { keys.count }
@@ -108,7 +139,8 @@ final class TopEngine {
         let functionFile = numbered.file.map { raw -> Int32 in
             guard keepFile else { return 0 }
             if let id = fileIDs[raw] { return id }
-            let trimmed = cleanPath(trimPath(strings[Int(raw)], trim: key.trimPath, search: key.sourcePath))
+            let path = strings[Int(raw)]
+            let trimmed = cleanPath(key.trimsFiles ? trimPath(path, trim: key.trimPath, search: key.sourcePath) : path)
             let id = trimmedIDs[trimmed] ?? Int32(strings.count)
             if id == Int32(strings.count) {
                 strings.append(trimmed)
@@ -173,6 +205,10 @@ final class TopEngine {
         }
         self.keys = keys
         self.strings = strings
+        nodeTable = table
+        trimmedFileIDs = trimmedIDs
+        locationStart = locStart
+        locationNode = locNode
         nameCache = [String?](repeating: nil, count: keys.count)
 
         // Each sample's frames: its locations' frames, root first. Large profiles are done in

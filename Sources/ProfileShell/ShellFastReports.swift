@@ -1,0 +1,101 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// The shell's fast `tree`, `peek`, `list`, `tags` and `traces`: the steps of
+/// ReportPipeline.makeReport (command overrides, options, focus, aggregation) done over the
+/// loaded profile's samples as decoded once (SampleIndex, TopEngine), so that no report copies,
+/// filters or aggregates the profile. Graph reports get their graphs from the decoded stacks
+/// through Report.graphSource and print them with Report's own code; `tags` prints a profile of
+/// one sample per label; `traces` writes its bytes itself. FastReportTests checks every one
+/// byte for byte against the pipeline. Options they do not cover (those TopEngine.handles
+/// rejects) go through the pipeline.
+enum FastReports {
+    static let granularities: Set<String> = ["functions", "filefunctions", "files", "lines", "addresses"]
+
+    /// Whether a report of `format` with these options is made here.
+    static func handles(_ format: ReportFormat, _ cfg: ReportConfig) -> Bool {
+        switch format {
+        case .tree, .list, .tags, .traces: break
+        default: return false
+        }
+        return TopEngine.handles(cfg) && granularities.contains(cfg.granularity)
+    }
+
+    /// The report's bytes, or nil when `handles` says no. `engine` gives the decoded stacks for
+    /// a granularity and file trimming. Warnings go to `warn` in the pipeline's order.
+    static func report(
+        command: String, format: ReportFormat, argument: String?, config input: ReportConfig, samples: SampleIndex,
+        engine: (TopEngine.Key) -> TopEngine, warn: (String) -> Void
+    ) throws(ReportError) -> [UInt8]? {
+        guard handles(format, input) else { return nil }
+        let cfg = ReportPipeline.applyCommandOverrides(command, format, input)
+        // The line graph of `list` is made for line granularity only.
+        if format == .list && cfg.granularity != "lines" { return nil }
+        let p = samples.profile
+        for w in samples.unitWarnings { warn(w) }
+        var options = try ReportPipeline.reportOptions(p, samples.numLabelUnits, cfg)
+        options.format = format
+        if let argument {
+            do {
+                options.symbol = try GoRegex(argument)
+            } catch {
+                throw ReportError("parsing argument regexp \(argument): \(error)")
+            }
+        }
+        let total = samples.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
+        let (keep, warnings) = try samples.keep(focus: cfg.focus, ignore: cfg.ignore)
+        for w in warnings { warn(w) }
+        switch format {
+        case .tree:
+            let rpt = Report(profile: p, options: options, total: total)
+            let e = engine(TopEngine.Key(cfg))
+            // `peek` prints only the edges of the nodes its regexp matches; without cuts (that
+            // weigh edges) the graph needs no others.
+            var edgesOf: [Bool]?
+            if let symbol = options.symbol, options.nodeCount <= 0, options.nodeFraction <= 0,
+                options.edgeFraction <= 0
+            {
+                edgesOf = matchAll(symbol, (0..<e.nodeCount).map { e.name($0) })
+            }
+            let values = GraphValues()
+            rpt.graphSource = { [edgesOf] o, nodesOnly in
+                e.graph(o, nodesOnly: nodesOnly, keep: keep, edgesOf: edgesOf, values: values)
+            }
+            return try rpt.generate()
+        case .list:
+            let rpt = Report(profile: p, options: options, total: total)
+            guard let symbol = options.symbol else { return try rpt.generate() }
+            rpt.graphSource = { o, _ in
+                guard o.objNames, !o.callTree, !o.collectTags, !o.origFnNames, o.keptNodes == nil else { return nil }
+                return samples.listGraph(
+                    symbol: symbol, noInlines: cfg.noInlines, trimPath: cfg.trimPath, sourcePath: cfg.sourcePath,
+                    index: o.sampleIndex, meanIndex: o.meanDivisorIndex, keep: keep, dropNegative: o.dropNegative)
+            }
+            return try rpt.generate()
+        case .tags:
+            let rpt = Report(
+                profile: samples.labelTotals(index: options.sampleIndex, keep: keep), options: options, total: total)
+            return try rpt.generate()
+        case .traces:
+            let rpt = Report(profile: p, options: options, total: total)
+            return engine(TopEngine.Key.untrimmed(cfg)).traces(rpt, keep: keep)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Shell {
+    /// `tree`, `peek`, `list`, `tags`, `traces` from the decoded samples, when the options allow.
+    func fastReport(_ c: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void)
+        throws(ReportError) -> [UInt8]?
+    {
+        guard c.graphviz == nil, FastReports.handles(c.format, config) else { return nil }
+        let samples = sampleIndex ?? SampleIndex(profile: session.profile)
+        sampleIndex = samples
+        return try FastReports.report(
+            command: c.name, format: c.format, argument: argument, config: config, samples: samples,
+            engine: { engine(key: $0) }, warn: warn)
+    }
+}

@@ -1,0 +1,707 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// The call graph of `tree`/`peek` from the engine's decoded stacks: the same sums and edges
+/// as Graph.build over the filtered, aggregated profile (GraphBuilder+Fast's buildAccumulated),
+/// without copying, filtering or aggregating the profile and without rebuilding the node table.
+extension TopEngine {
+    /// The engine's node for a graph node's identity, if it has one.
+    func node(for info: NodeInfo) -> Int32? {
+        guard info.origName.isEmpty else { return nil }
+        let ids = samples.nameIDs
+        guard let name = info.name.isEmpty ? 0 : ids[info.name],
+            let objfile = info.objfile.isEmpty ? 0 : ids[info.objfile],
+            let file = info.file.isEmpty ? 0 : trimmedFileIDs[info.file]
+        else { return nil }
+        let key = NodeKey(
+            name: name, file: file, objfile: objfile, line: Int64(info.lineno), startLine: Int64(info.startLine),
+            address: info.address)
+        return nodeTable[key]
+    }
+
+    /// The graph over the samples `keep` lets through (all when nil), as Report asks for it:
+    /// only nodes in `o.keptNodes` (others become residual gaps), without edges when `nodesOnly`.
+    /// With `edgesOf`, only edges from or to those nodes are made (a report that prints no
+    /// others). Nil for options it does not compute (call trees, tags, binary names).
+    /// `values` keeps the nodes' values of the report's first graph: a graph of fewer nodes
+    /// without edges has the same values on the nodes it keeps.
+    func graph(
+        _ o: GraphOptions, nodesOnly: Bool, keep: [Bool]?, edgesOf: [Bool]? = nil, values: GraphValues? = nil
+    ) -> Graph? {
+        guard !o.callTree, !o.collectTags, !o.objNames, !o.origFnNames else { return nil }
+        var kept: [Bool]?
+        if let infos = o.keptNodes {
+            var mask = [Bool](repeating: false, count: nodeCount)
+            for info in infos {
+                if let n = node(for: info) { mask[Int(n)] = true }
+            }
+            kept = mask
+        }
+        var sums: GraphSums
+        let valuesKey = GraphValues.Key(index: o.sampleIndex, meanIndex: o.meanDivisorIndex)
+        if nodesOnly, let values, let known = values.sums, values.key == valuesKey {
+            // A leaf's flat goes to its node, and a node's cum counts each sample it is in,
+            // whichever other nodes are kept.
+            sums = known
+            if let kept {
+                for n in 0..<nodeCount where !kept[n] {
+                    sums.flat[n] = 0
+                    sums.flatDiv[n] = 0
+                    sums.cum[n] = 0
+                    sums.cumDiv[n] = 0
+                }
+            }
+        } else {
+            sums = graphSums(
+                index: o.sampleIndex, meanIndex: o.meanDivisorIndex, keep: keep, kept: kept, withEdges: !nodesOnly,
+                edgesOf: edgesOf)
+            if nodesOnly && kept == nil, let values {
+                values.sums = sums
+                values.key = valuesKey
+            }
+        }
+        if let edgesOf { sums.keepEdges { edgesOf[Int($0)] || edgesOf[Int($1)] } }
+        let rank = nameRank
+        return Graph.assemble(
+            sums, info: { self.info($0) }, name: { self.name($0) }, rank: { rank[$0] }, dropNegative: o.dropNegative)
+    }
+
+    /// Node values and edges over the kept samples, summed in parts on the cores.
+    func graphSums(
+        index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?, withEdges: Bool, edgesOf: [Bool]? = nil
+    ) -> GraphSums {
+        if kept == nil && !withEdges {
+            // The nodes' values alone: what `top` sums.
+            let s = cachedSums(index: index, meanIndex: meanIndex, keep: keep)
+            var g = GraphSums(nodeCount: nodeCount)
+            g.flat = s.flat
+            g.flatDiv = s.flatDiv
+            g.cum = s.cum
+            g.cumDiv = s.cumDiv
+            return g
+        }
+        if kept == nil, let edgesOf {
+            // All the nodes' values, and only the edges of a few nodes: found where they occur.
+            let s = cachedSums(index: index, meanIndex: meanIndex, keep: keep)
+            var g = incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep)
+            g.flat = s.flat
+            g.flatDiv = s.flatDiv
+            g.cum = s.cum
+            g.cumDiv = s.cumDiv
+            return g
+        }
+        let count = samples.count
+        let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let ranges = (0..<parts).map { (($0 * count / parts)..<(($0 + 1) * count / parts)) }
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        if kept == nil {
+            // Every frame kept: the edges between consecutive frames are numbered once.
+            let edges = frameEdges
+            let out = UnsafeBox([EdgeListSums?](repeating: nil, count: parts))
+            let input = UnsafeBox((self, edges, column, divisors, keep))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let (engine, edges, column, divisors, keep) = input.value
+                out.value[part] = EdgeListSums(engine, edges, ranges[part], column, divisors, keep)
+            }
+            var total = out.value[0]!
+            for part in 1..<parts { total.merge(out.value[part]!) }
+            return total.graphSums(nodeCount: nodeCount, edges: edges)
+        }
+        var keptNodes: [Int32] = []
+        var keptID = [Int32](repeating: -1, count: nodeCount)
+        for n in 0..<nodeCount where kept![n] {
+            keptID[n] = Int32(keptNodes.count)
+            keptNodes.append(Int32(n))
+        }
+        if keptNodes.count <= keptTableLimit {
+            // Few nodes: edges found in a table of every pair.
+            let out = UnsafeBox([KeptGraphSums?](repeating: nil, count: parts))
+            let input = UnsafeBox((self, keptID, keptNodes.count, column, divisors, keep))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let (engine, keptID, k, column, divisors, keep) = input.value
+                out.value[part] = KeptGraphSums(
+                    engine, ranges[part], keptID: keptID, keptCount: k, column, divisors, keep, withEdges: withEdges)
+            }
+            var total = out.value[0]!
+            for part in 1..<parts { total.merge(out.value[part]!) }
+            return total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes)
+        }
+        let input = UnsafeBox((self, index, meanIndex, keep, kept, withEdges))
+        let out = UnsafeBox([FrameGraphAccumulator?](repeating: nil, count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let (engine, index, meanIndex, keep, kept, withEdges) = input.value
+            var acc = FrameGraphAccumulator(nodeCount: engine.nodeCount)
+            acc.add(
+                engine, ranges[part], index: index, meanIndex: meanIndex, keep: keep, kept: kept,
+                withEdges: withEdges)
+            out.value[part] = acc
+        }
+        var total = out.value[0]!
+        for part in 1..<parts { total.merge(out.value[part]!) }
+        return total.sums
+    }
+}
+
+extension TopEngine {
+    /// `sums` for these options; the last ones are kept (a report's graphs, and the next
+    /// report with the same options, sum the same values).
+    func cachedSums(index: Int, meanIndex: Int?, keep: [Bool]?) -> Sums {
+        if let last = lastSums, last.index == index, last.meanIndex == meanIndex, last.keep == keep {
+            return last.sums
+        }
+        let s = sums(index: index, meanIndex: meanIndex, keep: keep)
+        lastSums = (index, meanIndex, keep, s)
+        return s
+    }
+
+    /// The edges from and to the nodes of `of` over the kept samples, as the graph builder
+    /// sums them (once per sample, not inline once a first visit in a sample is a location's
+    /// own line), found from the frames where those nodes occur. Each edge is visited from
+    /// one node only, in frame order: edges out of a node of `of`, and edges into one from
+    /// other nodes.
+    func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
+        let at = nodeFrames
+        var src: [Int32] = [], dst: [Int32] = [], weight: [Int64] = [], weightDiv: [Int64] = []
+        var inline: [Bool] = [], lastSample: [Int32] = []
+        var table = FastIndexTable(capacity: 1 << 12)
+        let column = values[index]
+        let divisors = meanIndex.map { values[$0] }
+        let frames = frameNode, inlines = frameInline, start = sampleStart
+        for n in 0..<nodeCount where matched[n] {
+            let node = Int32(n)
+            // The last edge found on each side: a node's neighbors repeat from sample to sample.
+            var lastOther: (Int32, Int32) = (-1, -1), lastEdge = (-1, -1)
+            for k in Int(at.start[n])..<Int(at.start[n + 1]) {
+                let f = Int(at.frame[k])
+                let si = Int(at.sample[f])
+                if let keep, !keep[si] { continue }
+                let w = column[si]
+                let dw = divisors?[si] ?? 0
+                if w == 0 && dw == 0 { continue }
+                let mark = Int32(truncatingIfNeeded: si)
+                // The edge into this frame (unless its source is matched: counted from there)
+                // and the edge out of it, each once per sample.
+                for side in 0..<2 {
+                    let (from, to, destFrame): (Int32, Int32, Int)
+                    if side == 0 {
+                        guard f > Int(start[si]) else { continue }
+                        from = frames[f - 1]
+                        if from == node || matched[Int(from)] { continue }
+                        (to, destFrame) = (node, f)
+                    } else {
+                        guard f + 1 < Int(start[si + 1]) else { continue }
+                        to = frames[f + 1]
+                        if to == node { continue }
+                        (from, destFrame) = (node, f + 1)
+                    }
+                    let other = side == 0 ? from : to
+                    let e: Int
+                    if other == (side == 0 ? lastOther.0 : lastOther.1) {
+                        e = side == 0 ? lastEdge.0 : lastEdge.1
+                    } else if let known = table.find(
+                        FrameGraphAccumulator.hash(from, to), { src[$0] == from && dst[$0] == to })
+                    {
+                        e = known
+                    } else {
+                        e = src.count
+                        table.insert(FrameGraphAccumulator.hash(from, to), e)
+                        src.append(from)
+                        dst.append(to)
+                        weight.append(0)
+                        weightDiv.append(0)
+                        inline.append(true)
+                        lastSample.append(-1)
+                    }
+                    if side == 0 {
+                        lastOther.0 = other
+                        lastEdge.0 = e
+                    } else {
+                        lastOther.1 = other
+                        lastEdge.1 = e
+                    }
+                    if lastSample[e] == mark { continue }
+                    lastSample[e] = mark
+                    weight[e] &+= w
+                    weightDiv[e] &+= dw
+                    if !inlines[destFrame] { inline[e] = false }
+                }
+            }
+        }
+        var sums = GraphSums(nodeCount: nodeCount)
+        sums.edgeSrc = src
+        sums.edgeDst = dst
+        sums.edgeWeight = weight
+        sums.edgeWeightDiv = weightDiv
+        sums.edgeResidual = [Bool](repeating: false, count: src.count)
+        sums.edgeInline = inline
+        return sums
+    }
+}
+
+/// Where each node occurs among an engine's frames (in frame order), and each frame's sample.
+final class NodeFrames: @unchecked Sendable {
+    /// Node `n` is at frames `frame[start[n]..<start[n + 1]]`.
+    let start: [Int32]
+    let frame: [Int32]
+    let sample: [Int32]
+
+    init(_ engine: TopEngine) {
+        let frames = engine.frameNode
+        var start = [Int32](repeating: 0, count: engine.nodeCount + 1)
+        for node in frames { start[Int(node) + 1] += 1 }
+        for n in 0..<engine.nodeCount { start[n + 1] += start[n] }
+        var next = start
+        var frame = [Int32](repeating: 0, count: frames.count)
+        for (f, node) in frames.enumerated() {
+            frame[Int(next[Int(node)])] = Int32(f)
+            next[Int(node)] += 1
+        }
+        var sample = [Int32](repeating: 0, count: frames.count)
+        let sampleStart = engine.sampleStart
+        for si in 0..<engine.samples.count {
+            for f in Int(sampleStart[si])..<Int(sampleStart[si + 1]) { sample[f] = Int32(si) }
+        }
+        self.start = start
+        self.frame = frame
+        self.sample = sample
+    }
+}
+
+extension GraphSums {
+    /// Drops the edges for which `keep(src, dst)` is false.
+    mutating func keepEdges(_ keep: (Int32, Int32) -> Bool) {
+        var j = 0
+        for e in edgeSrc.indices where keep(edgeSrc[e], edgeDst[e]) {
+            edgeSrc[j] = edgeSrc[e]
+            edgeDst[j] = edgeDst[e]
+            edgeWeight[j] = edgeWeight[e]
+            edgeWeightDiv[j] = edgeWeightDiv[e]
+            edgeResidual[j] = edgeResidual[e]
+            edgeInline[j] = edgeInline[e]
+            j += 1
+        }
+        edgeSrc.removeSubrange(j...)
+        edgeDst.removeSubrange(j...)
+        edgeWeight.removeSubrange(j...)
+        edgeWeightDiv.removeSubrange(j...)
+        edgeResidual.removeSubrange(j...)
+        edgeInline.removeSubrange(j...)
+    }
+}
+
+/// The edges between consecutive frames of the engine's samples, numbered once per engine:
+/// frame `f`'s edge from the frame before it (-1 for a sample's first frame or a repeat of
+/// the same node).
+final class FrameEdges: @unchecked Sendable {
+    let edge: [Int32]
+    let src: [Int32]
+    let dst: [Int32]
+
+    init(_ engine: TopEngine) {
+        var edge = [Int32](repeating: -1, count: engine.frameNode.count)
+        var src: [Int32] = [], dst: [Int32] = []
+        var table = FastIndexTable(capacity: 1 << 16)
+        var lastChild = [Int32](repeating: -1, count: engine.nodeCount)
+        var lastEdge = [Int32](repeating: -1, count: engine.nodeCount)
+        let start = engine.sampleStart, frames = engine.frameNode
+        for si in 0..<engine.samples.count {
+            let lo = Int(start[si]), hi = Int(start[si + 1])
+            if hi - lo < 2 { continue }
+            var parent = frames[lo]
+            for f in (lo + 1)..<hi {
+                let node = frames[f]
+                if node == parent { continue }
+                let p = Int(parent)
+                if lastChild[p] == node {
+                    edge[f] = lastEdge[p]
+                } else {
+                    let h = FrameGraphAccumulator.hash(parent, node)
+                    let e: Int
+                    if let found = table.find(h, { src[$0] == parent && dst[$0] == node }) {
+                        e = found
+                    } else {
+                        e = src.count
+                        table.insert(h, e)
+                        src.append(parent)
+                        dst.append(node)
+                    }
+                    edge[f] = Int32(e)
+                    lastChild[p] = node
+                    lastEdge[p] = Int32(e)
+                }
+                parent = node
+            }
+        }
+        self.edge = edge
+        self.src = src
+        self.dst = dst
+    }
+}
+
+/// Node values and numbered edges' weights over a range of samples, every frame kept.
+struct EdgeListSums {
+    var flat: [Int64], flatDiv: [Int64], cum: [Int64], cumDiv: [Int64]
+    var weight: [Int64], weightDiv: [Int64]
+    var present: [Bool], inline: [Bool]
+
+    init(
+        _ engine: TopEngine, _ edges: FrameEdges, _ range: Range<Int>, _ column: [Int64], _ divisors: [Int64]?,
+        _ keep: [Bool]?
+    ) {
+        let n = engine.nodeCount, m = edges.src.count
+        flat = [Int64](repeating: 0, count: n)
+        flatDiv = flat
+        cum = flat
+        cumDiv = flat
+        weight = [Int64](repeating: 0, count: m)
+        weightDiv = weight
+        present = [Bool](repeating: false, count: m)
+        inline = [Bool](repeating: true, count: m)
+        var seen = [Int32](repeating: -1, count: n), edgeSeen = [Int32](repeating: -1, count: m)
+        let hasDivisors = divisors != nil
+        let divisors = divisors ?? [], keepAll = keep == nil, keepMask = keep ?? []
+        let start = engine.sampleStart, frames = engine.frameNode, inlines = engine.frameInline
+        let frameEdge = edges.edge
+        column.withUnsafeBufferPointer { column in
+        divisors.withUnsafeBufferPointer { divisors in
+        keepMask.withUnsafeBufferPointer { keepMask in
+        start.withUnsafeBufferPointer { start in
+        frames.withUnsafeBufferPointer { frames in
+        inlines.withUnsafeBufferPointer { inlines in
+        frameEdge.withUnsafeBufferPointer { frameEdge in
+        seen.withUnsafeMutableBufferPointer { seen in
+        edgeSeen.withUnsafeMutableBufferPointer { edgeSeen in
+        cum.withUnsafeMutableBufferPointer { cum in
+        cumDiv.withUnsafeMutableBufferPointer { cumDiv in
+        weight.withUnsafeMutableBufferPointer { weight in
+        weightDiv.withUnsafeMutableBufferPointer { weightDiv in
+        present.withUnsafeMutableBufferPointer { present in
+        inline.withUnsafeMutableBufferPointer { inline in
+            for si in range {
+                if !keepAll && !keepMask[si] { continue }
+                let w = column[si]
+                let dw = hasDivisors ? divisors[si] : 0
+                if w == 0 && dw == 0 { continue }
+                let lo = Int(start[si]), hi = Int(start[si + 1])
+                if lo == hi { continue }
+                let mark = Int32(truncatingIfNeeded: si)
+                for f in lo..<hi {
+                    let node = Int(frames[f])
+                    if seen[node] != mark {
+                        seen[node] = mark
+                        cum[node] &+= w
+                        cumDiv[node] &+= dw
+                    }
+                    let e = Int(frameEdge[f])
+                    if e >= 0 && edgeSeen[e] != mark {
+                        edgeSeen[e] = mark
+                        weight[e] &+= w
+                        weightDiv[e] &+= dw
+                        present[e] = true
+                        if !inlines[f] { inline[e] = false }
+                    }
+                }
+                let leaf = Int(frames[hi - 1])
+                flat[leaf] &+= w
+                flatDiv[leaf] &+= dw
+            }
+        }}}}}}}}}}}}}}}
+    }
+
+    mutating func merge(_ o: EdgeListSums) {
+        for i in flat.indices {
+            flat[i] &+= o.flat[i]
+            flatDiv[i] &+= o.flatDiv[i]
+            cum[i] &+= o.cum[i]
+            cumDiv[i] &+= o.cumDiv[i]
+        }
+        for e in weight.indices {
+            weight[e] &+= o.weight[e]
+            weightDiv[e] &+= o.weightDiv[e]
+            present[e] = present[e] || o.present[e]
+            inline[e] = inline[e] && o.inline[e]
+        }
+    }
+
+    func graphSums(nodeCount: Int, edges: FrameEdges) -> GraphSums {
+        var g = GraphSums(nodeCount: nodeCount)
+        g.flat = flat
+        g.flatDiv = flatDiv
+        g.cum = cum
+        g.cumDiv = cumDiv
+        for e in present.indices where present[e] {
+            g.edgeSrc.append(edges.src[e])
+            g.edgeDst.append(edges.dst[e])
+            g.edgeWeight.append(weight[e])
+            g.edgeWeightDiv.append(weightDiv[e])
+            g.edgeResidual.append(false)
+            g.edgeInline.append(inline[e])
+        }
+        return g
+    }
+}
+
+/// Node values and edges over a range of samples when only a few nodes are kept: kept nodes
+/// are numbered 0..<k and edges are cells of k×k tables.
+struct KeptGraphSums {
+    /// The most kept nodes for which tables are used.
+    static let largest = 512
+    let k: Int
+    var flat: [Int64], flatDiv: [Int64], cum: [Int64], cumDiv: [Int64]
+    /// By cell `src * k + dst`.
+    var weight: [Int64], weightDiv: [Int64]
+    var present: [Bool], residual: [Bool], inline: [Bool]
+
+    init(
+        _ engine: TopEngine, _ range: Range<Int>, keptID: [Int32], keptCount k: Int, _ column: [Int64],
+        _ divisors: [Int64]?, _ keep: [Bool]?, withEdges: Bool
+    ) {
+        self.k = k
+        let cells = withEdges ? k * k : 0
+        var flat = [Int64](repeating: 0, count: k), flatDiv = flat, cum = flat, cumDiv = flat
+        var weight = [Int64](repeating: 0, count: cells), weightDiv = weight
+        var present = [Bool](repeating: false, count: cells), residualFlags = present
+        var inlineFlags = [Bool](repeating: true, count: cells)
+        var seen = [Int32](repeating: -1, count: k)
+        var edgeSeen = [Int32](repeating: -1, count: cells)
+        let hasDivisors = divisors != nil
+        let divisors = divisors ?? [], keepAll = keep == nil, keepMask = keep ?? []
+        let start = engine.sampleStart, frames = engine.frameNode, inlines = engine.frameInline
+        column.withUnsafeBufferPointer { column in
+        divisors.withUnsafeBufferPointer { divisors in
+        keepMask.withUnsafeBufferPointer { keepMask in
+        keptID.withUnsafeBufferPointer { keptID in
+        start.withUnsafeBufferPointer { start in
+        frames.withUnsafeBufferPointer { frames in
+        inlines.withUnsafeBufferPointer { inlines in
+        seen.withUnsafeMutableBufferPointer { seen in
+        edgeSeen.withUnsafeMutableBufferPointer { edgeSeen in
+        flat.withUnsafeMutableBufferPointer { flat in
+        flatDiv.withUnsafeMutableBufferPointer { flatDiv in
+        cum.withUnsafeMutableBufferPointer { cum in
+        cumDiv.withUnsafeMutableBufferPointer { cumDiv in
+        weight.withUnsafeMutableBufferPointer { weight in
+        weightDiv.withUnsafeMutableBufferPointer { weightDiv in
+        present.withUnsafeMutableBufferPointer { present in
+        residualFlags.withUnsafeMutableBufferPointer { residualFlags in
+        inlineFlags.withUnsafeMutableBufferPointer { inlineFlags in
+            for si in range {
+                if !keepAll && !keepMask[si] { continue }
+                let w = column[si]
+                let dw = hasDivisors ? divisors[si] : 0
+                if w == 0 && dw == 0 { continue }
+                let mark = Int32(truncatingIfNeeded: si)
+                var parent = -1
+                var residual = false
+                for f in Int(start[si])..<Int(start[si + 1]) {
+                    let node = Int(keptID[Int(frames[f])])
+                    if node < 0 {
+                        residual = true
+                        continue
+                    }
+                    if seen[node] != mark {
+                        seen[node] = mark
+                        cum[node] &+= w
+                        cumDiv[node] &+= dw
+                    }
+                    if withEdges && parent >= 0 && parent != node {
+                        let e = parent * k + node
+                        if edgeSeen[e] != mark {
+                            edgeSeen[e] = mark
+                            weight[e] &+= w
+                            weightDiv[e] &+= dw
+                            present[e] = true
+                            if residual { residualFlags[e] = true }
+                            if !inlines[f] { inlineFlags[e] = false }
+                        }
+                    }
+                    parent = node
+                    residual = false
+                }
+                if parent >= 0 && !residual {
+                    flat[parent] &+= w
+                    flatDiv[parent] &+= dw
+                }
+            }
+        }}}}}}}}}}}}}}}}}}
+        self.flat = flat
+        self.flatDiv = flatDiv
+        self.cum = cum
+        self.cumDiv = cumDiv
+        self.weight = weight
+        self.weightDiv = weightDiv
+        self.present = present
+        self.residual = residualFlags
+        self.inline = inlineFlags
+    }
+
+    /// Adds the sums over later samples: an edge is residual if either part saw it so, inline
+    /// only if both did.
+    mutating func merge(_ o: KeptGraphSums) {
+        for i in 0..<k {
+            flat[i] &+= o.flat[i]
+            flatDiv[i] &+= o.flatDiv[i]
+            cum[i] &+= o.cum[i]
+            cumDiv[i] &+= o.cumDiv[i]
+        }
+        for e in weight.indices where o.present[e] {
+            weight[e] &+= o.weight[e]
+            weightDiv[e] &+= o.weightDiv[e]
+            present[e] = true
+            if o.residual[e] { residual[e] = true }
+            if !o.inline[e] { inline[e] = false }
+        }
+    }
+
+    /// The sums over the engine's node numbers.
+    func graphSums(nodeCount: Int, keptNodes: [Int32]) -> GraphSums {
+        var g = GraphSums(nodeCount: nodeCount)
+        for (i, n) in keptNodes.enumerated() {
+            g.flat[Int(n)] = flat[i]
+            g.flatDiv[Int(n)] = flatDiv[i]
+            g.cum[Int(n)] = cum[i]
+            g.cumDiv[Int(n)] = cumDiv[i]
+        }
+        for e in present.indices where present[e] {
+            g.edgeSrc.append(keptNodes[e / k])
+            g.edgeDst.append(keptNodes[e % k])
+            g.edgeWeight.append(weight[e])
+            g.edgeWeightDiv.append(weightDiv[e])
+            g.edgeResidual.append(residual[e])
+            g.edgeInline.append(inline[e])
+        }
+        return g
+    }
+}
+
+/// The nodes' values of a report's first graph (all nodes, no edges), for its later graphs.
+final class GraphValues {
+    struct Key: Equatable {
+        var index: Int
+        var meanIndex: Int?
+    }
+    var key = Key(index: -1, meanIndex: nil)
+    var sums: GraphSums?
+}
+
+/// A value that threads read from, or write to at distinct indices.
+final class UnsafeBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Graph sums over a range of samples for any set of kept nodes, edges found by hashing.
+struct FrameGraphAccumulator {
+    var sums: GraphSums
+    var edges = FastIndexTable()
+
+    init(nodeCount: Int) {
+        sums = GraphSums(nodeCount: nodeCount)
+        edges = FastIndexTable(capacity: 1 << 10)
+    }
+
+    static func hash(_ src: Int32, _ dst: Int32) -> UInt64 {
+        mixHash(0x51ED_2701, UInt64(UInt32(bitPattern: src)) << 32 | UInt64(UInt32(bitPattern: dst)))
+    }
+
+    /// The index of edge src→dst, made (weightless, not residual, inline) if new.
+    mutating func edge(_ src: Int32, _ dst: Int32) -> Int {
+        let h = Self.hash(src, dst)
+        if let e = edges.find(h, { sums.edgeSrc[$0] == src && sums.edgeDst[$0] == dst }) { return e }
+        let e = sums.edgeSrc.count
+        edges.insert(h, e)
+        sums.edgeSrc.append(src)
+        sums.edgeDst.append(dst)
+        sums.edgeWeight.append(0)
+        sums.edgeWeightDiv.append(0)
+        sums.edgeResidual.append(false)
+        sums.edgeInline.append(true)
+        return e
+    }
+
+    /// Adds the samples in `range`, walked from the root as pprof's graph.New does: cum once
+    /// per node per sample, flat at the leaf unless the leaf frames were dropped, an edge once
+    /// per sample between consecutive kept frames, residual when dropped frames lie between,
+    /// not inline once a first visit in a sample is a location's own (last) line.
+    mutating func add(
+        _ engine: TopEngine, _ range: Range<Int>, index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?,
+        withEdges: Bool
+    ) {
+        let n = sums.nodeCount
+        var seen = [Int32](repeating: -1, count: n)
+        var lastChild = [Int32](repeating: -1, count: n), lastEdge = [Int32](repeating: -1, count: n)
+        let column = engine.values[index]
+        let divisors = meanIndex.map { engine.values[$0] }
+        let start = engine.sampleStart, frames = engine.frameNode, inlines = engine.frameInline
+        var edgeSeen: [Int32] = []
+        for si in range {
+            if let keep, !keep[si] { continue }
+            let w = column[si]
+            let dw = divisors?[si] ?? 0
+            if w == 0 && dw == 0 { continue }
+            let mark = Int32(truncatingIfNeeded: si)
+            var parent: Int32 = -1
+            var residual = false
+            for f in Int(start[si])..<Int(start[si + 1]) {
+                let node = frames[f]
+                let nn = Int(node)
+                if let kept, !kept[nn] {
+                    residual = true
+                    continue
+                }
+                if seen[nn] != mark {
+                    seen[nn] = mark
+                    sums.cum[nn] &+= w
+                    sums.cumDiv[nn] &+= dw
+                }
+                if withEdges && parent >= 0 && parent != node {
+                    let p = Int(parent)
+                    let e: Int
+                    if lastChild[p] == node {
+                        e = Int(lastEdge[p])
+                    } else {
+                        e = edge(parent, node)
+                        lastChild[p] = node
+                        lastEdge[p] = Int32(e)
+                        if e == edgeSeen.count { edgeSeen.append(-1) }
+                    }
+                    if edgeSeen[e] != mark {
+                        edgeSeen[e] = mark
+                        sums.edgeWeight[e] &+= w
+                        sums.edgeWeightDiv[e] &+= dw
+                        if residual { sums.edgeResidual[e] = true }
+                        if !inlines[f] { sums.edgeInline[e] = false }
+                    }
+                }
+                parent = node
+                residual = false
+            }
+            if parent >= 0 && !residual {
+                let p = Int(parent)
+                sums.flat[p] &+= w
+                sums.flatDiv[p] &+= dw
+            }
+        }
+    }
+
+    /// Adds the sums over later samples: an edge is residual if either part saw it so, inline
+    /// only if both did.
+    mutating func merge(_ other: FrameGraphAccumulator) {
+        let o = other.sums
+        for i in 0..<sums.nodeCount {
+            sums.flat[i] &+= o.flat[i]
+            sums.flatDiv[i] &+= o.flatDiv[i]
+            sums.cum[i] &+= o.cum[i]
+            sums.cumDiv[i] &+= o.cumDiv[i]
+        }
+        for oe in o.edgeSrc.indices {
+            let e = edge(o.edgeSrc[oe], o.edgeDst[oe])
+            sums.edgeWeight[e] &+= o.edgeWeight[oe]
+            sums.edgeWeightDiv[e] &+= o.edgeWeightDiv[oe]
+            if o.edgeResidual[oe] { sums.edgeResidual[e] = true }
+            if !o.edgeInline[oe] { sums.edgeInline[e] = false }
+        }
+    }
+}
