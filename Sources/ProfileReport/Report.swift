@@ -49,6 +49,11 @@ public final class Report {
     /// sums stacks it decoded once), given the graph options and whether only the nodes'
     /// values are wanted; it returns nil for options it does not cover.
     public var graphSource: ((GraphOptions, Bool) -> Graph?)?
+    /// Keep every graph built until the report goes away, for a process that exits after one
+    /// report without freeing it: freeing a graph of 100,000 edges object by object takes
+    /// tens of milliseconds that nobody waits for otherwise.
+    public var keepsGraphs = false
+    private var keptGraphs: [Graph] = []
 
     public init(profile: Profile, options: ReportOptions) {
         self.profile = profile
@@ -225,7 +230,9 @@ public final class Report {
             o.locationKeys = locationKeysCache
             o.flatSamples = flatSamplesCache
         }
-        return PhaseTimer.measure("graph") { Graph.build(profile, o) }
+        let g = PhaseTimer.measure("graph") { Graph.build(profile, o) }
+        if keepsGraphs { keptGraphs.append(g) }
+        return g
     }
 
     /// Which node each location line stands for, shared by the graphs of this report.

@@ -27,6 +27,11 @@ struct ReportBytes {
         bytes.append(contentsOf: b)
     }
 
+    /// Makes room for `more` bytes at once.
+    mutating func reserve(_ more: Int) {
+        bytes.reserveCapacity(bytes.count + more)
+    }
+
     /// Text known at compile time, copied as bytes.
     mutating func literal(_ s: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))

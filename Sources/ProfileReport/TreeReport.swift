@@ -22,18 +22,26 @@ extension Report {
         let renderer = TreeRenderer(g, shown, self)
         // Large graphs make hundreds of thousands of lines: two threads render half each.
         let halves = renderer.split()
-        let parts = UnsafeSendableBox([ReportBytes](repeating: ReportBytes(), count: halves.count))
+        // The first part is written after the header, so only the second is copied at the end.
+        var first = [ReportBytes](repeating: ReportBytes(), count: halves.count)
+        first[0] = w
+        first[0].reserve(renderer.estimatedSize())
+        w = ReportBytes()
+        let parts = UnsafeSendableBox(first)
         let input = UnsafeSendableBox(renderer)
         PhaseTimer.measure("render") {
             if halves.count > 1 {
                 DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-                    parts.value[i] = input.value.render(halves[i])
+                    input.value.render(halves[i], into: &parts.value[i])
                 }
             } else {
-                parts.value[0] = renderer.render(halves[0])
+                renderer.render(halves[0], into: &parts.value[0])
             }
         }
-        for p in parts.value { w.append(p.bytes) }
+        w = parts.value[0]
+        parts.value[0] = ReportBytes()
+        w.reserve(parts.value.reduce(TreeRenderer.separator.utf8.count) { $0 + $1.bytes.count })
+        for p in parts.value.dropFirst() { w.append(p.bytes) }
         if !g.nodes.isEmpty { w.append(TreeRenderer.separator) }
         return w.bytes
     }
@@ -83,6 +91,15 @@ struct TreeRenderer {
         format = report.valueFormatter()
     }
 
+    /// About how many bytes the whole report takes (a line is a name and 60-odd bytes more),
+    /// so that its buffer is allocated once.
+    func estimatedSize() -> Int {
+        var lines = 0
+        for n in shown { lines += 1 + n.inEdges.count + n.outEdges.count }
+        let averageName = names.rank.isEmpty ? 0 : names.bytes.count / names.rank.count
+        return lines * (averageName + 72) + shown.count * Self.separator.utf8.count
+    }
+
     /// One range, or two of about the same number of lines when there are more than `minimumLines`.
     func split(minimumLines: Int = 20_000) -> [Range<Int>] {
         var lines = 0
@@ -103,8 +120,8 @@ struct TreeRenderer {
         var inline: Bool
     }
 
-    func render(_ range: Range<Int>) -> ReportBytes {
-        var out = ReportBytes()
+    /// Appends the blocks of the shown nodes in `range` to `out`.
+    func render(_ range: Range<Int>, into out: inout ReportBytes) {
         // Each distinct value's text, once: `fieldBytes[fieldStart..<fieldStart+count]`, runes wide.
         var fields: [Int64: (start: Int, count: Int, runes: Int)] = [:]
         var fieldBytes: [UInt8] = []
@@ -170,6 +187,5 @@ struct TreeRenderer {
             out.literal("\n")
             writeEdges(n.outEdges, incoming: false, cum)
         }
-        return out
     }
 }

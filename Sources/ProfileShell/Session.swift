@@ -91,6 +91,7 @@ public final class Session {
             try ReportPipeline.makeReport(
                 profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
         }
+        rpt.keepsGraphs = keepsReportsUntilExit
         var bytes = try PhaseTimer.measure("report") { () throws(ReportError) in try rpt.generate() }
         if keepsReportsUntilExit { _ = Unmanaged.passRetained(rpt) }
         if let type = command.graphviz {
