@@ -43,7 +43,17 @@ extension Graph {
             var index: Int32
         }
         // The builder's ranks when it knows them (by node id), else ranks made here.
-        let rank = nameRank.map { byID in nodes.map { byID[$0.id] } } ?? NameRanks(nodes.lazy.map(\.printableName)).rank
+        let rank: [Int32]
+        if let byID = nameRank {
+            rank = nodes.map { byID[$0.id] }
+        } else {
+            let names = NameRanks(nodes.lazy.map(\.printableName))
+            rank = names.rank
+            // Kept for the tree renderer, which names the same nodes.
+            var slot = [Int32](repeating: -1, count: (storage.map(\.id).max() ?? -1) + 1)
+            for (i, n) in nodes.enumerated() { slot[n.id] = Int32(i) }
+            sortedNames = (slot, names)
+        }
         var sortKeys: [Key] = []
         sortKeys.reserveCapacity(nodes.count)
         for (i, n) in nodes.enumerated() {

@@ -47,6 +47,9 @@ public final class Graph {
     /// By node id, the rank of the node's printed name among the graph's (equal names, equal
     /// ranks), when its builder knows it: sorting then compares numbers, not names.
     var nameRank: [Int32]?
+    /// The nodes' names as the last sort ranked them: by node id, a slot in `names` (-1 for
+    /// nodes that were not sorted).
+    var sortedNames: (slot: [Int32], names: NameRanks)?
 
     init(nodes: [Node], storage: [Node]) {
         self.nodes = nodes

@@ -85,8 +85,15 @@ struct TreeRenderer {
             for e in n.inEdges.values { use(e.src) }
             for e in n.outEdges.values { use(e.dest) }
         }
-        self.slot = slot
-        names = NameRanks(used.lazy.map(\.printableName))
+        // The sort's ranks serve when they cover every node named here (they are byte-ordered
+        // ranks of the same names); else the used nodes are ranked now.
+        if let sorted = g.sortedNames, used.allSatisfy({ $0.id < sorted.slot.count && sorted.slot[$0.id] >= 0 }) {
+            self.slot = sorted.slot
+            names = sorted.names
+        } else {
+            self.slot = slot
+            names = NameRanks(used.lazy.map(\.printableName))
+        }
         total = report.total
         format = report.valueFormatter()
     }
