@@ -11,25 +11,40 @@ struct TraceLabels {
     let bytes: [UInt8]
 
     init(_ samples: [Sample], numLabelUnits: [String: String]) {
-        struct LabelSet: Hashable {
-            var labels: [Label]
-            var numeric: [NumLabel]
-        }
-        var ids: [LabelSet: Int32] = [:]
+        // Label sets are told apart by a cheap hash of their strings and numbers, then compared
+        // with the first sample that had the set; units are looked up once per unit.
+        var table = FastIndexTable(capacity: 1024)
+        var firstSample: [Int] = []
         var start = [0, 0]
         var bytes: [UInt8] = []
         var block = [Int32](repeating: 0, count: samples.count)
-        for (i, s) in samples.enumerated() where !s.labels.isEmpty || !s.numLabels.isEmpty {
-            let set = LabelSet(labels: s.labels, numeric: s.numLabels)
-            if let id = ids[set] {
-                block[i] = id
-                continue
+        var scalers: [String: ProfileReport.Measurement.Scaler] = [:]
+        func label(_ value: Int64, _ unit: String) -> String {
+            if let s = scalers[unit] { return s.label(value) }
+            let s = ProfileReport.Measurement.Scaler(from: unit, to: "auto")
+            scalers[unit] = s
+            return s.label(value)
+        }
+        samples.withUnsafeBufferPointer { samples in
+            for i in samples.indices where !samples[i].labels.isEmpty || !samples[i].numLabels.isEmpty {
+                var h = UInt64(samples[i].labels.count)
+                for l in samples[i].labels { h = mixHash(h, stringHash(l.key) ^ stringHash(l.value) &* 31) }
+                for nl in samples[i].numLabels {
+                    h = mixHash(h, stringHash(nl.key) ^ UInt64(bitPattern: nl.value) ^ stringHash(nl.unit) &* 7)
+                }
+                if let set = table.find(h, { set in
+                    let first = samples[firstSample[set]]
+                    return first.labels == samples[i].labels && first.numLabels == samples[i].numLabels
+                }) {
+                    block[i] = Int32(set + 1)
+                    continue
+                }
+                table.insert(h, firstSample.count)
+                firstSample.append(i)
+                block[i] = Int32(firstSample.count)
+                bytes += Self.lines(samples[i], numLabelUnits, label).utf8
+                start.append(bytes.count)
             }
-            let id = Int32(start.count - 1)
-            ids[set] = id
-            block[i] = id
-            bytes += Self.lines(s, numLabelUnits).utf8
-            start.append(bytes.count)
         }
         self.block = block
         self.start = start
@@ -37,7 +52,10 @@ struct TraceLabels {
     }
 
     /// Per key, its values in order; the key lines sorted.
-    static func lines(_ s: Sample, _ numLabelUnits: [String: String]) -> String {
+    static func lines(
+        _ s: Sample, _ numLabelUnits: [String: String],
+        _ label: (Int64, String) -> String = { ProfileReport.Measurement.label($0, unit: $1) }
+    ) -> String {
         var w = ""
         if !s.labels.isEmpty {
             var byKey: [(String, [String])] = []
@@ -53,7 +71,7 @@ struct TraceLabels {
         if !s.numLabels.isEmpty {
             var byKey: [(String, [String])] = []
             for nl in s.numLabels {
-                let text = Measurement.label(nl.value, unit: numLabelUnits[nl.key] ?? "")
+                let text = label(nl.value, numLabelUnits[nl.key] ?? "")
                 if let i = byKey.firstIndex(where: { $0.0 == nl.key }) {
                     byKey[i].1.append(text)
                 } else {
