@@ -43,7 +43,6 @@ extension Graph {
         }
         var storage: [Node] = []
         storage.reserveCapacity(made)
-        var outDegree: [Int] = [], inDegree: [Int] = []
         for n in 0..<sums.nodeCount where id[n] == 0 {
             id[n] = Int32(storage.count)
             let node =
@@ -55,24 +54,9 @@ extension Graph {
             node.cumDiv = sums.cumDiv[n]
             storage.append(node)
         }
-        outDegree = [Int](repeating: 0, count: storage.count)
-        inDegree = outDegree
-        for e in sums.edgeSrc.indices {
-            outDegree[Int(id[Int(sums.edgeSrc[e])])] += 1
-            inDegree[Int(id[Int(sums.edgeDst[e])])] += 1
-        }
-        for (i, n) in storage.enumerated() {
-            if outDegree[i] > 0 { n.outEdges.reserveCapacity(outDegree[i]) }
-            if inDegree[i] > 0 { n.inEdges.reserveCapacity(inDegree[i]) }
-        }
-        for e in sums.edgeSrc.indices {
-            let src = storage[Int(id[Int(sums.edgeSrc[e])])], dst = storage[Int(id[Int(sums.edgeDst[e])])]
-            let edge = Edge(
-                src: src, dest: dst, weight: sums.edgeWeight[e], weightDiv: sums.edgeWeightDiv[e],
-                residual: sums.edgeResidual[e], inline: sums.edgeInline[e])
-            src.outEdges[dst.id] = edge
-            dst.inEdges[src.id] = edge
-        }
+        link(
+            storage, src: sums.edgeSrc, dst: sums.edgeDst, weight: sums.edgeWeight, weightDiv: sums.edgeWeightDiv,
+            residual: sums.edgeResidual, inline: sums.edgeInline, position: { Int(id[Int($0)]) })
         let g = selectNodes(storage, dropNegative: dropNegative)
         if let rank {
             var ranks = [Int32](repeating: 0, count: storage.count)

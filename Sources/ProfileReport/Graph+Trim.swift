@@ -42,17 +42,15 @@ extension Graph {
             var name: Int32
             var index: Int32
         }
-        // The builder's ranks when it knows them (by node id), else ranks made here.
+        // The known ranks when they cover these nodes, else ranks made here and kept.
         let rank: [Int32]
-        if let byID = nameRank {
+        if let byID = nameRank, nodes.allSatisfy({ $0.id < byID.count && byID[$0.id] >= 0 }) {
             rank = nodes.map { byID[$0.id] }
         } else {
-            let names = NameRanks(nodes.lazy.map(\.printableName))
-            rank = names.rank
-            // Kept for the tree renderer, which names the same nodes.
-            var slot = [Int32](repeating: -1, count: (storage.map(\.id).max() ?? -1) + 1)
-            for (i, n) in nodes.enumerated() { slot[n.id] = Int32(i) }
-            sortedNames = (slot, names)
+            rank = NameRanks(nodes.lazy.map(\.printableName)).rank
+            var byID = [Int32](repeating: -1, count: (storage.map(\.id).max() ?? -1) + 1)
+            for (i, n) in nodes.enumerated() { byID[n.id] = rank[i] }
+            nameRank = byID
         }
         var sortKeys: [Key] = []
         sortKeys.reserveCapacity(nodes.count)

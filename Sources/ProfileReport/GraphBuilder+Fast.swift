@@ -46,25 +46,38 @@ extension Graph {
             n.cum = total.cum[i]
             n.cumDiv = total.cumDiv[i]
         }
-        // Size each node's edge maps once: growing them edge by edge rehashes over and over.
+        link(
+            nodes, src: total.edgeSrc, dst: total.edgeDst, weight: total.edgeW, weightDiv: total.edgeWD,
+            residual: total.edgeResidual, inline: total.edgeInline, position: { Int($0) })
+        return selectNodes(nodes, dropNegative: o.dropNegative)
+    }
+}
+
+extension Graph {
+    /// Makes the Edge objects of the edges given as parallel arrays, between `nodes`; an edge
+    /// end is a node number that `position` turns into an index of `nodes`. Each node's edge
+    /// maps are sized once: growing them edge by edge re-allocates over and over.
+    static func link(
+        _ nodes: [Node], src: [Int32], dst: [Int32], weight: [Int64], weightDiv: [Int64], residual: [Bool],
+        inline: [Bool], position: (Int32) -> Int
+    ) {
         var outDegree = [Int](repeating: 0, count: nodes.count), inDegree = outDegree
-        for e in 0..<total.edgeSrc.count {
-            outDegree[Int(total.edgeSrc[e])] += 1
-            inDegree[Int(total.edgeDst[e])] += 1
+        for e in src.indices {
+            outDegree[position(src[e])] += 1
+            inDegree[position(dst[e])] += 1
         }
         for (i, n) in nodes.enumerated() {
             if outDegree[i] > 0 { n.outEdges.reserveCapacity(outDegree[i]) }
             if inDegree[i] > 0 { n.inEdges.reserveCapacity(inDegree[i]) }
         }
-        for e in 0..<total.edgeSrc.count {
-            let src = nodes[Int(total.edgeSrc[e])], dst = nodes[Int(total.edgeDst[e])]
+        for e in src.indices {
+            let from = nodes[position(src[e])], to = nodes[position(dst[e])]
             let edge = Edge(
-                src: src, dest: dst, weight: total.edgeW[e], weightDiv: total.edgeWD[e],
-                residual: total.edgeResidual[e], inline: total.edgeInline[e])
-            src.outEdges[dst.id] = edge
-            dst.inEdges[src.id] = edge
+                src: from, dest: to, weight: weight[e], weightDiv: weightDiv[e], residual: residual[e],
+                inline: inline[e])
+            from.outEdges[to.id] = edge
+            to.inEdges[from.id] = edge
         }
-        return selectNodes(nodes, dropNegative: o.dropNegative)
     }
 }
 

@@ -44,12 +44,10 @@ public final class Graph {
     /// Every node made while building, kept alive because edges and `function` links point
     /// at nodes that were not selected.
     let storage: [Node]
-    /// By node id, the rank of the node's printed name among the graph's (equal names, equal
-    /// ranks), when its builder knows it: sorting then compares numbers, not names.
+    /// By node id, the rank of the node's printed name in byte order (equal names, equal ranks;
+    /// -1 for a node not ranked), from the builder when it knows them or from the last sort:
+    /// sorts and the tree renderer then compare numbers, not names.
     var nameRank: [Int32]?
-    /// The nodes' names as the last sort ranked them: by node id, a slot in `names` (-1 for
-    /// nodes that were not sorted).
-    var sortedNames: (slot: [Int32], names: NameRanks)?
 
     init(nodes: [Node], storage: [Node]) {
         self.nodes = nodes
@@ -191,7 +189,6 @@ struct NodeTable {
     let profile: Profile
     let options: GraphOptions
     var nodes: [Node] = []
-    var byInfo: [NodeInfo: Node] = [:]
 
     init(profile: Profile, options: GraphOptions) {
         self.profile = profile
@@ -202,23 +199,6 @@ struct NodeTable {
     mutating func appendNode(_ info: NodeInfo) -> Node {
         let n = Node(id: nodes.count, info: info)
         nodes.append(n)
-        return n
-    }
-
-    mutating func findOrInsert(_ info: NodeInfo, kept: Set<NodeInfo>?) -> Node? {
-        if let kept, !kept.contains(info) { return nil }
-        if let n = byInfo[info] { return n }
-        let n = Node(id: nodes.count, info: info)
-        nodes.append(n)
-        byInfo[info] = n
-        if info.address == 0 && info.lineno == 0 {
-            n.function = n
-        } else {
-            var fi = info
-            fi.address = 0
-            fi.lineno = 0
-            n.function = findOrInsert(fi, kept: nil)
-        }
         return n
     }
 
@@ -246,8 +226,8 @@ struct NodeTable {
 
     /// Finds or makes the node of each key, in the keys' order (their order of first use),
     /// as pprof's NodeMap meets them; nil for keys whose node is not kept. The same nodes, in
-    /// the same order, as `findOrInsert` on each key's NodeInfo, but through the keys' interned
-    /// info numbers: a NodeInfo is hashed only for the kept set.
+    /// the same order as a table keyed by NodeInfo would (a node, then its function's node), but
+    /// through the keys' interned info numbers: a NodeInfo is hashed only for the kept set.
     mutating func nodes(for keys: LocationKeys) -> [Node?] {
         var kept: [Bool]?
         if let keptNodes = options.keptNodes {
@@ -323,10 +303,10 @@ public func cleanPath(_ path: String) -> String {
 /// Which NodeInfo each location line stands for, worked out once per profile and naming options
 /// (a report builds up to three graphs of one profile, with different kept nodes).
 ///
-/// A line's NodeInfo is decided by its function's fields, the address, the line number and
-/// (sometimes) the binary: the function part is interned once per function and the binary once
-/// per mapping, so that each location line is looked up by integers, and a NodeInfo is built
-/// and hashed only once per distinct key. Keys are numbered in order of first use.
+/// A line's key is its function, address, line number and (sometimes) binary, the binary interned
+/// once per mapping, so that each location line is looked up by integers and a NodeInfo is built
+/// only once per distinct key; keys whose NodeInfos are equal (functions that differ only in
+/// what the granularity drops) then share an info number. Keys are numbered in order of first use.
 final class LocationKeys: @unchecked Sendable {
     let objNames: Bool
     let origFnNames: Bool
@@ -346,9 +326,6 @@ final class LocationKeys: @unchecked Sendable {
     init(_ profile: Profile, _ options: GraphOptions) {
         objNames = options.objNames
         origFnNames = options.origFnNames
-        // A key is (function, address, line, binary); keys whose NodeInfos are equal (functions
-        // that differ only in what the granularity drops) share an info number below.
-        let functionIdentity = [Int32](0..<Int32(profile.functions.count))
         let functionWithObjfile = profile.functions.map { f in
             options.objNames || (f.name.isEmpty && !(options.origFnNames && !f.systemName.isEmpty))
         }
@@ -375,7 +352,7 @@ final class LocationKeys: @unchecked Sendable {
             let obj = loc.mapping >= 0 ? mappingObjfile[Int(loc.mapping)] : -1
             for ln in lines {
                 let fi = Int(ln.function)
-                let ident: Int32 = fi >= 0 ? functionIdentity[fi] : -1
+                let ident = Int32(fi)
                 let usesObj = fi < 0 || functionWithObjfile[fi]
                 let o = usesObj ? obj : -2
                 let line = fi >= 0 ? ln.line : 0

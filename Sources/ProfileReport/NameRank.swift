@@ -9,12 +9,7 @@ public struct NameRanks: Sendable {
     public let rank: [Int32]
 
     public init<S: Sequence<String>>(_ names: S) {
-        var bytes: [UInt8] = []
-        var start = [0]
-        for name in names {
-            bytes.append(contentsOf: name.utf8)
-            start.append(bytes.count)
-        }
+        let (bytes, start) = Self.concatenated(names)
         let count = start.count - 1
         var rank = [Int32](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { b in
@@ -30,6 +25,17 @@ public struct NameRanks: Sendable {
         self.bytes = bytes
         self.start = start
         self.rank = rank
+    }
+
+    /// The names' UTF-8 bytes one after another, and where each starts (and the last ends).
+    static func concatenated<S: Sequence<String>>(_ names: S) -> (bytes: [UInt8], start: [Int]) {
+        var bytes: [UInt8] = []
+        var start = [0]
+        for name in names {
+            bytes.append(contentsOf: name.utf8)
+            start.append(bytes.count)
+        }
+        return (bytes, start)
     }
 
     /// memcmp order of two byte ranges, the shorter first on a common prefix.

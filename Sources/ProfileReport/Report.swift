@@ -206,27 +206,7 @@ public final class Report {
             o.sampleTags = sampleTagsCache?.index
         }
         if !o.callTree {
-            let needKeys = !(locationKeysCache?.fits(o) ?? false)
-            if needKeys && flatSamplesCache == nil && profile.samples.count >= o.parallelThreshold
-                && ProcessInfo.processInfo.activeProcessorCount > 1
-            {
-                // Both read the profile only: make them side by side.
-                let keys = UnsafeSendableBox(LocationKeys?.none), flat = UnsafeSendableBox(FlatSamples?.none)
-                let input = UnsafeSendableBox((profile, o))
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let (profile, o) = input.value
-                    if part == 0 {
-                        keys.value = LocationKeys(profile, o)
-                    } else {
-                        flat.value = FlatSamples(profile)
-                    }
-                }
-                locationKeysCache = keys.value
-                flatSamplesCache = flat.value
-            } else if needKeys {
-                locationKeysCache = LocationKeys(profile, o)
-            }
-            if flatSamplesCache == nil { flatSamplesCache = FlatSamples(profile) }
+            prepareGraphInputs(o)
             o.locationKeys = locationKeysCache
             o.flatSamples = flatSamplesCache
         }
@@ -235,9 +215,36 @@ public final class Report {
         return g
     }
 
-    /// Which node each location line stands for, shared by the graphs of this report.
+    /// Which node each location line stands for, and the samples as flat arrays, shared by the
+    /// graphs of this report.
     private var locationKeysCache: LocationKeys?
     private var flatSamplesCache: FlatSamples?
+
+    /// Makes the location keys for `o`'s naming options and the flat samples, if not made yet;
+    /// both only read the profile, so a large one gets them side by side on two threads.
+    private func prepareGraphInputs(_ o: GraphOptions) {
+        let needKeys = !(locationKeysCache?.fits(o) ?? false)
+        let needFlat = flatSamplesCache == nil
+        if needKeys && needFlat && profile.samples.count >= o.parallelThreshold
+            && ProcessInfo.processInfo.activeProcessorCount > 1
+        {
+            let keys = UnsafeSendableBox(LocationKeys?.none), flat = UnsafeSendableBox(FlatSamples?.none)
+            let input = UnsafeSendableBox((profile, o))
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (profile, o) = input.value
+                if part == 0 {
+                    keys.value = LocationKeys(profile, o)
+                } else {
+                    flat.value = FlatSamples(profile)
+                }
+            }
+            locationKeysCache = keys.value
+            flatSamplesCache = flat.value
+            return
+        }
+        if needKeys { locationKeysCache = LocationKeys(profile, o) }
+        if needFlat { flatSamplesCache = FlatSamples(profile) }
+    }
 
     private var sampleTagsCache: (unit: String, index: SampleTagIndex)?
 

@@ -56,10 +56,12 @@ struct TreeRenderer {
     let shown: [Node]
     /// The running sum of flat values after each shown node.
     let flatSums: [Int64]
-    /// By node id, where its name is in `names` (-1 for nodes nothing here prints): names are
-    /// ranked (equal names, equal ranks) and kept as bytes.
+    /// By node id: the rank of its name (equal names, equal ranks) and where the name is in
+    /// `nameBytes` (`nameStart[slot[id]]..<nameStart[slot[id]+1]`; -1 for nodes not printed).
+    let rank: [Int32]
     let slot: [Int32]
-    let names: NameRanks
+    let nameBytes: [UInt8]
+    let nameStart: [Int]
     let total: Int64
     let format: (Int64) -> String
 
@@ -85,14 +87,19 @@ struct TreeRenderer {
             for e in n.inEdges.values { use(e.src) }
             for e in n.outEdges.values { use(e.dest) }
         }
-        // The sort's ranks serve when they cover every node named here (they are byte-ordered
-        // ranks of the same names); else the used nodes are ranked now.
-        if let sorted = g.sortedNames, used.allSatisfy({ $0.id < sorted.slot.count && sorted.slot[$0.id] >= 0 }) {
-            self.slot = sorted.slot
-            names = sorted.names
+        self.slot = slot
+        // The graph's ranks (from the node sort) serve when they cover every node named here;
+        // else the named nodes are ranked now.
+        if let known = g.nameRank, used.allSatisfy({ $0.id < known.count && known[$0.id] >= 0 }) {
+            rank = known
+            (nameBytes, nameStart) = NameRanks.concatenated(used.lazy.map(\.printableName))
         } else {
-            self.slot = slot
-            names = NameRanks(used.lazy.map(\.printableName))
+            let names = NameRanks(used.lazy.map(\.printableName))
+            var byID = [Int32](repeating: -1, count: ids)
+            for (i, n) in used.enumerated() { byID[n.id] = names.rank[i] }
+            rank = byID
+            nameBytes = names.bytes
+            nameStart = names.start
         }
         total = report.total
         format = report.valueFormatter()
@@ -103,7 +110,7 @@ struct TreeRenderer {
     func estimatedSize() -> Int {
         var lines = 0
         for n in shown { lines += 1 + n.inEdges.count + n.outEdges.count }
-        let averageName = names.rank.isEmpty ? 0 : names.bytes.count / names.rank.count
+        let averageName = nameStart.count < 2 ? 0 : nameBytes.count / (nameStart.count - 1)
         return lines * (averageName + 72) + shown.count * Self.separator.utf8.count
     }
 
@@ -147,18 +154,17 @@ struct TreeRenderer {
         }
         func name(_ id: Int) {
             let i = Int(slot[id])
-            names.bytes.withUnsafeBufferPointer { b in
-                out.append(UnsafeBufferPointer(rebasing: b[names.start[i]..<names.start[i + 1]]))
+            nameBytes.withUnsafeBufferPointer { b in
+                out.append(UnsafeBufferPointer(rebasing: b[nameStart[i]..<nameStart[i + 1]]))
             }
         }
-        func rank(_ id: Int) -> Int32 { names.rank[Int(slot[id])] }
         var rows: [Row] = []
         func writeEdges(_ edges: EdgeMap, incoming: Bool, _ cum: Int64) {
             rows.removeAll(keepingCapacity: true)
             for e in edges.values {
                 rows.append(
                     Row(
-                        weight: e.weight, srcRank: rank(e.src.id), destRank: rank(e.dest.id),
+                        weight: e.weight, srcRank: rank[e.src.id], destRank: rank[e.dest.id],
                         node: incoming ? e.src.id : e.dest.id, inline: e.inline))
             }
             rows.sort { a, b in
