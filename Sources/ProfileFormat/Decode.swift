@@ -15,9 +15,9 @@ extension Profile {
         profile.samples = list.samples
         list.samples = []
         // `validate`, with the value counts checked as the samples came (while in the cache);
-        // decoded stacks always refer to existing locations.
+        // decoded stacks always refer to existing locations, and the converter has rejected
+        // lines without a function (a missing mapping becomes none).
         try checkDecoded(typeCount: profile.sampleTypes.count, sampleCount: profile.samples.count, badSample: list.badSample)
-        try profile.validateTables()
         return profile
     }
 
@@ -42,20 +42,15 @@ extension Profile {
         var decoded = try decodeTables(raw)
         prepare(&decoded.tables)
         let typeCount = decoded.tables.sampleTypes.count
-        // Checked now, reported after the sample checks as `validate` does.
-        var tableError: ProfileError?
-        do { try decoded.tables.validateTables() } catch { tableError = error }
         // The merger takes the only reference to the tables, so that it renumbers them in place.
         var merger = Merger(into: mergedHeader([decoded.tables]), sampleCapacity: decoded.sampleRanges.count)
         var tables = Profile()
         swap(&tables, &decoded.tables)
         merger.begin(consume tables)
-        var sink = MergingSample(merger: merger, valueCount: typeCount)
-        merger = Merger(into: Profile(), sampleCapacity: 0)
+        var sink = MergingSample(merger: consume merger, valueCount: typeCount)
         try decoded.decodeSamples(&raw, into: &sink)
         // The errors that `validate` would have reported, in its order.
         try checkDecoded(typeCount: typeCount, sampleCount: decoded.sampleRanges.count, badSample: sink.badSample)
-        if let tableError { throw tableError }
         sink.flush()
         return try sink.merger.finish()
     }

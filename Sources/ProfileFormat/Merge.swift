@@ -187,9 +187,9 @@ struct Merger {
         }
     }
 
-    /// Starts a source whose samples come one by one (`append`) or were taken out (`add`).
+    /// Starts a source whose samples come one by one (`place` after `renumber`) or were taken
+    /// out (`add`).
     mutating func begin(_ source: consuming Profile) {
-        src = Profile()
         src = source
         if out.locations.isEmpty { out.locations.reserveCapacity(src.locations.count) }
         if out.functions.isEmpty { out.functions.reserveCapacity(src.functions.count) }
@@ -201,14 +201,9 @@ struct Merger {
         if out.mappings.isEmpty, !src.mappings.isEmpty { _ = mapMapping(0) }
     }
 
-    /// Adds one sample of the current source that is not all zero: its stack is renumbered in
-    /// place, and it is moved to the merged samples (leaving `sample` empty) unless an earlier
-    /// sample has the same stack and labels, to which its values are then added.
-    mutating func append(_ sample: inout Sample) {
-        place(&sample, renumber(&sample))
-    }
-
-    /// The second half of `append`, for a sample renumbered by `renumber` (which returned `h`).
+    /// Adds one sample of the current source that is not all zero, renumbered by `renumber`
+    /// (which returned `h`): it is moved to the merged samples (leaving `sample` empty) unless
+    /// an earlier sample has the same stack and labels, to which its values are then added.
     mutating func place(_ sample: inout Sample, _ h: UInt64) {
         let existing = out.samples.withUnsafeBufferPointer { merged in
             withUnsafePointer(to: &sample) { s in samples.find(h) { Self.sameKey(merged.baseAddress! + $0, s) } }

@@ -22,11 +22,6 @@ extension Profile {
             }
             throw ProfileError("malformed profile: sample \(i) refers to a location that does not exist")
         }
-        try validateTables()
-    }
-
-    /// The checks of `validate` that do not involve samples, in the same order.
-    func validateTables() throws(ProfileError) {
         for l in locations {
             if l.mapping >= Int32(mappings.count) {
                 throw ProfileError("malformed profile: location \(l.id) refers to a mapping that does not exist")

@@ -109,7 +109,6 @@ struct ShellProfiles {
                 p = try loader.combine([p, base])
             }
             try p.removeUninteresting()
-            try p.validate()
         } catch {
             throw ReportError(error.message)
         }
