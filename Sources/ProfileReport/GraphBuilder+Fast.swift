@@ -88,9 +88,9 @@ struct LocationLayout: Sendable {
 }
 
 /// A mutable box that threads write to at distinct indices.
-final class UnsafeSendableBox<T>: @unchecked Sendable {
-    var value: T
-    init(_ value: T) { self.value = value }
+public final class UnsafeSendableBox<T>: @unchecked Sendable {
+    public var value: T
+    public init(_ value: T) { self.value = value }
 }
 
 /// Node values and edges summed over a range of samples.

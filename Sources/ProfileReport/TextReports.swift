@@ -78,23 +78,7 @@ extension Report {
             }
             if frames == 0 { continue }
             w += separator
-            if !s.labels.isEmpty {
-                var byKey: [(String, [String])] = []
-                for l in s.labels {
-                    if let i = byKey.firstIndex(where: { $0.0 == l.key }) { byKey[i].1.append(l.value) } else { byKey.append((l.key, [l.value])) }
-                }
-                let text = byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted()
-                w += Array(text.joined().utf8)
-            }
-            if !s.numLabels.isEmpty {
-                var byKey: [(String, [String])] = []
-                for nl in s.numLabels {
-                    let text = Measurement.label(nl.value, unit: options.numLabelUnits[nl.key] ?? "")
-                    if let i = byKey.firstIndex(where: { $0.0 == nl.key }) { byKey[i].1.append(text) } else { byKey.append((nl.key, [text])) }
-                }
-                let text = byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted()
-                w += Array(text.joined().utf8)
-            }
+            w += Array(Report.traceLabelLines(s, numLabelUnits: options.numLabelUnits).utf8)
             var v = s.values[options.sampleIndex]
             if let mi = options.meanDivisorIndex {
                 let d = s.values[mi]
@@ -167,5 +151,33 @@ extension Profile {
         var q = p
         q.samples = []
         return q
+    }
+}
+
+extension Report {
+    /// The label lines `traces` prints above a sample's stack: string labels, then numeric ones
+    /// (each value in its readable unit through `label`), one line per key with its values in
+    /// order, the lines of each kind sorted.
+    public static func traceLabelLines(
+        _ s: Sample, numLabelUnits: [String: String],
+        label: (Int64, String) -> String = { Measurement.label($0, unit: $1) }
+    ) -> String {
+        func lines(_ pairs: [(key: String, text: String)]) -> String {
+            var byKey: [(String, [String])] = []
+            for (key, text) in pairs {
+                if let i = byKey.firstIndex(where: { $0.0 == key }) {
+                    byKey[i].1.append(text)
+                } else {
+                    byKey.append((key, [text]))
+                }
+            }
+            return byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted().joined()
+        }
+        var w = ""
+        if !s.labels.isEmpty { w += lines(s.labels.map { ($0.key, $0.value) }) }
+        if !s.numLabels.isEmpty {
+            w += lines(s.numLabels.map { ($0.key, label($0.value, numLabelUnits[$0.key] ?? "")) })
+        }
+        return w
     }
 }

@@ -99,8 +99,8 @@ extension TopEngine {
         if kept == nil {
             // Every frame kept: the edges between consecutive frames are numbered once.
             let edges = frameEdges
-            let out = UnsafeBox([EdgeListSums?](repeating: nil, count: parts))
-            let input = UnsafeBox((self, edges, column, divisors, keep))
+            let out = UnsafeSendableBox([EdgeListSums?](repeating: nil, count: parts))
+            let input = UnsafeSendableBox((self, edges, column, divisors, keep))
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let (engine, edges, column, divisors, keep) = input.value
                 out.value[part] = EdgeListSums(engine, edges, ranges[part], column, divisors, keep)
@@ -117,8 +117,8 @@ extension TopEngine {
         }
         if keptNodes.count <= keptTableLimit {
             // Few nodes: edges found in a table of every pair.
-            let out = UnsafeBox([KeptGraphSums?](repeating: nil, count: parts))
-            let input = UnsafeBox((self, keptID, keptNodes.count, column, divisors, keep))
+            let out = UnsafeSendableBox([KeptGraphSums?](repeating: nil, count: parts))
+            let input = UnsafeSendableBox((self, keptID, keptNodes.count, column, divisors, keep))
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let (engine, keptID, k, column, divisors, keep) = input.value
                 out.value[part] = KeptGraphSums(
@@ -128,8 +128,8 @@ extension TopEngine {
             for part in 1..<parts { total.merge(out.value[part]!) }
             return total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes)
         }
-        let input = UnsafeBox((self, index, meanIndex, keep, kept, withEdges))
-        let out = UnsafeBox([FrameGraphAccumulator?](repeating: nil, count: parts))
+        let input = UnsafeSendableBox((self, index, meanIndex, keep, kept, withEdges))
+        let out = UnsafeSendableBox([FrameGraphAccumulator?](repeating: nil, count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let (engine, index, meanIndex, keep, kept, withEdges) = input.value
             var acc = FrameGraphAccumulator(nodeCount: engine.nodeCount)
@@ -584,12 +584,6 @@ final class GraphValues {
     }
     var key = Key(index: -1, meanIndex: nil)
     var sums: GraphSums?
-}
-
-/// A value that threads read from, or write to at distinct indices.
-final class UnsafeBox<T>: @unchecked Sendable {
-    var value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// Graph sums over a range of samples for any set of kept nodes, edges found by hashing.

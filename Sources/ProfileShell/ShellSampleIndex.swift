@@ -139,12 +139,8 @@ final class SampleIndex {
         }
     }
 
-    /// For each location: whether a function name or file name of one of its lines, or its
-    /// binary, matches. Each distinct name is matched once.
-    /// The distinct names, file names and binaries of the profile, and which of them each
-    /// function and mapping has: what focus and ignore match against, numbered once.
     /// The distinct names, file names and binaries of the profile ("" is number 0), and
-    /// which of them each function and mapping has.
+    /// which of them each function and mapping has: what focus and ignore match against.
     let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
 
     /// The locations' lines by function name, for `list`.

@@ -75,9 +75,6 @@ final class TopEngine {
     /// Node numbers by identity, and the numbers of the trimmed file names in `strings`.
     let nodeTable: [NodeKey: Int32]
     let trimmedFileIDs: [String: Int32]
-    /// Each location's frames: `locationNode[locationStart[l]..<locationStart[l+1]]`, root first.
-    let locationStart: [Int32]
-    let locationNode: [Int32]
     /// The edges between consecutive frames, numbered on first use (graphs without cuts).
     lazy var frameEdges = FrameEdges(self)
     /// Where each node occurs, for graphs that want the edges of a few nodes (peek).
@@ -207,8 +204,6 @@ final class TopEngine {
         self.strings = strings
         nodeTable = table
         trimmedFileIDs = trimmedIDs
-        locationStart = locStart
-        locationNode = locNode
         nameCache = [String?](repeating: nil, count: keys.count)
 
         // Each sample's frames: its locations' frames, root first. Large profiles are done in

@@ -42,45 +42,13 @@ struct TraceLabels {
                 table.insert(h, firstSample.count)
                 firstSample.append(i)
                 block[i] = Int32(firstSample.count)
-                bytes += Self.lines(samples[i], numLabelUnits, label).utf8
+                bytes += Report.traceLabelLines(samples[i], numLabelUnits: numLabelUnits, label: label).utf8
                 start.append(bytes.count)
             }
         }
         self.block = block
         self.start = start
         self.bytes = bytes
-    }
-
-    /// Per key, its values in order; the key lines sorted.
-    static func lines(
-        _ s: Sample, _ numLabelUnits: [String: String],
-        _ label: (Int64, String) -> String = { ProfileReport.Measurement.label($0, unit: $1) }
-    ) -> String {
-        var w = ""
-        if !s.labels.isEmpty {
-            var byKey: [(String, [String])] = []
-            for l in s.labels {
-                if let i = byKey.firstIndex(where: { $0.0 == l.key }) {
-                    byKey[i].1.append(l.value)
-                } else {
-                    byKey.append((l.key, [l.value]))
-                }
-            }
-            w += byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted().joined()
-        }
-        if !s.numLabels.isEmpty {
-            var byKey: [(String, [String])] = []
-            for nl in s.numLabels {
-                let text = label(nl.value, numLabelUnits[nl.key] ?? "")
-                if let i = byKey.firstIndex(where: { $0.0 == nl.key }) {
-                    byKey[i].1.append(text)
-                } else {
-                    byKey.append((nl.key, [text]))
-                }
-            }
-            w += byKey.map { GoFormat.pad($0.0, 10) + ":  " + $0.1.joined(separator: " ") + "\n" }.sorted().joined()
-        }
-        return w
     }
 }
 
@@ -151,7 +119,7 @@ extension TopEngine {
         let total = offset + separator.count
 
         let parts = n >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
-        let input = UnsafeBox(
+        let input = UnsafeSendableBox(
             (self, labels, nodeStart, nodeEnd, nodeBytes, valueStart, valueBytes, sampleValue, size, separator))
         let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
             let base = buffer.baseAddress!
