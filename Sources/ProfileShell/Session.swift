@@ -8,35 +8,51 @@ public struct OutputSink {
     public var err: (String) -> Void
     /// Whether standard output is a terminal (binary reports then go to a file).
     public var outIsTerminal: Bool
+    /// Where output written a chunk at a time goes without being copied into an array first;
+    /// nil sends each chunk to `out`.
+    public var outBuffer: ((UnsafeRawBufferPointer) -> Void)?
 
-    public init(out: @escaping ([UInt8]) -> Void, err: @escaping (String) -> Void, outIsTerminal: Bool = false) {
+    public init(
+        out: @escaping ([UInt8]) -> Void, err: @escaping (String) -> Void, outIsTerminal: Bool = false,
+        outBuffer: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) {
         self.out = out
         self.err = err
         self.outIsTerminal = outIsTerminal
+        self.outBuffer = outBuffer
+    }
+
+    /// Sends a chunk of output on.
+    func write(_ chunk: UnsafeRawBufferPointer) {
+        if let outBuffer {
+            outBuffer(chunk)
+        } else {
+            out(Array(chunk))
+        }
     }
 
     /// Standard output and standard error of this process.
     public static func standard() -> OutputSink {
-        OutputSink(
-            out: { bytes in
-                bytes.withUnsafeBytes { buf in
-                    var off = 0
-                    while off < buf.count {
-                        let n = write(1, buf.baseAddress! + off, buf.count - off)
-                        if n <= 0 {
-                            if n < 0 && errno == EINTR { continue }
-                            return
-                        }
-                        off += n
-                    }
+        // Output that cannot be written (a closed pipe) is dropped, as a terminal drops it.
+        let toStdout: (UnsafeRawBufferPointer) -> Void = { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Foundation.write(1, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 {
+                    if n < 0 && errno == EINTR { continue }
+                    return
                 }
-            },
+                off += n
+            }
+        }
+        return OutputSink(
+            out: { bytes in bytes.withUnsafeBytes(toStdout) },
             err: { line in
                 var text = line
                 if !text.hasSuffix("\n") { text += "\n" }
                 FileHandle.standardError.write(Data(text.utf8))
             },
-            outIsTerminal: isatty(1) == 1)
+            outIsTerminal: isatty(1) == 1, outBuffer: toStdout)
     }
 }
 
@@ -177,16 +193,46 @@ enum Graphviz {
 /// Writes a file in place: opened, truncated and written, never replaced by a renamed temporary
 /// file (which, run as root, would turn `-output=/dev/null` into a regular file).
 func writeFileInPlace(_ bytes: [UInt8], to path: String) throws(ReportError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-    if fd < 0 { throw ReportError("could not write \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var off = 0
-    while off < bytes.count {
-        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, $0.count - off) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw ReportError("could not write \(path): \(String(cString: strerror(errno)))")
-        }
-        off += n
+    let file = try OutputFile(path)
+    defer { file.close() }
+    try withBytes(bytes) { (b) throws(ReportError) in try file.write(b) }
+}
+
+/// A file being written in place (see `writeFileInPlace`), a chunk at a time.
+struct OutputFile {
+    let path: String
+    private let fd: Int32
+
+    init(_ path: String) throws(ReportError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        if fd < 0 { throw ReportError("could not write \(path): \(String(cString: strerror(errno)))") }
     }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(ReportError) {
+        var off = 0
+        while off < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReportError("could not write \(path): \(String(cString: strerror(errno)))")
+            }
+            off += n
+        }
+    }
+
+    func close() { _ = Foundation.close(fd) }
+}
+
+/// `bytes.withUnsafeBytes(body)`, keeping the type of error `body` throws.
+func withBytes<E: Error>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+    let failure: E? = bytes.withUnsafeBytes { b in
+        do throws(E) {
+            try body(b)
+            return nil
+        } catch {
+            return error
+        }
+    }
+    if let failure { throw failure }
 }

@@ -29,6 +29,9 @@ enum FastReports {
         engine: (TopEngine.Key) -> TopEngine, warn: (String) -> Void
     ) throws(ReportError) -> [UInt8]? {
         guard handles(format, input) else { return nil }
+        if format == .traces {
+            return try tracesJob(command: command, config: input, samples: samples, engine: engine, warn: warn)?.bytes()
+        }
         let cfg = ReportPipeline.applyCommandOverrides(command, format, input)
         // The line graph of `list` is made for line granularity only.
         if format == .list && cfg.granularity != "lines" { return nil }
@@ -77,16 +80,59 @@ enum FastReports {
             let rpt = Report(
                 profile: samples.labelTotals(index: options.sampleIndex, keep: keep), options: options, total: total)
             return try rpt.generate()
-        case .traces:
-            let rpt = Report(profile: p, options: options, total: total)
-            return engine(TopEngine.Key.untrimmed(cfg)).traces(rpt, keep: keep)
         default:
             return nil
+        }
+    }
+
+    /// `traces`, made ready to write, or nil when `handles` says no.
+    static func tracesJob(
+        command: String, config input: ReportConfig, samples: SampleIndex, engine: (TopEngine.Key) -> TopEngine,
+        warn: (String) -> Void
+    ) throws(ReportError) -> TracesJob? {
+        guard handles(.traces, input) else { return nil }
+        let cfg = ReportPipeline.applyCommandOverrides(command, .traces, input)
+        let p = samples.profile
+        for w in samples.unitWarnings { warn(w) }
+        var options = try ReportPipeline.reportOptions(p, samples.numLabelUnits, cfg)
+        options.format = .traces
+        let total = samples.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
+        let (keep, warnings) = try samples.keep(focus: cfg.focus, ignore: cfg.ignore)
+        for w in warnings { warn(w) }
+        return TracesJob(
+            engine: engine(TopEngine.Key.untrimmed(cfg)), report: Report(profile: p, options: options, total: total),
+            keep: keep)
+    }
+
+    /// What `traces` writes, ready to be written a chunk at a time: its errors and warnings
+    /// have been given, and no output has been.
+    struct TracesJob {
+        let engine: TopEngine
+        let report: Report
+        let keep: [Bool]?
+
+        func write<E: Error>(_ emit: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+            try engine.writeTraces(report, keep: keep, emit: emit)
+        }
+
+        func bytes() -> [UInt8] {
+            var out: [UInt8] = []
+            write { (chunk: UnsafeRawBufferPointer) in out.append(contentsOf: chunk.assumingMemoryBound(to: UInt8.self)) }
+            return out
         }
     }
 }
 
 extension Shell {
+    /// `traces` from the decoded samples when the options allow, written as it is made.
+    func fastTraces(_ c: ReportCommand, config: ReportConfig) throws(ReportError) -> FastReports.TracesJob? {
+        guard c.format == .traces, c.graphviz == nil, FastReports.handles(c.format, config) else { return nil }
+        let samples = sampleIndex ?? SampleIndex(profile: session.profile)
+        sampleIndex = samples
+        return try FastReports.tracesJob(
+            command: c.name, config: config, samples: samples, engine: { engine(key: $0) }, warn: warn)
+    }
+
     /// `tree`, `peek`, `list`, `tags`, `traces` from the decoded samples, when the options allow.
     func fastReport(_ c: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void)
         throws(ReportError) -> [UInt8]?

@@ -35,6 +35,18 @@ extension Shell {
 
     /// Makes a report and sends it to the terminal or a file.
     func report(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) {
+        // `traces` can print hundreds of megabytes: written as it is made, never held whole.
+        if let traces = try fastTraces(c, config: config) {
+            if config.output.isEmpty {
+                traces.write { sink.write($0) }
+            } else {
+                ui.print("Generating report in \(config.output)")
+                let file = try OutputFile(config.output)
+                defer { file.close() }
+                try traces.write { (chunk) throws(ReportError) in try file.write(chunk) }
+            }
+            return
+        }
         let bytes = try reportBytes(c, argument: argument, config: config)
         var output = config.output
         if output.isEmpty, let suffix = Self.fileSuffixes[c.name] {

@@ -17,6 +17,8 @@ final class SampleIndex {
     let unitWarnings: [String]
     /// The unit of each numeric label key (ReportPipeline.identifyNumLabelUnits).
     let numLabelUnits: [String: String]
+    /// How the stacks expand into frames, with inlined frames and without (`frameLayout`).
+    private var layouts: [Bool: FrameLayout] = [:]
     /// The last focus/ignore masks: which samples they keep.
     private var mask: (focus: String, ignore: String, keep: [Bool]?, warnings: [String])?
 
@@ -149,8 +151,16 @@ final class SampleIndex {
     /// The samples' labels as numbers, for `tags`.
     lazy var labelIndex = SampleLabels(profile.samples)
 
+    /// How the stacks expand into frames, with or without inlined frames; made on first use.
+    func frameLayout(inlineFrames: Bool) -> FrameLayout {
+        if let l = layouts[inlineFrames] { return l }
+        let l = FrameLayout(self, inlineFrames: inlineFrames)
+        layouts[inlineFrames] = l
+        return l
+    }
+
     /// The label lines `traces` prints above each sample's stack, for `traces`.
-    lazy var traceLabels = TraceLabels(profile.samples, numLabelUnits: numLabelUnits)
+    lazy var traceLabels = TraceLabels(profile.samples, index: labelIndex, numLabelUnits: numLabelUnits)
 
     /// The number of each distinct name, file name and binary.
     lazy var nameIDs: [String: Int32] = {

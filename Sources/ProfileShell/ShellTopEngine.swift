@@ -80,7 +80,14 @@ final class TopEngine {
     /// Where each node occurs, for graphs that want the edges of a few nodes (peek).
     lazy var nodeFrames = NodeFrames(self)
     /// The rank of each node's printed name among all the nodes' (equal names, equal ranks).
-    lazy var nameRank: [Int32] = NameRanks((0..<nodeCount).lazy.map { self.name($0) }).rank
+    lazy var nameRank: [Int32] = {
+        let names = allNameBytes()
+        return NameRanks(bytes: names.bytes, start: names.start).rank
+    }()
+    /// The strings' UTF-8 bytes, for names built as bytes (`appendName`).
+    lazy var stringBytes = StringBytes(strings)
+    /// The nodes' names as `traces` prints them, encoded as `traces` first needs them.
+    lazy var traceNames = TraceNames(nodeCount: nodeCount)
     /// The last `sums` made for a graph, with their options.
     var lastSums: (index: Int, meanIndex: Int?, keep: [Bool]?, sums: Sums)?
     /// Graphs of at most this many kept nodes find their edges in tables (KeptGraphSums),
@@ -101,7 +108,9 @@ final class TopEngine {
     /// The name reports print for node `n`.
     func name(_ n: Int) -> String {
         if let s = nameCache[n] { return s }
-        let s = info(n).printableName
+        var bytes: [UInt8] = []
+        appendName(n, to: &bytes)
+        let s = String(decoding: bytes, as: UTF8.self)
         nameCache[n] = s
         return s
     }
@@ -151,12 +160,11 @@ final class TopEngine {
         var keys: [NodeKey] = []
         table.reserveCapacity(p.locations.count)
         keys.reserveCapacity(p.locations.count)
-        var locStart: [Int32] = [0]
+        // Each location's frames, in the order of the samples' frame layout for this inline
+        // setting: the node of every frame it expands to.
+        let layout = samples.frameLayout(inlineFrames: inlineFrames)
         var locNode: [Int32] = []
-        var locInline: [Bool] = []
-        locStart.reserveCapacity(p.locations.count + 1)
-        locNode.reserveCapacity(p.locations.count * 2)
-        locInline.reserveCapacity(p.locations.count * 2)
+        locNode.reserveCapacity(Int(layout.locStart.last ?? 0))
         for loc in p.locations {
             let address = keepAddress ? loc.address : 0
             let objfile = loc.mapping >= 0 ? mappingFile[Int(loc.mapping)] : 0
@@ -171,7 +179,6 @@ final class TopEngine {
                     locNode.append(Int32(keys.count))
                     keys.append(k)
                 }
-                locInline.append(false)
             }
             var ni = lines.endIndex - 1
             while ni >= lines.startIndex {
@@ -195,87 +202,18 @@ final class TopEngine {
                     locNode.append(Int32(keys.count))
                     keys.append(k)
                 }
-                locInline.append(ni != lines.endIndex - 1)
                 ni -= 1
             }
-            locStart.append(Int32(locNode.count))
         }
+        precondition(locNode.count == Int(layout.locStart.last ?? 0), "frame layout and nodes disagree")
         self.keys = keys
         self.strings = strings
         nodeTable = table
         trimmedFileIDs = trimmedIDs
         nameCache = [String?](repeating: nil, count: keys.count)
-
-        // Each sample's frames: its locations' frames, root first. Large profiles are done in
-        // parts on all cores: each part counts its frames, then fills its own slice.
-        let n = samples.count
-        let parts = n >= 50_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
-        let bounds = (0...parts).map { $0 * n / parts }
-        let sampleLoc = samples.locStart, locs = samples.locs
-        let frameStart = locStart, frameNodes = locNode, frameInlines = locInline
-        var counts = [Int](repeating: 0, count: parts)
-        counts.withUnsafeMutableBufferPointer { counts in
-            nonisolated(unsafe) let counts = counts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var count = 0
-                for k in Int(sampleLoc[bounds[part]])..<Int(sampleLoc[bounds[part + 1]]) {
-                    let l = Int(locs[k])
-                    count += Int(frameStart[l + 1] - frameStart[l])
-                }
-                counts[part] = count
-            }
-        }
-        var running = [0]
-        for c in counts { running.append(running.last! + c) }
-        let offsets = running
-        var starts = [Int32](repeating: 0, count: n + 1)
-        var nodes = [Int32](repeating: 0, count: offsets[parts])
-        var inlines = [Bool](repeating: false, count: offsets[parts])
-        starts.withUnsafeMutableBufferPointer { starts in
-            nodes.withUnsafeMutableBufferPointer { nodes in
-                inlines.withUnsafeMutableBufferPointer { inlines in
-                    nonisolated(unsafe) let (starts, nodes, inlines) = (starts, nodes, inlines)
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        Self.fill(
-                            bounds[part]..<bounds[part + 1], from: offsets[part], sampleLoc, locs, frameStart, frameNodes,
-                            frameInlines, starts: starts, nodes: nodes, inlines: inlines)
-                    }
-                }
-            }
-        }
-        sampleStart = starts
-        frameNode = nodes
-        frameInline = inlines
-    }
-
-    /// Writes the frames of the samples in `range` from frame `at` on, and each sample's end.
-    private static func fill(
-        _ range: Range<Int>, from start: Int, _ sampleLoc: [Int32], _ locs: [Int32], _ locStart: [Int32],
-        _ locNode: [Int32], _ locInline: [Bool], starts: UnsafeMutableBufferPointer<Int32>,
-        nodes: UnsafeMutableBufferPointer<Int32>, inlines: UnsafeMutableBufferPointer<Bool>
-    ) {
-        sampleLoc.withUnsafeBufferPointer { sampleLoc in
-            locs.withUnsafeBufferPointer { locs in
-                locStart.withUnsafeBufferPointer { locStart in
-                    locNode.withUnsafeBufferPointer { locNode in
-                        locInline.withUnsafeBufferPointer { locInline in
-                            var at = start
-                            for si in range {
-                                for k in Int(sampleLoc[si])..<Int(sampleLoc[si + 1]) {
-                                    let l = Int(locs[k])
-                                    for f in Int(locStart[l])..<Int(locStart[l + 1]) {
-                                        nodes[at] = locNode[f]
-                                        inlines[at] = locInline[f]
-                                        at += 1
-                                    }
-                                }
-                                starts[si + 1] = Int32(at)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        sampleStart = layout.sampleStart
+        frameInline = layout.frameInline
+        frameNode = layout.map(locNode)
     }
 
     func total(index: Int, meanIndex: Int?) -> Int64 { samples.total(index: index, meanIndex: meanIndex) }

@@ -10,9 +10,11 @@ struct TraceLabels {
     let start: [Int]
     let bytes: [UInt8]
 
-    init(_ samples: [Sample], numLabelUnits: [String: String]) {
-        // Label sets are told apart by a cheap hash of their strings and numbers, then compared
-        // with the first sample that had the set; units are looked up once per unit.
+    /// Samples whose labels have the same numbers in `index` (string labels, and numeric labels
+    /// by key and value, in the sample's order) print the same lines: a numeric label's unit
+    /// comes from `numLabelUnits`, by key. So sets are told apart by those numbers alone, and
+    /// each set's lines are formatted from the first sample that has it.
+    init(_ samples: [Sample], index: SampleLabels, numLabelUnits: [String: String]) {
         var table = FastIndexTable(capacity: 1024)
         var firstSample: [Int] = []
         var start = [0, 0]
@@ -25,25 +27,27 @@ struct TraceLabels {
             scalers[unit] = s
             return s.label(value)
         }
-        samples.withUnsafeBufferPointer { samples in
-            for i in samples.indices where !samples[i].labels.isEmpty || !samples[i].numLabels.isEmpty {
-                var h = UInt64(samples[i].labels.count)
-                for l in samples[i].labels { h = mixHash(h, stringHash(l.key) ^ stringHash(l.value) &* 31) }
-                for nl in samples[i].numLabels {
-                    h = mixHash(h, stringHash(nl.key) ^ UInt64(bitPattern: nl.value) ^ stringHash(nl.unit) &* 7)
+        index.start.withUnsafeBufferPointer { bounds in
+            index.ids.withUnsafeBufferPointer { ids in
+                for i in samples.indices {
+                    let lo = Int(bounds[i]), hi = Int(bounds[i + 1])
+                    if lo == hi { continue }
+                    var h = UInt64(hi - lo)
+                    for k in lo..<hi { h = mixHash(h, UInt64(UInt32(bitPattern: ids[k]))) }
+                    if let set = table.find(h, { set in
+                        let f = firstSample[set]
+                        let flo = Int(bounds[f]), fhi = Int(bounds[f + 1])
+                        return fhi - flo == hi - lo && (0..<(hi - lo)).allSatisfy { ids[flo + $0] == ids[lo + $0] }
+                    }) {
+                        block[i] = Int32(set + 1)
+                        continue
+                    }
+                    table.insert(h, firstSample.count)
+                    firstSample.append(i)
+                    block[i] = Int32(firstSample.count)
+                    bytes += Report.traceLabelLines(samples[i], numLabelUnits: numLabelUnits, label: label).utf8
+                    start.append(bytes.count)
                 }
-                if let set = table.find(h, { set in
-                    let first = samples[firstSample[set]]
-                    return first.labels == samples[i].labels && first.numLabels == samples[i].numLabels
-                }) {
-                    block[i] = Int32(set + 1)
-                    continue
-                }
-                table.insert(h, firstSample.count)
-                firstSample.append(i)
-                block[i] = Int32(firstSample.count)
-                bytes += Report.traceLabelLines(samples[i], numLabelUnits: numLabelUnits, label: label).utf8
-                start.append(bytes.count)
             }
         }
         self.block = block
@@ -53,150 +57,228 @@ struct TraceLabels {
 }
 
 extension TopEngine {
+    /// `traces` as Report.printTraces prints it, collected in one array.
+    func traces(_ rpt: Report, keep: [Bool]?) -> [UInt8] {
+        var out: [UInt8] = []
+        writeTraces(rpt, keep: keep) { (chunk: UnsafeRawBufferPointer) in
+            out.append(contentsOf: chunk.assumingMemoryBound(to: UInt8.self))
+        }
+        return out
+    }
+
     /// `traces` as Report.printTraces prints it for the profile filtered by `keep` and
     /// aggregated to the engine's granularity: every sample with a stack, its labels, its
-    /// value, its frames from the leaf. Each node's line, each label set's lines and each
-    /// value's text are encoded once; the output's size is summed first, then both halves
-    /// of the samples are copied into it at once.
-    func traces(_ rpt: Report, keep: [Bool]?) -> [UInt8] {
-        let labels = samples.traceLabels
-        let separator = Array("-----------+-------------------------------------------------------\n".utf8)
+    /// value, its frames from the leaf. Each node's lines, each label set's and each value's
+    /// text are encoded once. Blocks of samples are written into reused buffers, one per core
+    /// at a time, and handed to `emit` in order: hundreds of megabytes of output are never
+    /// held at once.
+    func writeTraces<E: Error>(
+        _ rpt: Report, keep: [Bool]?, blockSize: Int = 1024, emit: (UnsafeRawBufferPointer) throws(E) -> Void
+    ) throws(E) {
+        let text = TracesText(self, rpt, keep: keep)
         let header = Array((rpt.profileLabels().joined(separator: "\n") + "\n").utf8)
-        let column = values[rpt.options.sampleIndex]
-        let divisors = rpt.options.meanDivisorIndex.map { values[$0] }
+        try withBytes(header, emit)
         let n = samples.count
+        let blocks = (n + blockSize - 1) / blockSize
+        let parts = blocks > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let buffers = UnsafeSendableBox((0..<parts).map { _ in ByteBuffer() })
+        let shared = UnsafeSendableBox(text)
+        defer { for b in buffers.value { b.free() } }
+        var block = 0
+        while block < blocks {
+            let count = min(parts, blocks - block)
+            let first = block
+            if count == 1 {
+                shared.value.write(first * blockSize..<min(n, (first + 1) * blockSize), into: buffers.value[0])
+            } else {
+                DispatchQueue.concurrentPerform(iterations: count) { i in
+                    let b = first + i
+                    shared.value.write(b * blockSize..<min(n, (b + 1) * blockSize), into: buffers.value[i])
+                }
+            }
+            for i in 0..<count { try emit(buffers.value[i].bytes) }
+            block += count
+        }
+        try withBytes(text.separator, emit)
+    }
+}
 
-        // "   name" of each node printed, and each sample's value text, padded to 10.
-        var nodeStart = [Int](repeating: -1, count: nodeCount), nodeEnd = nodeStart
-        var nodeBytes: [UInt8] = []
+/// What `traces` prints for each sample, encoded once: which samples print and their value
+/// texts, the label lines, and the nodes' names.
+private struct TracesText {
+    let start: [Int32]
+    let frames: [Int32]
+    let inlines: [Bool]
+    let labels: TraceLabels
+    /// Sample `s` prints value text `v = value[s]` (`valueBytes[valueStart[v]..<valueStart[v+1]]`),
+    /// or nothing when `v` is -1.
+    let value: [Int32]
+    let valueStart: [Int]
+    let valueBytes: [UInt8]
+    let names: TraceNames
+    let separator = Array("-----------+-------------------------------------------------------\n".utf8)
+    /// What follows a frame's name, by `2·inline + last`: " (inline)" when the frame is
+    /// inlined, a newline, and the ten spaces that indent the next frame unless it is the
+    /// sample's last; each padded to 32 bytes, with its length.
+    static let tails: [(bytes: SIMD32<UInt8>, count: Int)] = [
+        "\n          ", "\n", " (inline)\n          ", " (inline)\n",
+    ].map { (tail: String) in
+        var v = SIMD32<UInt8>(repeating: 0)
+        for (i, b) in tail.utf8.enumerated() { v[i] = b }
+        return (v, tail.utf8.count)
+    }
+
+    init(_ engine: TopEngine, _ rpt: Report, keep: [Bool]?) {
+        start = engine.sampleStart
+        frames = engine.frameNode
+        inlines = engine.frameInline
+        labels = engine.samples.traceLabels
+        let column = engine.values[rpt.options.sampleIndex]
+        let divisors = rpt.options.meanDivisorIndex.map { engine.values[$0] }
+        let n = engine.samples.count
+        var value = [Int32](repeating: -1, count: n)
         var valueIDs: [Int64: Int32] = [:]
         var valueStart = [0]
         var valueBytes: [UInt8] = []
-        var sampleValue = [Int32](repeating: -1, count: n)
-        var size = [Int](repeating: 0, count: n + 1)
-        let inlineSuffix = Array(" (inline)".utf8)
+        let names = engine.traceNames
         for si in 0..<n {
             if let keep, !keep[si] { continue }
-            let lo = Int(sampleStart[si]), hi = Int(sampleStart[si + 1])
+            let lo = Int(start[si]), hi = Int(start[si + 1])
             if lo == hi { continue }
             var v = column[si]
             if let divisors {
                 let d = divisors[si]
                 if d != 0 { v /= d }
             }
-            let vid: Int32
             if let known = valueIDs[v] {
-                vid = known
+                value[si] = known
             } else {
-                vid = Int32(valueStart.count - 1)
-                valueIDs[v] = vid
+                let id = Int32(valueStart.count - 1)
+                valueIDs[v] = id
                 valueBytes += GoFormat.pad(rpt.formatValue(v), 10).utf8
                 valueStart.append(valueBytes.count)
+                value[si] = id
             }
-            sampleValue[si] = vid
-            let b = Int(labels.block[si])
-            var bytes = separator.count + labels.start[b + 1] - labels.start[b]
-            bytes += valueStart[Int(vid) + 1] - valueStart[Int(vid)] + (hi - lo - 1) * 10
-            for f in lo..<hi {
-                let node = Int(frameNode[f])
-                if nodeStart[node] < 0 {
-                    nodeStart[node] = nodeBytes.count
-                    nodeBytes += ("   " + name(node)).utf8
-                    nodeEnd[node] = nodeBytes.count
-                }
-                bytes += nodeEnd[node] - nodeStart[node] + (frameInline[f] ? inlineSuffix.count : 0) + 1
+            if !names.complete {
+                for f in lo..<hi { names.encode(Int(frames[f]), engine) }
             }
-            size[si + 1] = bytes
         }
-        // Where each sample's text starts.
-        var offset = header.count
-        for si in 0..<n {
-            let bytes = size[si + 1]
-            size[si] = offset
-            offset += bytes
-        }
-        size[n] = offset
-        let total = offset + separator.count
-
-        let parts = n >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
-        let input = UnsafeSendableBox(
-            (self, labels, nodeStart, nodeEnd, nodeBytes, valueStart, valueBytes, sampleValue, size, separator))
-        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
-            let base = buffer.baseAddress!
-            adviseHugePages(base, total)
-            func copy(_ bytes: [UInt8], _ range: Range<Int>, to at: Int) -> Int {
-                bytes.withUnsafeBufferPointer { b in
-                    (base + at).update(from: b.baseAddress! + range.lowerBound, count: range.count)
-                }
-                return at + range.count
-            }
-            _ = copy(header, 0..<header.count, to: 0)
-            _ = copy(separator, 0..<separator.count, to: total - separator.count)
-            nonisolated(unsafe) let target = base
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let (engine, labels, nodeStart, nodeEnd, nodeBytes, valueStart, valueBytes, sampleValue, offsets, separator) =
-                    input.value
-                Self.writeTraces(
-                    (part * n / parts)..<((part + 1) * n / parts), engine, labels, nodeStart, nodeEnd, nodeBytes,
-                    valueStart, valueBytes, sampleValue, offsets, separator, into: target)
-            }
-            count = total
-        }
-        return out
+        // Room for copies that read up to 32 bytes past a text's end (ByteBuffer.append).
+        valueBytes += repeatElement(0, count: 32)
+        self.value = value
+        self.valueStart = valueStart
+        self.valueBytes = valueBytes
+        self.names = names
     }
 
-    /// Writes the text of the samples in `range` at their offsets.
-    private static func writeTraces(
-        _ range: Range<Int>, _ engine: TopEngine, _ labels: TraceLabels, _ nodeStart: [Int], _ nodeEnd: [Int],
-        _ nodeBytes: [UInt8], _ valueStart: [Int], _ valueBytes: [UInt8], _ sampleValue: [Int32], _ offsets: [Int],
-        _ separator: [UInt8], into base: UnsafeMutablePointer<UInt8>
-    ) {
-        let inlineSuffix = Array(" (inline)".utf8)
-        let start = engine.sampleStart, frames = engine.frameNode, inlines = engine.frameInline
-        nodeBytes.withUnsafeBufferPointer { nodeBytes in
+    /// Replaces the contents of `out` with the text of the samples in `range`.
+    func write(_ range: Range<Int>, into out: ByteBuffer) {
+        out.count = 0
+        let tails = Self.tails
+        names.bytes.withUnsafeBufferPointer { nameBytes in
         valueBytes.withUnsafeBufferPointer { valueBytes in
         labels.bytes.withUnsafeBufferPointer { labelBytes in
         separator.withUnsafeBufferPointer { separator in
-        inlineSuffix.withUnsafeBufferPointer { inlineSuffix in
-            func put(_ from: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ at: inout Int) {
-                if hi > lo { (base + at).update(from: from.baseAddress! + lo, count: hi - lo) }
-                at += hi - lo
-            }
+        names.start.withUnsafeBufferPointer { nameStart in
+        names.length.withUnsafeBufferPointer { nameLength in
             for si in range {
-                let vid = Int(sampleValue[si])
+                let vid = Int(value[si])
                 if vid < 0 { continue }
-                var at = offsets[si]
-                put(separator, 0, separator.count, &at)
+                out.append(separator.baseAddress!, separator.count)
                 let b = Int(labels.block[si])
-                put(labelBytes, labels.start[b], labels.start[b + 1], &at)
-                put(valueBytes, valueStart[vid], valueStart[vid + 1], &at)
+                out.append(labelBytes.baseAddress! + labels.start[b], labels.start[b + 1] - labels.start[b])
+                out.appendShort(valueBytes.baseAddress! + valueStart[vid], valueStart[vid + 1] - valueStart[vid])
                 let lo = Int(start[si])
                 var f = Int(start[si + 1]) - 1
                 while f >= lo {
                     let node = Int(frames[f])
-                    put(nodeBytes, nodeStart[node], nodeEnd[node], &at)
-                    if inlines[f] { put(inlineSuffix, 0, inlineSuffix.count, &at) }
-                    base[at] = 0x0A
-                    at += 1
-                    if f > lo {
-                        (base + at).update(repeating: 0x20, count: 10)
-                        at += 10
-                    }
+                    out.appendShort(nameBytes.baseAddress! + nameStart[node], Int(nameLength[node]))
+                    let tail = tails[(inlines[f] ? 2 : 0) + (f == lo ? 1 : 0)]
+                    out.append(tail.bytes, tail.count)
                     f -= 1
                 }
             }
-        }}}}}
+        }}}}}}
     }
 }
 
-/// Asks the kernel to back the whole pages of a large new buffer with huge pages, where it
-/// allows that: hundreds of megabytes of output then take a few hundred page faults instead of
-/// tens of thousands.
-func adviseHugePages(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) {
-    let huge = 2 << 20
-    guard count >= 4 * huge else { return }
-    let start = (UInt(bitPattern: base) + UInt(huge - 1)) & ~UInt(huge - 1)
-    let end = (UInt(bitPattern: base) + UInt(count)) & ~UInt(huge - 1)
-    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
+/// Each node's name as `traces` prints it ("   name"), encoded once, the first time a trace
+/// needs it; node `n`'s is `bytes[start[n]..<start[n] + length[n]]`.
+final class TraceNames {
+    private(set) var bytes: [UInt8] = []
+    private(set) var start: [Int]
+    private(set) var length: [Int32]
+    private var missing: Int
+    /// Whether every node's name is here.
+    var complete: Bool { missing == 0 }
+
+    init(nodeCount: Int) {
+        start = [Int](repeating: 0, count: nodeCount)
+        length = [Int32](repeating: -1, count: nodeCount)
+        missing = nodeCount
+    }
+
+    @inline(__always)
+    func encode(_ node: Int, _ engine: TopEngine) {
+        if length[node] >= 0 { return }
+        // Keeps 32 bytes after the last name, for copies that read past its end.
+        if !bytes.isEmpty { bytes.removeLast(32) }
+        start[node] = bytes.count
+        bytes += "   ".utf8
+        engine.appendName(node, to: &bytes)
+        length[node] = Int32(bytes.count - start[node])
+        bytes += repeatElement(0, count: 32)
+        missing -= 1
+    }
+}
+
+/// A growable byte buffer, reused from block to block. It keeps 32 bytes of room past its
+/// count for appends that store whole 32-byte words.
+private final class ByteBuffer {
+    var base: UnsafeMutablePointer<UInt8>
+    var capacity = 1 << 20
+    var count = 0
+
+    init() { base = .allocate(capacity: capacity + 32) }
+
+    func free() { base.deallocate() }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    func append(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+        if count + n > capacity { grow(count + n) }
+        (base + count).update(from: bytes, count: n)
+        count += n
+    }
+
+    /// Appends `n` bytes of a text that is followed by at least 32 readable bytes, copying
+    /// whole 32-byte words (names and values are short: a call to memmove costs more).
+    @inline(__always)
+    func appendShort(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+        if count + n > capacity { grow(count + n) }
+        let to = UnsafeMutableRawPointer(base + count), from = UnsafeRawPointer(bytes)
+        var i = 0
+        while i < n {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self), toByteOffset: i, as: SIMD32<UInt8>.self)
+            i += 32
+        }
+        count += n
+    }
+
+    /// Appends the first `n` bytes of a 32-byte word.
+    @inline(__always)
+    func append(_ word: SIMD32<UInt8>, _ n: Int) {
+        if count + n > capacity { grow(count + n) }
+        UnsafeMutableRawPointer(base + count).storeBytes(of: word, as: SIMD32<UInt8>.self)
+        count += n
+    }
+
+    private func grow(_ needed: Int) {
+        while capacity < needed { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 32)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+    }
 }

@@ -1,0 +1,147 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+import Testing
+
+@testable import ProfileShell
+
+/// Names built as bytes, ranked eight bytes at a time, frames laid out once for all
+/// granularities, and `traces` written a block at a time must all give what the slower,
+/// plainer ways give.
+@Suite struct ShellEngineNamesTests {
+    static let keys: [[String: String]] = [
+        ["granularity": "functions"], ["granularity": "filefunctions"], ["granularity": "files"],
+        ["granularity": "lines"], ["granularity": "addresses"], ["granularity": "addresses", "noinlines": "true"],
+        ["granularity": "lines", "noinlines": "true"], ["granularity": "lines", "trim_path": "/home"],
+    ]
+
+    static func key(_ setting: [String: String]) throws -> TopEngine.Key {
+        TopEngine.Key(try FastReportTests.config(setting))
+    }
+
+    @Test(arguments: ShellTopEngineTests.profiles)
+    func namesAsBytesAreNodeInfoNames(_ name: String) throws {
+        let samples = SampleIndex(profile: try ShellTopEngineTests.load(name))
+        for setting in Self.keys {
+            let e = TopEngine(samples: samples, key: try Self.key(setting))
+            let all = e.allNameBytes()
+            for n in 0..<e.nodeCount {
+                let expected = e.info(n).printableName
+                #expect(e.name(n) == expected, "\(name) \(setting) node \(n)")
+                #expect(Array(all.bytes[all.start[n]..<all.start[n + 1]]) == Array(expected.utf8))
+            }
+        }
+    }
+
+    @Test func namesOfBinariesAndUnknownNodes() {
+        var out: [UInt8] = []
+        appendDecimal(0, to: &out)
+        out.append(0x20)
+        appendDecimal(-9_223_372_036_854_775_808, to: &out)
+        out.append(0x20)
+        appendDecimal(1234567, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "0 -9223372036854775808 1234567")
+        // A profile of addresses only: nodes named by binary or "<unknown>".
+        var p = Profile()
+        p.sampleTypes = [ValueType(type: "samples", unit: "count")]
+        p.mappings = [Mapping(id: 1, start: 0x1000, limit: 0x2000, offset: 0, file: "/usr/lib/libz.so.1", buildID: "")]
+        p.locations = [
+            Location(id: 1, mapping: 0, address: 0x1234, lines: []),
+            Location(id: 2, mapping: -1, address: 0, lines: []),
+        ]
+        p.samples = [Sample(locations: [0, 1], values: [3])]
+        let samples = SampleIndex(profile: p)
+        for g in ["functions", "addresses", "lines"] {
+            let e = TopEngine(samples: samples, key: try! Self.key(["granularity": g]))
+            for n in 0..<e.nodeCount { #expect(e.name(n) == e.info(n).printableName, "\(g) \(n)") }
+        }
+    }
+
+    @Test func wordSortRanksAsStringOrder() {
+        var generator = SystemRandomNumberGenerator()
+        let prefixes = ["", "golang.org/x/synth/pkg", "github.com/synthco/app/pkg/pkg", "a", "ab\u{0}", "é", "ab"]
+        for round in 0..<20 {
+            var names: [String] = []
+            for _ in 0..<(round * 37 + 1) {
+                var s = prefixes.randomElement(using: &generator)!
+                for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                    s += ["a", "b", "\u{0}", " ", ".", "z", "1", "(", "ü"].randomElement(using: &generator)!
+                }
+                names.append(s)
+            }
+            names += names.prefix(3)
+            let ranks = NameRanks(names).rank
+            let order = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(names[$1].utf8) }
+            var expected = [Int32](repeating: 0, count: names.count)
+            for (i, x) in order.enumerated() {
+                let same = i > 0 && Array(names[order[i - 1]].utf8) == Array(names[x].utf8)
+                expected[x] = same ? expected[order[i - 1]] : Int32(i)
+            }
+            #expect(ranks == expected, "round \(round)")
+        }
+        #expect(NameRanks([String]()).rank.isEmpty)
+        #expect(NameRanks(["", ""]).rank == [0, 0])
+    }
+
+    @Test(arguments: ShellTopEngineTests.profiles)
+    func granularitiesShareOneFrameLayout(_ name: String) throws {
+        let samples = SampleIndex(profile: try ShellTopEngineTests.load(name))
+        for setting in Self.keys {
+            let e = TopEngine(samples: samples, key: try Self.key(setting))
+            let layout = samples.frameLayout(inlineFrames: !e.key.noInlines)
+            #expect(e.sampleStart == layout.sampleStart)
+            // Each frame's node is its location line's node, the line laid out where the
+            // sample's locations put it.
+            for s in 0..<samples.count {
+                var f = Int(e.sampleStart[s])
+                for k in Int(samples.locStart[s])..<Int(samples.locStart[s + 1]) {
+                    let l = Int(samples.locs[k])
+                    for line in Int(layout.locStart[l])..<Int(layout.locStart[l + 1]) {
+                        #expect(Int(layout.frameLine[f]) == line)
+                        #expect(layout.frameInline[f] == (line != Int(layout.locStart[l])))
+                        f += 1
+                    }
+                }
+                #expect(f == Int(e.sampleStart[s + 1]))
+            }
+        }
+    }
+
+    /// `traces` written in blocks of any size, on one core or two, is the same text.
+    @Test(arguments: ["heap-leak", "goroutine", "cpu"])
+    func tracesInBlocksOfAnySize(_ name: String) throws {
+        let p = try ShellTopEngineTests.load(name)
+        let samples = SampleIndex(profile: p)
+        for setting in [[:], ["granularity": "lines", "focus": "main"], ["mean": "true"]] {
+            let cfg = try FastReportTests.config(setting)
+            let job = try #require(
+                try FastReports.tracesJob(
+                    command: "traces", config: cfg, samples: samples, engine: { TopEngine(samples: samples, key: $0) },
+                    warn: { _ in }))
+            let whole = job.bytes()
+            let rpt = try ReportPipeline.makeReport(
+                p, command: "traces", format: .traces, argument: nil, config: cfg, warn: { _ in })
+            #expect(whole == (try rpt.generate()), "\(name) \(setting)")
+            for blockSize in [1, 2, 7, 1000] {
+                var chunks: [[UInt8]] = []
+                job.engine.writeTraces(job.report, keep: job.keep, blockSize: blockSize) { chunk in
+                    chunks.append(Array(chunk))
+                }
+                #expect(Array(chunks.joined()) == whole, "\(name) \(setting) blocks of \(blockSize)")
+            }
+        }
+    }
+
+    @Test func tracesToAFileAndItsErrors() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-traces-\(getpid()).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let heap = ["Samples/heap-leak.pb.gz"]
+        let printed = runShell(heap, ["traces"]).out
+        let run = runShell(heap, ["traces >\(path)", "traces >/nonexistent-dir/x.txt", "top 1"])
+        #expect(run.status == 1)
+        #expect(run.ui.messages.contains("Generating report in \(path)\n"))
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == printed)
+        #expect(run.ui.errors.contains { $0.contains("could not write /nonexistent-dir/x.txt") })
+        #expect(run.text.hasPrefix("Showing nodes accounting for"))
+    }
+}
