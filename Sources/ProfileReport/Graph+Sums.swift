@@ -17,6 +17,29 @@ public struct GraphSums {
         cum = flat
         cumDiv = flat
     }
+
+    /// For a first cut without edges (GraphOptions.firstCutFraction): clears the nodes whose
+    /// |cum| is under `fraction` of the total flat value of the nodes a graph would select, so
+    /// that no Node is made for them, and returns how many nodes that graph would have had and
+    /// their total flat value (what Report.newTrimmedGraph reads from the whole graph).
+    public mutating func cut(_ fraction: Double, dropNegative: Bool) -> (nodeCount: Int, flatSum: Int64) {
+        precondition(edgeSrc.isEmpty, "a first cut has no edges")
+        var count = 0
+        var flatSum: Int64 = 0
+        for n in 0..<nodeCount where flat[n] != 0 || cum[n] != 0 {
+            if dropNegative && (flat[n] < 0 || (flat[n] == 0 && cum[n] < 0)) { continue }
+            count += 1
+            flatSum &+= flat[n]
+        }
+        let cutoff = abs(Int64(Double(flatSum) * fraction))
+        for n in 0..<nodeCount where abs(cum[n]) < cutoff {
+            flat[n] = 0
+            flatDiv[n] = 0
+            cum[n] = 0
+            cumDiv[n] = 0
+        }
+        return (count, flatSum)
+    }
 }
 
 extension Graph {

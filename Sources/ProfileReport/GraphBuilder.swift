@@ -27,6 +27,10 @@ public struct GraphOptions {
     /// Only the nodes' values are wanted (a first cut that decides which nodes to keep): the
     /// summing graph builder then skips the edges.
     var nodesOnly = false
+    /// For a first cut (`nodesOnly`) that will drop nodes whose |cum| is under this fraction of
+    /// the nodes' total flat value: a graph source may leave them out at once and say how many
+    /// there were (Graph.uncut).
+    public var firstCutFraction: Double?
     /// When set, only nodes with these infos are made; others become residual gaps.
     public var keptNodes: Set<NodeInfo>?
     /// From this many samples on, graphs without tags are summed on two threads.
@@ -48,6 +52,9 @@ public final class Graph {
     /// -1 for a node not ranked), from the builder when it knows them or from the last sort:
     /// sorts and the tree renderer then compare numbers, not names.
     var nameRank: [Int32]?
+    /// Set on a first cut whose source left out the nodes under the cut (GraphOptions
+    /// .firstCutFraction): how many nodes, and what total flat value, the whole graph has.
+    public var uncut: (nodeCount: Int, flatSum: Int64)?
 
     init(nodes: [Node], storage: [Node]) {
         self.nodes = nodes

@@ -190,6 +190,7 @@ public final class Report {
         var o = graphOptions(keptNodes: keptNodes)
         o.collectTags = o.collectTags && !firstCut
         o.nodesOnly = firstCut
+        if firstCut { o.firstCutFraction = options.nodeFraction }
         if let source = graphSource, let g = source(o, firstCut) { return g }
         trimSourcePaths()
         if o.collectTags {
@@ -257,7 +258,7 @@ public final class Report {
         let firstCut = !callTree && options.nodeFraction > 0
         var g = newGraph(keptNodes: nil, firstCut: firstCut)
         var rebuilt = false
-        let totalValue = g.sum().flat
+        let totalValue = g.uncut?.flatSum ?? g.sum().flat
         let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
         let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
         var droppedNodes = 0, droppedEdges = 0
@@ -275,8 +276,9 @@ public final class Report {
                 }
             } else {
                 let kept = g.discardLowFrequencyNodes(nodeCutoff)
-                if kept.count != g.nodes.count {
-                    droppedNodes = g.nodes.count - kept.count
+                let count = g.uncut?.nodeCount ?? g.nodes.count
+                if kept.count != count {
+                    droppedNodes = count - kept.count
                     g = newGraph(keptNodes: kept)
                     rebuilt = true
                 }
@@ -317,8 +319,9 @@ public final class Report {
         var droppedNodes = 0
         if nodeCutoff > 0 {
             let kept = survivors.filter { abs($0.cum) >= nodeCutoff }
-            if kept.count != survivors.count {
-                droppedNodes = survivors.count - kept.count
+            let count = first.uncut?.nodeCount ?? survivors.count
+            if kept.count != count {
+                droppedNodes = count - kept.count
                 survivors = kept
             }
         }

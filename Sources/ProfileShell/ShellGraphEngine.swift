@@ -17,7 +17,7 @@ extension TopEngine {
         let key = NodeKey(
             name: name, file: file, objfile: objfile, line: Int64(info.lineno), startLine: Int64(info.startLine),
             address: info.address)
-        return nodeTable[key]
+        return nodeTable.find(key.fastHash) { keys[$0] == key }.map(Int32.init)
     }
 
     /// The graph over the samples `keep` lets through (all when nil), as Report asks for it:
@@ -62,9 +62,18 @@ extension TopEngine {
             }
         }
         if let edgesOf { sums.keepEdges { edgesOf[Int($0)] || edgesOf[Int($1)] } }
-        let rank = nameRank
-        return Graph.assemble(
-            sums, info: { self.info($0) }, name: { self.name($0) }, rank: { rank[$0] }, dropNegative: o.dropNegative)
+        let uncut = nodesOnly && kept == nil ? o.firstCutFraction.map { sums.cut($0, dropNegative: o.dropNegative) } : nil
+        // Every node's rank, made once, serves large graphs; a graph of a few nodes (a first cut
+        // at line level) ranks its own names when it sorts them.
+        var rank: [Int32]?
+        if hasNameRank || (0..<nodeCount).lazy.filter({ sums.flat[$0] != 0 || sums.cum[$0] != 0 }).prefix(4096).count == 4096 {
+            rank = nameRank
+        }
+        let g = Graph.assemble(
+            sums, info: { self.info($0) }, name: { self.name($0) }, rank: rank.map { r in { r[$0] } },
+            dropNegative: o.dropNegative)
+        g.uncut = uncut
+        return g
     }
 
     /// Node values and edges over the kept samples, summed in parts on the cores.

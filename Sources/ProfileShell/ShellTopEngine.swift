@@ -60,12 +60,12 @@ final class TopEngine {
         var startLine: Int64
         var address: UInt64
 
-        /// Two words into the hasher instead of six (equality still compares every field).
-        func hash(into h: inout Hasher) {
-            h.combine(UInt64(UInt32(bitPattern: name)) << 32 | UInt64(UInt32(bitPattern: file)))
-            h.combine(
-                UInt64(bitPattern: line) &* 0x9E37_79B9_7F4A_7C15 ^ address
-                    ^ UInt64(bitPattern: startLine) &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(UInt32(bitPattern: objfile)))
+        /// A cheap mix of every field, for the engine's node table.
+        var fastHash: UInt64 {
+            mixHash(
+                mixHash(UInt64(UInt32(bitPattern: name)) << 32 | UInt64(UInt32(bitPattern: file)), address),
+                UInt64(bitPattern: line) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: startLine) &* 0xC2B2_AE3D_27D4_EB4F
+                    ^ UInt64(UInt32(bitPattern: objfile)))
         }
     }
 
@@ -73,17 +73,23 @@ final class TopEngine {
     let keys: [NodeKey]
     let strings: [String]
     /// Node numbers by identity, and the numbers of the trimmed file names in `strings`.
-    let nodeTable: [NodeKey: Int32]
+    let nodeTable: FastIndexTable
     let trimmedFileIDs: [String: Int32]
     /// The edges between consecutive frames, numbered on first use (graphs without cuts).
     lazy var frameEdges = FrameEdges(self)
     /// Where each node occurs, for graphs that want the edges of a few nodes (peek).
     lazy var nodeFrames = NodeFrames(self)
     /// The rank of each node's printed name among all the nodes' (equal names, equal ranks).
-    lazy var nameRank: [Int32] = {
+    var nameRank: [Int32] {
+        if let known = rankStorage { return known }
         let names = allNameBytes()
-        return NameRanks(bytes: names.bytes, start: names.start).rank
-    }()
+        let rank = NameRanks(bytes: names.bytes, start: names.start).rank
+        rankStorage = rank
+        return rank
+    }
+    private var rankStorage: [Int32]?
+    /// Whether `nameRank` has been made (graphs of a few nodes rank them themselves).
+    var hasNameRank: Bool { rankStorage != nil }
     /// The strings' UTF-8 bytes, for names built as bytes (`appendName`).
     lazy var stringBytes = StringBytes(strings)
     /// The nodes' names as `traces` prints them, encoded as `traces` first needs them.
@@ -156,10 +162,16 @@ final class TopEngine {
             return id
         }
         let mappingFile = numbered.mapping
-        var table: [NodeKey: Int32] = [:]
+        var table = FastIndexTable(capacity: p.locations.count)
         var keys: [NodeKey] = []
-        table.reserveCapacity(p.locations.count)
         keys.reserveCapacity(p.locations.count)
+        func node(_ k: NodeKey) -> Int32 {
+            let h = k.fastHash
+            if let n = table.find(h, { keys[$0] == k }) { return Int32(n) }
+            table.insert(h, keys.count)
+            keys.append(k)
+            return Int32(keys.count - 1)
+        }
         // Each location's frames, in the order of the samples' frame layout for this inline
         // setting: the node of every frame it expands to.
         let layout = samples.frameLayout(inlineFrames: inlineFrames)
@@ -171,14 +183,7 @@ final class TopEngine {
             var lines = loc.lines[...]
             if !inlineFrames && lines.count > 1 { lines = lines.suffix(1) }
             if lines.isEmpty {
-                let k = NodeKey(name: 0, file: 0, objfile: objfile, line: 0, startLine: 0, address: address)
-                if let n = table[k] {
-                    locNode.append(n)
-                } else {
-                    table[k] = Int32(keys.count)
-                    locNode.append(Int32(keys.count))
-                    keys.append(k)
-                }
+                locNode.append(node(NodeKey(name: 0, file: 0, objfile: objfile, line: 0, startLine: 0, address: address)))
             }
             var ni = lines.endIndex - 1
             while ni >= lines.startIndex {
@@ -195,13 +200,7 @@ final class TopEngine {
                         k.objfile = 0
                     }
                 }
-                if let n = table[k] {
-                    locNode.append(n)
-                } else {
-                    table[k] = Int32(keys.count)
-                    locNode.append(Int32(keys.count))
-                    keys.append(k)
-                }
+                locNode.append(node(k))
                 ni -= 1
             }
         }

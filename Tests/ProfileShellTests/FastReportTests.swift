@@ -83,7 +83,7 @@ import Testing
     /// fast path does not handle it.
     static func both(
         _ p: Profile, _ samples: SampleIndex, _ command: String, _ argument: String?, _ setting: [String: String],
-        keptTableLimit: Int? = nil
+        keptTableLimit: Int? = nil, ranksFirst: Bool = false
     ) throws -> (pipeline: Outcome, fast: Outcome)? {
         let cfg = try config(setting)
         let c = try #require(ReportCommands.named(command))
@@ -104,6 +104,8 @@ import Testing
                 engine: { key in
                     let e = TopEngine(samples: samples, key: key)
                     if let keptTableLimit { e.keptTableLimit = keptTableLimit }
+                    // As the shell does before its first prompt: every node's name ranked.
+                    if ranksFirst { _ = e.nameRank }
                     return e
                 }, warn: { got.warnings.append($0) })
             guard let bytes else { return nil }
@@ -114,14 +116,16 @@ import Testing
         return (expected, got)
     }
 
-    static func check(_ label: String, _ p: Profile, settings: [[String: String]], keptTableLimit: Int? = nil) throws {
+    static func check(
+        _ label: String, _ p: Profile, settings: [[String: String]], keptTableLimit: Int? = nil, ranksFirst: Bool = false
+    ) throws {
         let samples = SampleIndex(profile: p)
         var compared = 0
         for (command, argument) in commands {
             for setting in settings {
                 guard
                     let (expected, got) = try both(
-                        p, samples, command, argument, setting, keptTableLimit: keptTableLimit)
+                        p, samples, command, argument, setting, keptTableLimit: keptTableLimit, ranksFirst: ranksFirst)
                 else {
                     Issue.record("\(label) \(command) \(setting): not handled")
                     continue
@@ -178,6 +182,13 @@ import Testing
     @Test(arguments: profiles)
     func sameAsPipeline(_ name: String) throws {
         try Self.check(name, try ShellTopEngineTests.load(name), settings: Self.settings)
+    }
+
+    /// Graphs of a few nodes rank their own names; with every node ranked first (as the
+    /// shell does before its first prompt) they use those ranks: both give the same order.
+    @Test(arguments: ["heap-leak", "cpu", "goroutine"])
+    func sameAsPipelineWithRanksMadeFirst(_ name: String) throws {
+        try Self.check("\(name) ranked", try ShellTopEngineTests.load(name), settings: Self.settings, ranksFirst: true)
     }
 
     @Test func sameAsPipelineWithDiffBase() throws {
