@@ -18,27 +18,67 @@ public struct GraphSums {
         cumDiv = flat
     }
 
-    /// For a first cut without edges (GraphOptions.firstCutFraction): clears the nodes whose
-    /// |cum| is under `fraction` of the total flat value of the nodes a graph would select, so
-    /// that no Node is made for them, and returns how many nodes that graph would have had and
-    /// their total flat value (what Report.newTrimmedGraph reads from the whole graph).
-    public mutating func cut(_ fraction: Double, dropNegative: Bool) -> (nodeCount: Int, flatSum: Int64) {
+    /// For a first cut without edges (GraphOptions.firstCutFraction): leaves out the nodes
+    /// whose |cum| is under `fraction` of the total flat value of the nodes a graph would
+    /// select (see `omit`).
+    public mutating func cut(_ fraction: Double, dropNegative: Bool) -> OmittedNodes {
         precondition(edgeSrc.isEmpty, "a first cut has no edges")
-        var count = 0
         var flatSum: Int64 = 0
-        for n in 0..<nodeCount where flat[n] != 0 || cum[n] != 0 {
-            if dropNegative && (flat[n] < 0 || (flat[n] == 0 && cum[n] < 0)) { continue }
-            count += 1
-            flatSum &+= flat[n]
-        }
+        for n in 0..<nodeCount where Self.selected(flat[n], cum[n], dropNegative) { flatSum &+= flat[n] }
         let cutoff = abs(Int64(Double(flatSum) * fraction))
-        for n in 0..<nodeCount where abs(cum[n]) < cutoff {
+        let cum = self.cum
+        return omit(dropNegative: dropNegative) { abs(cum[$0]) < cutoff }
+    }
+
+    /// Clears the values of the nodes `leaveOut` names, so that no Node is made for them (none
+    /// may be the end of an edge), and returns what the nodes among them that a graph would
+    /// have selected add up to.
+    public mutating func omit(dropNegative: Bool, _ leaveOut: (Int) -> Bool) -> OmittedNodes {
+        var omitted = OmittedNodes()
+        for n in 0..<nodeCount where (flat[n] != 0 || cum[n] != 0) && leaveOut(n) {
+            if Self.selected(flat[n], cum[n], dropNegative) {
+                omitted.add(flat: flat[n], flatDiv: flatDiv[n], cum: cum[n], cumDiv: cumDiv[n])
+            }
             flat[n] = 0
             flatDiv[n] = 0
             cum[n] = 0
             cumDiv[n] = 0
         }
-        return (count, flatSum)
+        return omitted
+    }
+
+    /// Whether a node with these values is among a graph's `nodes` (Graph.selectNodes).
+    static func selected(_ flat: Int64, _ cum: Int64, _ dropNegative: Bool) -> Bool {
+        if flat == 0 && cum == 0 { return false }
+        return !(dropNegative && (flat < 0 || (flat == 0 && cum < 0)))
+    }
+}
+
+/// What the nodes a graph source left out of a graph (its first cut's light nodes, or the
+/// nodes a `peek` does not print or link to) add up to: what reports read from all of a
+/// graph's nodes besides those they print.
+public struct OmittedNodes: Sendable {
+    public var count = 0
+    /// Raw flat and cum sums (Graph.sum).
+    public var flat: Int64 = 0
+    public var cum: Int64 = 0
+    /// The sum of their flat values (Node.flatValue), for report headers.
+    public var flatValue: Int64 = 0
+    /// Their smallest nonzero |flat value| (|cum value| when flat is 0), for the minimum unit.
+    public var minValue: Int64 = 0
+
+    public init() {}
+
+    mutating func add(flat f: Int64, flatDiv: Int64, cum c: Int64, cumDiv: Int64) {
+        count += 1
+        flat &+= f
+        cum &+= c
+        let fv = flatDiv == 0 ? f : f / flatDiv
+        let cv = cumDiv == 0 ? c : c / cumDiv
+        flatValue &+= fv
+        var m = abs(fv)
+        if m == 0 { m = abs(cv) }
+        if m > 0 && (minValue == 0 || m < minValue) { minValue = m }
     }
 }
 

@@ -52,9 +52,11 @@ public final class Graph {
     /// -1 for a node not ranked), from the builder when it knows them or from the last sort:
     /// sorts and the tree renderer then compare numbers, not names.
     var nameRank: [Int32]?
-    /// Set on a first cut whose source left out the nodes under the cut (GraphOptions
-    /// .firstCutFraction): how many nodes, and what total flat value, the whole graph has.
-    public var uncut: (nodeCount: Int, flatSum: Int64)?
+    /// Nodes the graph's source left out of `nodes` though a graph of all of them would have
+    /// selected them (GraphOptions.firstCutFraction, or a `peek`'s unprinted nodes).
+    public var omitted: OmittedNodes?
+    /// How many nodes the graph would select with the omitted ones.
+    public var selectedCount: Int { nodes.count + (omitted?.count ?? 0) }
 
     init(nodes: [Node], storage: [Node]) {
         self.nodes = nodes
@@ -181,7 +183,9 @@ public final class Graph {
 
     /// The sum of the raw flat and cum values of all nodes.
     public func sum() -> (flat: Int64, cum: Int64) {
-        nodes.reduce((Int64(0), Int64(0))) { ($0.0 + $1.flat, $0.1 + $1.cum) }
+        let s = nodes.reduce((Int64(0), Int64(0))) { ($0.0 + $1.flat, $0.1 + $1.cum) }
+        guard let omitted else { return s }
+        return (s.0 &+ omitted.flat, s.1 &+ omitted.cum)
     }
 }
 

@@ -121,9 +121,10 @@ public final class Report {
 
     /// Picks one unit for the whole report from the smallest shown value and the total.
     public func selectOutputUnit(_ g: Graph) {
-        guard options.outputUnit == "minimum", !g.nodes.isEmpty else { return }
+        guard options.outputUnit == "minimum", g.selectedCount > 0 else { return }
+        let omitted = g.omitted.map { [($0.minValue, Int64(0))] } ?? []
         options.outputUnit = Report.minimumUnit(
-            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) }, total: total, options: options)
+            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) } + omitted, total: total, options: options)
     }
 
     /// pprof's "minimum" unit: the unit of the smallest nonzero |flat| (|cum| when flat is 0),
@@ -258,7 +259,7 @@ public final class Report {
         let firstCut = !callTree && options.nodeFraction > 0
         var g = newGraph(keptNodes: nil, firstCut: firstCut)
         var rebuilt = false
-        let totalValue = g.uncut?.flatSum ?? g.sum().flat
+        let totalValue = g.sum().flat
         let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
         let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
         var droppedNodes = 0, droppedEdges = 0
@@ -276,16 +277,15 @@ public final class Report {
                 }
             } else {
                 let kept = g.discardLowFrequencyNodes(nodeCutoff)
-                let count = g.uncut?.nodeCount ?? g.nodes.count
-                if kept.count != count {
-                    droppedNodes = count - kept.count
+                if kept.count != g.selectedCount {
+                    droppedNodes = g.selectedCount - kept.count
                     g = newGraph(keptNodes: kept)
                     rebuilt = true
                 }
             }
         }
         if firstCut && !rebuilt { g = newGraph() }
-        let origCount = g.nodes.count
+        let origCount = g.selectedCount
         g.sortNodes(cum: options.cumSort, visualMode: visualMode)
         if options.nodeCount > 0 {
             g.trimLowFrequencyTags(nodeCutoff)
@@ -319,9 +319,8 @@ public final class Report {
         var droppedNodes = 0
         if nodeCutoff > 0 {
             let kept = survivors.filter { abs($0.cum) >= nodeCutoff }
-            let count = first.uncut?.nodeCount ?? survivors.count
-            if kept.count != count {
-                droppedNodes = count - kept.count
+            if kept.count != first.selectedCount {
+                droppedNodes = first.selectedCount - kept.count
                 survivors = kept
             }
         }
@@ -369,7 +368,7 @@ public final class Report {
         } else if fullHeaders || !options.compactLabels {
             label += profileLabels()
         }
-        var flatSum: Int64 = 0
+        var flatSum: Int64 = g.omitted?.flatValue ?? 0
         for n in g.nodes { flatSum &+= n.flatValue }
         if !options.activeFilters.isEmpty {
             label.append("Active filters:")
@@ -392,7 +391,7 @@ public final class Report {
                 label.append(
                     dropLabel(droppedEdges, "edge", "freq", formatValue(abs(Int64(Double(total) * options.edgeFraction)))))
             }
-            if g.nodes.count > 0 && g.nodes.count < origCount {
+            if g.nodes.count > 0 && g.selectedCount < origCount {
                 label.append("Showing top \(g.nodes.count) nodes out of \(origCount)")
             }
         }

@@ -132,29 +132,29 @@ public final class Shell {
         engine(key: TopEngine.Key(cfg))
     }
 
-    /// The fast engine for `key`, built on first use; the last two are kept.
+    /// The fast engine for `key`, built on first use; the last four are kept.
     func engine(key: TopEngine.Key) -> TopEngine {
         if let e = engines.first(where: { $0.key == key }) { return e }
         let samples = sampleIndex ?? SampleIndex(profile: session.profile)
         sampleIndex = samples
         let e = TopEngine(samples: samples, key: key)
         engines.append(e)
-        if engines.count > 2 { engines.removeFirst() }
+        if engines.count > 4 { engines.removeFirst() }
         return e
     }
 
     /// Decodes the stacks for `top`, finds where each node occurs and ranks the names for
-    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` before the first
-    /// prompt, so the first of each is as quick as the rest. (`traces`, which writes every
-    /// sample, formats their labels on first use.)
+    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` and `traces` before
+    /// the first prompt, so the first of each is as quick as the rest.
     func prepareEngine() {
         if TopEngine.handles(session.config) {
             let e = PhaseTimer.measure("shell: decode stacks") { engine(for: session.config) }
-            PhaseTimer.measure("shell: indexes for tree, peek, list, tags") {
+            PhaseTimer.measure("shell: indexes for tree, peek, list, tags, traces") {
                 _ = e.nodeFrames
                 _ = e.nameRank
                 _ = e.samples.lineIndex
                 _ = e.samples.labelIndex
+                _ = e.samples.traceLabels
             }
         }
     }

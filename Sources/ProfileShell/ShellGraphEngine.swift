@@ -61,8 +61,20 @@ extension TopEngine {
                 values.key = valuesKey
             }
         }
-        if let edgesOf { sums.keepEdges { edgesOf[Int($0)] || edgesOf[Int($1)] } }
-        let uncut = nodesOnly && kept == nil ? o.firstCutFraction.map { sums.cut($0, dropNegative: o.dropNegative) } : nil
+        var omitted: OmittedNodes?
+        if let edgesOf {
+            sums.keepEdges { edgesOf[Int($0)] || edgesOf[Int($1)] }
+            // A report that prints only these nodes and links only to the other ends of their
+            // edges needs no Node for any other.
+            var linked = edgesOf
+            for e in sums.edgeSrc.indices {
+                linked[Int(sums.edgeSrc[e])] = true
+                linked[Int(sums.edgeDst[e])] = true
+            }
+            omitted = sums.omit(dropNegative: o.dropNegative) { !linked[$0] }
+        } else if nodesOnly && kept == nil, let fraction = o.firstCutFraction {
+            omitted = sums.cut(fraction, dropNegative: o.dropNegative)
+        }
         // Every node's rank, made once, serves large graphs; a graph of a few nodes (a first cut
         // at line level) ranks its own names when it sorts them.
         var rank: [Int32]?
@@ -72,7 +84,7 @@ extension TopEngine {
         let g = Graph.assemble(
             sums, info: { self.info($0) }, name: { self.name($0) }, rank: rank.map { r in { r[$0] } },
             dropNegative: o.dropNegative)
-        g.uncut = uncut
+        g.omitted = omitted
         return g
     }
 
