@@ -155,6 +155,7 @@ public final class Shell {
                 _ = e.samples.lineIndex
                 _ = e.samples.labelIndex
                 _ = e.samples.traceLabels
+                e.traceNames.encodeAll(e)
             }
         }
     }

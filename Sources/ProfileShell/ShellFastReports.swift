@@ -99,9 +99,11 @@ enum FastReports {
         let total = samples.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
         let (keep, warnings) = try samples.keep(focus: cfg.focus, ignore: cfg.ignore)
         for w in warnings { warn(w) }
+        // The other reports' engine of this granularity serves when trimming changed no file name.
+        let trimmed = engine(TopEngine.Key(cfg))
         return TracesJob(
-            engine: engine(TopEngine.Key.untrimmed(cfg)), report: Report(profile: p, options: options, total: total),
-            keep: keep)
+            engine: trimmed.namesFilesAsUntrimmed ? trimmed : engine(TopEngine.Key.untrimmed(cfg)),
+            report: Report(profile: p, options: options, total: total), keep: keep)
     }
 
     /// What `traces` writes, ready to be written a chunk at a time: its errors and warnings

@@ -74,6 +74,9 @@ final class TopEngine {
     let strings: [String]
     /// Node numbers by identity, and the numbers of the trimmed file names in `strings`.
     let nodeTable: FastIndexTable
+    /// Whether trimming left every file name as it is: the engine is then also the one of
+    /// this granularity with untrimmed names (Key.untrimmed).
+    let namesFilesAsUntrimmed: Bool
     let trimmedFileIDs: [String: Int32]
     /// The edges between consecutive frames, numbered on first use (graphs without cuts).
     lazy var frameEdges = FrameEdges(self)
@@ -148,11 +151,13 @@ final class TopEngine {
         var trimmedIDs: [String: Int32] = [:]
         var fileIDs: [Int32: Int32] = [0: 0]
         let functionName = keepName ? numbered.name : [Int32](repeating: 0, count: numbered.name.count)
+        var filesAsUntrimmed = true
         let functionFile = numbered.file.map { raw -> Int32 in
             guard keepFile else { return 0 }
             if let id = fileIDs[raw] { return id }
             let path = strings[Int(raw)]
             let trimmed = cleanPath(key.trimsFiles ? trimPath(path, trim: key.trimPath, search: key.sourcePath) : path)
+            if key.trimsFiles && filesAsUntrimmed && trimmed != cleanPath(path) { filesAsUntrimmed = false }
             let id = trimmedIDs[trimmed] ?? Int32(strings.count)
             if id == Int32(strings.count) {
                 strings.append(trimmed)
@@ -207,6 +212,7 @@ final class TopEngine {
         precondition(locNode.count == Int(layout.locStart.last ?? 0), "frame layout and nodes disagree")
         self.keys = keys
         self.strings = strings
+        namesFilesAsUntrimmed = filesAsUntrimmed
         nodeTable = table
         trimmedFileIDs = trimmedIDs
         nameCache = [String?](repeating: nil, count: keys.count)

@@ -141,6 +141,7 @@ private struct TracesText {
         var valueStart = [0]
         var valueBytes: [UInt8] = []
         let names = engine.traceNames
+        names.encodeAll(engine)
         for si in 0..<n {
             if let keep, !keep[si] { continue }
             let lo = Int(start[si]), hi = Int(start[si + 1])
@@ -158,9 +159,6 @@ private struct TracesText {
                 valueBytes += GoFormat.pad(rpt.formatValue(v), 10).utf8
                 valueStart.append(valueBytes.count)
                 value[si] = id
-            }
-            if !names.complete {
-                for f in lo..<hi { names.encode(Int(frames[f]), engine) }
             }
         }
         // Room for copies that read up to 32 bytes past a text's end (ByteBuffer.append).
@@ -202,33 +200,33 @@ private struct TracesText {
     }
 }
 
-/// Each node's name as `traces` prints it ("   name"), encoded once, the first time a trace
-/// needs it; node `n`'s is `bytes[start[n]..<start[n] + length[n]]`.
+/// Each node's name as `traces` prints it ("   name"), encoded once, when a trace first needs
+/// them; node `n`'s is `bytes[start[n]..<start[n] + length[n]]`.
 final class TraceNames {
     private(set) var bytes: [UInt8] = []
     private(set) var start: [Int]
     private(set) var length: [Int32]
-    private var missing: Int
-    /// Whether every node's name is here.
-    var complete: Bool { missing == 0 }
+    private var encoded = false
 
     init(nodeCount: Int) {
         start = [Int](repeating: 0, count: nodeCount)
-        length = [Int32](repeating: -1, count: nodeCount)
-        missing = nodeCount
+        length = [Int32](repeating: 0, count: nodeCount)
     }
 
-    @inline(__always)
-    func encode(_ node: Int, _ engine: TopEngine) {
-        if length[node] >= 0 { return }
-        // Keeps 32 bytes after the last name, for copies that read past its end.
-        if !bytes.isEmpty { bytes.removeLast(32) }
-        start[node] = bytes.count
-        bytes += "   ".utf8
-        engine.appendName(node, to: &bytes)
-        length[node] = Int32(bytes.count - start[node])
+    /// Encodes every node's name, the first time it is asked to.
+    func encodeAll(_ engine: TopEngine) {
+        if encoded { return }
+        var bytes: [UInt8] = []
+        for node in start.indices {
+            start[node] = bytes.count
+            bytes += "   ".utf8
+            engine.appendName(node, to: &bytes)
+            length[node] = Int32(bytes.count - start[node])
+        }
+        // 32 bytes after the last name, for copies that read past its end.
         bytes += repeatElement(0, count: 32)
-        missing -= 1
+        self.bytes = bytes
+        encoded = true
     }
 }
 
