@@ -75,10 +75,11 @@ extension TopEngine {
         } else if nodesOnly && kept == nil, let fraction = o.firstCutFraction {
             omitted = sums.cut(fraction, dropNegative: o.dropNegative)
         }
-        // Every node's rank, made once, serves large graphs; a graph of a few nodes (a first cut
-        // at line level) ranks its own names when it sorts them.
+        // Every node's rank, made once, serves graphs of most nodes; a graph of fewer (a first
+        // cut, a peek at line level) ranks its own names when it sorts them.
         var rank: [Int32]?
-        if hasNameRank || (0..<nodeCount).lazy.filter({ sums.flat[$0] != 0 || sums.cum[$0] != 0 }).prefix(4096).count == 4096 {
+        let made = (0..<nodeCount).lazy.filter({ sums.flat[$0] != 0 || sums.cum[$0] != 0 }).count
+        if hasNameRank || (made > 4096 && made > nodeCount / 2) {
             rank = nameRank
         }
         let g = Graph.assemble(
@@ -179,85 +180,122 @@ extension TopEngine {
 
     /// The edges from and to the nodes of `of` over the kept samples, as the graph builder
     /// sums them (once per sample, not inline once a first visit in a sample is a location's
-    /// own line), found from the frames where those nodes occur. Each edge is visited from
-    /// one node only, in frame order: edges out of a node of `of`, and edges into one from
-    /// other nodes.
+    /// own line). Each edge is visited from one node only, in frame order: edges out of a node
+    /// of `of`, and edges into one from other nodes. The frames are found where those nodes
+    /// occur (NodeFrames) when that index is made; else, rather than making it for one
+    /// report, by a pass over every frame.
     func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
-        let at = nodeFrames
-        var src: [Int32] = [], dst: [Int32] = [], weight: [Int64] = [], weightDiv: [Int64] = []
-        var inline: [Bool] = [], lastSample: [Int32] = []
-        var table = FastIndexTable(capacity: 1 << 12)
-        let column = values[index]
-        let divisors = meanIndex.map { values[$0] }
-        let frames = frameNode, inlines = frameInline, start = sampleStart
-        for n in 0..<nodeCount where matched[n] {
-            let node = Int32(n)
-            // The last edge found on each side: a node's neighbors repeat from sample to sample.
-            var lastOther: (Int32, Int32) = (-1, -1), lastEdge = (-1, -1)
-            for k in Int(at.start[n])..<Int(at.start[n + 1]) {
-                let f = Int(at.frame[k])
-                let si = Int(at.sample[f])
-                if let keep, !keep[si] { continue }
-                let w = column[si]
-                let dw = divisors?[si] ?? 0
-                if w == 0 && dw == 0 { continue }
-                let mark = Int32(truncatingIfNeeded: si)
-                // The edge into this frame (unless its source is matched: counted from there)
-                // and the edge out of it, each once per sample.
-                for side in 0..<2 {
-                    let (from, to, destFrame): (Int32, Int32, Int)
-                    if side == 0 {
-                        guard f > Int(start[si]) else { continue }
-                        from = frames[f - 1]
-                        if from == node || matched[Int(from)] { continue }
-                        (to, destFrame) = (node, f)
-                    } else {
-                        guard f + 1 < Int(start[si + 1]) else { continue }
-                        to = frames[f + 1]
-                        if to == node { continue }
-                        (from, destFrame) = (node, f + 1)
+        var edges = IncidentEdges(
+            matched: matched, column: values[index], divisors: meanIndex.map { values[$0] }, keep: keep,
+            frames: frameNode, inlines: frameInline, start: sampleStart)
+        if let at = nodeFramesIfMade {
+            for n in 0..<nodeCount where matched[n] {
+                for k in Int(at.start[n])..<Int(at.start[n + 1]) {
+                    let f = Int(at.frame[k])
+                    edges.visit(f, sample: Int(at.sample[f]), node: Int32(n))
+                }
+            }
+        } else {
+            frameNode.withUnsafeBufferPointer { frames in
+                matched.withUnsafeBufferPointer { matched in
+                    sampleStart.withUnsafeBufferPointer { start in
+                        for si in 0..<(start.count - 1) {
+                            for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
+                                edges.visit(f, sample: si, node: frames[f])
+                            }
+                        }
                     }
-                    let other = side == 0 ? from : to
-                    let e: Int
-                    if other == (side == 0 ? lastOther.0 : lastOther.1) {
-                        e = side == 0 ? lastEdge.0 : lastEdge.1
-                    } else if let known = table.find(
-                        FrameGraphAccumulator.hash(from, to), { src[$0] == from && dst[$0] == to })
-                    {
-                        e = known
-                    } else {
-                        e = src.count
-                        table.insert(FrameGraphAccumulator.hash(from, to), e)
-                        src.append(from)
-                        dst.append(to)
-                        weight.append(0)
-                        weightDiv.append(0)
-                        inline.append(true)
-                        lastSample.append(-1)
-                    }
-                    if side == 0 {
-                        lastOther.0 = other
-                        lastEdge.0 = e
-                    } else {
-                        lastOther.1 = other
-                        lastEdge.1 = e
-                    }
-                    if lastSample[e] == mark { continue }
-                    lastSample[e] = mark
-                    weight[e] &+= w
-                    weightDiv[e] &+= dw
-                    if !inlines[destFrame] { inline[e] = false }
                 }
             }
         }
         var sums = GraphSums(nodeCount: nodeCount)
-        sums.edgeSrc = src
-        sums.edgeDst = dst
-        sums.edgeWeight = weight
-        sums.edgeWeightDiv = weightDiv
-        sums.edgeResidual = [Bool](repeating: false, count: src.count)
-        sums.edgeInline = inline
+        sums.edgeSrc = edges.src
+        sums.edgeDst = edges.dst
+        sums.edgeWeight = edges.weight
+        sums.edgeWeightDiv = edges.weightDiv
+        sums.edgeResidual = [Bool](repeating: false, count: edges.src.count)
+        sums.edgeInline = edges.inline
         return sums
+    }
+}
+
+/// The edges of incidentEdges, summed as frames of matched nodes are visited.
+private struct IncidentEdges {
+    let matched: [Bool]
+    let column: [Int64]
+    let divisors: [Int64]?
+    let keep: [Bool]?
+    let frames: [Int32]
+    let inlines: [Bool]
+    let start: [Int32]
+    var src: [Int32] = [], dst: [Int32] = [], weight: [Int64] = [], weightDiv: [Int64] = []
+    var inline: [Bool] = []
+    /// The last sample each edge was counted for.
+    var lastSample: [Int32] = []
+    var table = FastIndexTable(capacity: 1 << 12)
+    /// The last edge found on each side: a node's neighbors repeat from frame to frame.
+    var lastIn: (from: Int32, to: Int32, edge: Int) = (-1, -1, -1)
+    var lastOut: (from: Int32, to: Int32, edge: Int) = (-1, -1, -1)
+
+    init(
+        matched: [Bool], column: [Int64], divisors: [Int64]?, keep: [Bool]?, frames: [Int32], inlines: [Bool],
+        start: [Int32]
+    ) {
+        self.matched = matched
+        self.column = column
+        self.divisors = divisors
+        self.keep = keep
+        self.frames = frames
+        self.inlines = inlines
+        self.start = start
+    }
+
+    /// Counts the edge into frame `f` of sample `si` (unless its source is matched: counted
+    /// from there) and the edge out of it, each once per sample.
+    mutating func visit(_ f: Int, sample si: Int, node: Int32) {
+        if let keep, !keep[si] { return }
+        let w = column[si]
+        let dw = divisors?[si] ?? 0
+        if w == 0 && dw == 0 { return }
+        let mark = Int32(truncatingIfNeeded: si)
+        for side in 0..<2 {
+            let (from, to, destFrame): (Int32, Int32, Int)
+            if side == 0 {
+                guard f > Int(start[si]) else { continue }
+                from = frames[f - 1]
+                if from == node || matched[Int(from)] { continue }
+                (to, destFrame) = (node, f)
+            } else {
+                guard f + 1 < Int(start[si + 1]) else { continue }
+                to = frames[f + 1]
+                if to == node { continue }
+                (from, destFrame) = (node, f + 1)
+            }
+            let e: Int
+            let last = side == 0 ? lastIn : lastOut
+            if last.from == from && last.to == to {
+                e = last.edge
+            } else if let known = table.find(
+                FrameGraphAccumulator.hash(from, to), { src[$0] == from && dst[$0] == to })
+            {
+                e = known
+            } else {
+                e = src.count
+                table.insert(FrameGraphAccumulator.hash(from, to), e)
+                src.append(from)
+                dst.append(to)
+                weight.append(0)
+                weightDiv.append(0)
+                inline.append(true)
+                lastSample.append(-1)
+            }
+            if side == 0 { lastIn = (from, to, e) } else { lastOut = (from, to, e) }
+            if lastSample[e] == mark { continue }
+            lastSample[e] = mark
+            weight[e] &+= w
+            weightDiv[e] &+= dw
+            if !inlines[destFrame] { inline[e] = false }
+        }
     }
 }
 
@@ -269,24 +307,31 @@ final class NodeFrames: @unchecked Sendable {
     let sample: [Int32]
 
     init(_ engine: TopEngine) {
+        // A counting sort of the frames by node.
         let frames = engine.frameNode
-        var start = [Int32](repeating: 0, count: engine.nodeCount + 1)
-        for node in frames { start[Int(node) + 1] += 1 }
-        for n in 0..<engine.nodeCount { start[n + 1] += start[n] }
-        var next = start
+        let nodes = engine.nodeCount
+        var start = [Int32](repeating: 0, count: nodes + 1)
         var frame = [Int32](repeating: 0, count: frames.count)
-        for (f, node) in frames.enumerated() {
-            frame[Int(next[Int(node)])] = Int32(f)
-            next[Int(node)] += 1
-        }
-        var sample = [Int32](repeating: 0, count: frames.count)
-        let sampleStart = engine.sampleStart
-        for si in 0..<engine.samples.count {
-            for f in Int(sampleStart[si])..<Int(sampleStart[si + 1]) { sample[f] = Int32(si) }
+        frames.withUnsafeBufferPointer { frames in
+            start.withUnsafeMutableBufferPointer { start in
+                for node in frames { start[Int(node) + 1] += 1 }
+                for n in 0..<nodes { start[n + 1] += start[n] }
+                var next = Array(start)
+                next.withUnsafeMutableBufferPointer { next in
+                    frame.withUnsafeMutableBufferPointer { frame in
+                        for f in frames.indices {
+                            let node = Int(frames[f])
+                            frame[Int(next[node])] = Int32(f)
+                            next[node] += 1
+                        }
+                    }
+                }
+            }
         }
         self.start = start
         self.frame = frame
-        self.sample = sample
+        // The sample of each frame is the layout's, the same at every granularity.
+        sample = engine.samples.frameLayout(inlineFrames: !engine.key.noInlines).frameSample
     }
 }
 
