@@ -143,14 +143,13 @@ public final class Shell {
         return e
     }
 
-    /// Decodes the stacks for `top`, finds where each node occurs and ranks the names for
-    /// `tree` and `peek`, indexes lines for `list` and labels for `tags` and `traces` before
-    /// the first prompt, so the first of each is as quick as the rest.
+    /// Decodes the stacks for `top`, ranks the names for `tree` and `peek`, indexes lines for
+    /// `list`, labels for `tags` and `traces` and names for `traces` before the first prompt,
+    /// so the first of each is as quick as the rest.
     func prepareEngine() {
         if TopEngine.handles(session.config) {
             let e = PhaseTimer.measure("shell: decode stacks") { engine(for: session.config) }
             PhaseTimer.measure("shell: indexes for tree, peek, list, tags, traces") {
-                _ = e.nodeFrames
                 _ = e.nameRank
                 _ = e.samples.lineIndex
                 _ = e.samples.labelIndex

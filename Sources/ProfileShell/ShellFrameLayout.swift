@@ -14,18 +14,6 @@ final class FrameLayout {
     let sampleStart: [Int32]
     let frameLine: [Int32]
     let frameInline: [Bool]
-    /// The sample of each frame (for graphs found from where nodes occur).
-    lazy var frameSample: [Int32] = {
-        var sample = [Int32](repeating: 0, count: frameLine.count)
-        sample.withUnsafeMutableBufferPointer { sample in
-            sampleStart.withUnsafeBufferPointer { start in
-                for si in 0..<(start.count - 1) {
-                    for f in Int(start[si])..<Int(start[si + 1]) { sample[f] = Int32(si) }
-                }
-            }
-        }
-        return sample
-    }()
 
     init(_ samples: SampleIndex, inlineFrames: Bool) {
         var expanded: [Int32] = [0]

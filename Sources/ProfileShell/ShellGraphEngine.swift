@@ -181,28 +181,17 @@ extension TopEngine {
     /// The edges from and to the nodes of `of` over the kept samples, as the graph builder
     /// sums them (once per sample, not inline once a first visit in a sample is a location's
     /// own line). Each edge is visited from one node only, in frame order: edges out of a node
-    /// of `of`, and edges into one from other nodes. The frames are found where those nodes
-    /// occur (NodeFrames) when that index is made; else, rather than making it for one
-    /// report, by a pass over every frame.
+    /// of `of`, and edges into one from other nodes, in one pass over the frames.
     func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
         var edges = IncidentEdges(
             matched: matched, column: values[index], divisors: meanIndex.map { values[$0] }, keep: keep,
             frames: frameNode, inlines: frameInline, start: sampleStart)
-        if let at = nodeFramesIfMade {
-            for n in 0..<nodeCount where matched[n] {
-                for k in Int(at.start[n])..<Int(at.start[n + 1]) {
-                    let f = Int(at.frame[k])
-                    edges.visit(f, sample: Int(at.sample[f]), node: Int32(n))
-                }
-            }
-        } else {
-            frameNode.withUnsafeBufferPointer { frames in
-                matched.withUnsafeBufferPointer { matched in
-                    sampleStart.withUnsafeBufferPointer { start in
-                        for si in 0..<(start.count - 1) {
-                            for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
-                                edges.visit(f, sample: si, node: frames[f])
-                            }
+        frameNode.withUnsafeBufferPointer { frames in
+            matched.withUnsafeBufferPointer { matched in
+                sampleStart.withUnsafeBufferPointer { start in
+                    for si in 0..<(start.count - 1) {
+                        for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
+                            edges.visit(f, sample: si, node: frames[f])
                         }
                     }
                 }
@@ -296,42 +285,6 @@ private struct IncidentEdges {
             weightDiv[e] &+= dw
             if !inlines[destFrame] { inline[e] = false }
         }
-    }
-}
-
-/// Where each node occurs among an engine's frames (in frame order), and each frame's sample.
-final class NodeFrames: @unchecked Sendable {
-    /// Node `n` is at frames `frame[start[n]..<start[n + 1]]`.
-    let start: [Int32]
-    let frame: [Int32]
-    let sample: [Int32]
-
-    init(_ engine: TopEngine) {
-        // A counting sort of the frames by node.
-        let frames = engine.frameNode
-        let nodes = engine.nodeCount
-        var start = [Int32](repeating: 0, count: nodes + 1)
-        var frame = [Int32](repeating: 0, count: frames.count)
-        frames.withUnsafeBufferPointer { frames in
-            start.withUnsafeMutableBufferPointer { start in
-                for node in frames { start[Int(node) + 1] += 1 }
-                for n in 0..<nodes { start[n + 1] += start[n] }
-                var next = Array(start)
-                next.withUnsafeMutableBufferPointer { next in
-                    frame.withUnsafeMutableBufferPointer { frame in
-                        for f in frames.indices {
-                            let node = Int(frames[f])
-                            frame[Int(next[node])] = Int32(f)
-                            next[node] += 1
-                        }
-                    }
-                }
-            }
-        }
-        self.start = start
-        self.frame = frame
-        // The sample of each frame is the layout's, the same at every granularity.
-        sample = engine.samples.frameLayout(inlineFrames: !engine.key.noInlines).frameSample
     }
 }
 

@@ -80,14 +80,6 @@ final class TopEngine {
     let trimmedFileIDs: [String: Int32]
     /// The edges between consecutive frames, numbered on first use (graphs without cuts).
     lazy var frameEdges = FrameEdges(self)
-    /// Where each node occurs, for graphs that want the edges of a few nodes (peek).
-    var nodeFrames: NodeFrames {
-        if let made = nodeFramesIfMade { return made }
-        let made = NodeFrames(self)
-        nodeFramesIfMade = made
-        return made
-    }
-    private(set) var nodeFramesIfMade: NodeFrames?
     /// The rank of each node's printed name among all the nodes' (equal names, equal ranks).
     var nameRank: [Int32] {
         if let known = rankStorage { return known }

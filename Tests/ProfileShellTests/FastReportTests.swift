@@ -104,12 +104,8 @@ import Testing
                 engine: { key in
                     let e = TopEngine(samples: samples, key: key)
                     if let keptTableLimit { e.keptTableLimit = keptTableLimit }
-                    // As the shell does before its first prompt: every node's name ranked, and
-                    // where each node occurs found.
-                    if ranksFirst {
-                        _ = e.nameRank
-                        _ = e.nodeFrames
-                    }
+                    // As the shell does before its first prompt: every node's name ranked.
+                    if ranksFirst { _ = e.nameRank }
                     return e
                 }, warn: { got.warnings.append($0) })
             guard let bytes else { return nil }
@@ -188,9 +184,8 @@ import Testing
         try Self.check(name, try ShellTopEngineTests.load(name), settings: Self.settings)
     }
 
-    /// Graphs of a few nodes rank their own names, and peek finds its edges in a pass over the
-    /// frames; with every node ranked and indexed first (as the shell does before its first
-    /// prompt) they use those ranks and that index: both ways give the same report.
+    /// Graphs of a few nodes rank their own names; with every node ranked first (as the shell
+    /// does before its first prompt) they use those ranks: both give the same order.
     @Test(arguments: ["heap-leak", "cpu", "goroutine"])
     func sameAsPipelineWithRanksMadeFirst(_ name: String) throws {
         try Self.check("\(name) ranked", try ShellTopEngineTests.load(name), settings: Self.settings, ranksFirst: true)
