@@ -59,7 +59,7 @@ enum FastReports {
             if let symbol = options.symbol, options.nodeCount <= 0, options.nodeFraction <= 0,
                 options.edgeFraction <= 0
             {
-                edgesOf = matchAll(symbol, (0..<e.nodeCount).map { e.name($0) })
+                edgesOf = matchNames(symbol, e)
             }
             let values = GraphValues()
             rpt.graphSource = { [edgesOf] o, nodesOnly in

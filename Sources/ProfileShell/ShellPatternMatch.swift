@@ -17,6 +17,28 @@ func matchAll(_ re: GoRegex, _ strings: [String]) -> [Bool] {
     return out
 }
 
+/// `re.matches` over every node's printed name: simple patterns on the names' bytes (no
+/// String is made for a name), the rest by the regexp.
+func matchNames(_ re: GoRegex, _ engine: TopEngine) -> [Bool] {
+    guard let simple = SimplePattern(re.pattern) else {
+        return parallelMatch(re, (0..<engine.nodeCount).map { engine.name($0) })
+    }
+    let names = engine.nameBytes
+    var out = [Bool](repeating: false, count: engine.nodeCount)
+    var rest: [Int] = []
+    names.bytes.withUnsafeBufferPointer { bytes in
+        for n in 0..<engine.nodeCount {
+            let name = UnsafeBufferPointer(rebasing: bytes[names.start[n]..<names.start[n + 1]])
+            if let m = simple.matches(utf8: name) { out[n] = m } else { rest.append(n) }
+        }
+    }
+    if !rest.isEmpty {
+        let matched = parallelMatch(re, rest.map { engine.name($0) })
+        for (k, n) in rest.enumerated() { out[n] = matched[k] }
+    }
+    return out
+}
+
 /// `re.matches` over many strings, split across the cores.
 func parallelMatch(_ re: GoRegex, _ strings: [String]) -> [Bool] {
     final class Results: @unchecked Sendable {

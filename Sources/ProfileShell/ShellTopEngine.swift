@@ -83,7 +83,7 @@ final class TopEngine {
     /// The rank of each node's printed name among all the nodes' (equal names, equal ranks).
     var nameRank: [Int32] {
         if let known = rankStorage { return known }
-        let names = allNameBytes()
+        let names = nameBytes
         let rank = NameRanks(bytes: names.bytes, start: names.start).rank
         rankStorage = rank
         return rank
@@ -91,6 +91,8 @@ final class TopEngine {
     private var rankStorage: [Int32]?
     /// Whether `nameRank` has been made (graphs of a few nodes rank them themselves).
     var hasNameRank: Bool { rankStorage != nil }
+    /// Every node's printed name as UTF-8 (`allNameBytes`), for ranking and matching names.
+    lazy var nameBytes = allNameBytes()
     /// The strings' UTF-8 bytes, for names built as bytes (`appendName`).
     lazy var stringBytes = StringBytes(strings)
     /// The nodes' names as `traces` prints them, encoded as `traces` first needs them.
