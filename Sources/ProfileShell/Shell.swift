@@ -143,9 +143,9 @@ public final class Shell {
         return e
     }
 
-    /// Decodes the stacks for `top`, ranks the names for `tree` and `peek`, indexes lines for
-    /// `list`, labels for `tags` and `traces` and names for `traces` before the first prompt,
-    /// so the first of each is as quick as the rest.
+    /// Decodes the stacks for `top`, encodes and ranks the names for `tree`, `peek` and
+    /// `traces`, indexes lines for `list` and labels for `tags` and `traces` before the first
+    /// prompt, so the first of each is as quick as the rest.
     func prepareEngine() {
         if TopEngine.handles(session.config) {
             let e = PhaseTimer.measure("shell: decode stacks") { engine(for: session.config) }
@@ -154,7 +154,6 @@ public final class Shell {
                 _ = e.samples.lineIndex
                 _ = e.samples.labelIndex
                 _ = e.samples.traceLabels
-                e.traceNames.encodeAll(e)
             }
         }
     }

@@ -65,7 +65,8 @@ extension TopEngine {
     }
 
     /// Every node's printed name, as UTF-8 one after another: node `n`'s is
-    /// `bytes[start[n]..<start[n+1]]`.
+    /// `bytes[start[n]..<start[n+1]]`. 32 zero bytes follow the last, so that copies may read
+    /// whole 32-byte words past any name's end (`traces`).
     func allNameBytes() -> (bytes: [UInt8], start: [Int]) {
         var bytes: [UInt8] = []
         var start = [0]
@@ -74,6 +75,7 @@ extension TopEngine {
             appendName(n, to: &bytes)
             start.append(bytes.count)
         }
+        bytes += repeatElement(0, count: 32)
         return (bytes, start)
     }
 }

@@ -91,12 +91,11 @@ final class TopEngine {
     private var rankStorage: [Int32]?
     /// Whether `nameRank` has been made (graphs of a few nodes rank them themselves).
     var hasNameRank: Bool { rankStorage != nil }
-    /// Every node's printed name as UTF-8 (`allNameBytes`), for ranking and matching names.
+    /// Every node's printed name as UTF-8 (`allNameBytes`), for ranking, matching and
+    /// printing names.
     lazy var nameBytes = allNameBytes()
     /// The strings' UTF-8 bytes, for names built as bytes (`appendName`).
     lazy var stringBytes = StringBytes(strings)
-    /// The nodes' names as `traces` prints them, encoded as `traces` first needs them.
-    lazy var traceNames = TraceNames(nodeCount: nodeCount)
     /// The last `sums` made for a graph, with their options.
     var lastSums: (index: Int, meanIndex: Int?, keep: [Bool]?, sums: Sums)?
     /// Graphs of at most this many kept nodes find their edges in tables (KeptGraphSums),

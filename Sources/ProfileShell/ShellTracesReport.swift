@@ -115,8 +115,11 @@ private struct TracesText {
     let value: [Int32]
     let valueStart: [Int]
     let valueBytes: [UInt8]
-    let names: TraceNames
+    /// The nodes' printed names (TopEngine.nameBytes).
+    let names: (bytes: [UInt8], start: [Int])
     let separator = Array("-----------+-------------------------------------------------------\n".utf8)
+    /// The three spaces before a frame's name.
+    static let indent = SIMD32<UInt8>(repeating: 0x20)
     /// What follows a frame's name, by `2·inline + last`: " (inline)" when the frame is
     /// inlined, a newline, and the ten spaces that indent the next frame unless it is the
     /// sample's last; each padded to 32 bytes, with its length.
@@ -140,8 +143,7 @@ private struct TracesText {
         var valueIDs: [Int64: Int32] = [:]
         var valueStart = [0]
         var valueBytes: [UInt8] = []
-        let names = engine.traceNames
-        names.encodeAll(engine)
+        let names = engine.nameBytes
         for si in 0..<n {
             if let keep, !keep[si] { continue }
             let lo = Int(start[si]), hi = Int(start[si + 1])
@@ -178,7 +180,6 @@ private struct TracesText {
         labels.bytes.withUnsafeBufferPointer { labelBytes in
         separator.withUnsafeBufferPointer { separator in
         names.start.withUnsafeBufferPointer { nameStart in
-        names.length.withUnsafeBufferPointer { nameLength in
             for si in range {
                 let vid = Int(value[si])
                 if vid < 0 { continue }
@@ -190,43 +191,14 @@ private struct TracesText {
                 var f = Int(start[si + 1]) - 1
                 while f >= lo {
                     let node = Int(frames[f])
-                    out.appendShort(nameBytes.baseAddress! + nameStart[node], Int(nameLength[node]))
+                    out.append(Self.indent, 3)
+                    out.appendShort(nameBytes.baseAddress! + nameStart[node], nameStart[node + 1] - nameStart[node])
                     let tail = tails[(inlines[f] ? 2 : 0) + (f == lo ? 1 : 0)]
                     out.append(tail.bytes, tail.count)
                     f -= 1
                 }
             }
-        }}}}}}
-    }
-}
-
-/// Each node's name as `traces` prints it ("   name"), encoded once, when a trace first needs
-/// them; node `n`'s is `bytes[start[n]..<start[n] + length[n]]`.
-final class TraceNames {
-    private(set) var bytes: [UInt8] = []
-    private(set) var start: [Int]
-    private(set) var length: [Int32]
-    private var encoded = false
-
-    init(nodeCount: Int) {
-        start = [Int](repeating: 0, count: nodeCount)
-        length = [Int32](repeating: 0, count: nodeCount)
-    }
-
-    /// Encodes every node's name, the first time it is asked to.
-    func encodeAll(_ engine: TopEngine) {
-        if encoded { return }
-        var bytes: [UInt8] = []
-        for node in start.indices {
-            start[node] = bytes.count
-            bytes += "   ".utf8
-            engine.appendName(node, to: &bytes)
-            length[node] = Int32(bytes.count - start[node])
-        }
-        // 32 bytes after the last name, for copies that read past its end.
-        bytes += repeatElement(0, count: 32)
-        self.bytes = bytes
-        encoded = true
+        }}}}}
     }
 }
 
