@@ -183,20 +183,32 @@ extension TopEngine {
     /// own line). Each edge is visited from one node only, in frame order: edges out of a node
     /// of `of`, and edges into one from other nodes, in one pass over the frames.
     func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
-        var edges = IncidentEdges(
-            matched: matched, column: values[index], divisors: meanIndex.map { values[$0] }, keep: keep,
-            frames: frameNode, inlines: frameInline, start: sampleStart)
-        frameNode.withUnsafeBufferPointer { frames in
-            matched.withUnsafeBufferPointer { matched in
-                sampleStart.withUnsafeBufferPointer { start in
-                    for si in 0..<(start.count - 1) {
-                        for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
-                            edges.visit(f, sample: si, node: frames[f])
+        // Edges are counted once per sample, so halves of the samples are summed apart, on
+        // two threads for a large profile, and added.
+        let count = samples.count
+        let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let out = UnsafeSendableBox([IncidentEdges?](repeating: nil, count: parts))
+        let input = UnsafeSendableBox((self, matched, index, meanIndex, keep))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let (engine, matched, index, meanIndex, keep) = input.value
+            var edges = IncidentEdges(
+                matched: matched, column: engine.values[index], divisors: meanIndex.map { engine.values[$0] },
+                keep: keep, frames: engine.frameNode, inlines: engine.frameInline, start: engine.sampleStart)
+            engine.frameNode.withUnsafeBufferPointer { frames in
+                matched.withUnsafeBufferPointer { matched in
+                    engine.sampleStart.withUnsafeBufferPointer { start in
+                        for si in (part * count / parts)..<((part + 1) * count / parts) {
+                            for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
+                                edges.visit(f, sample: si, node: frames[f])
+                            }
                         }
                     }
                 }
             }
+            out.value[part] = edges
         }
+        var edges = out.value[0]!
+        for part in 1..<parts { edges.merge(out.value[part]!) }
         var sums = GraphSums(nodeCount: nodeCount)
         sums.edgeSrc = edges.src
         sums.edgeDst = edges.dst
@@ -237,6 +249,27 @@ private struct IncidentEdges {
         self.frames = frames
         self.inlines = inlines
         self.start = start
+    }
+
+    /// Adds the edges `other` counted over other samples.
+    mutating func merge(_ other: IncidentEdges) {
+        for k in other.src.indices {
+            let (from, to) = (other.src[k], other.dst[k])
+            let h = FrameGraphAccumulator.hash(from, to)
+            if let e = table.find(h, { src[$0] == from && dst[$0] == to }) {
+                weight[e] &+= other.weight[k]
+                weightDiv[e] &+= other.weightDiv[k]
+                inline[e] = inline[e] && other.inline[k]
+            } else {
+                table.insert(h, src.count)
+                src.append(from)
+                dst.append(to)
+                weight.append(other.weight[k])
+                weightDiv.append(other.weightDiv[k])
+                inline.append(other.inline[k])
+                lastSample.append(-1)
+            }
+        }
     }
 
     /// Counts the edge into frame `f` of sample `si` (unless its source is matched: counted

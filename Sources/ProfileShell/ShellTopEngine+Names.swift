@@ -68,12 +68,28 @@ extension TopEngine {
     /// `bytes[start[n]..<start[n+1]]`. 32 zero bytes follow the last, so that copies may read
     /// whole 32-byte words past any name's end (`traces`).
     func allNameBytes() -> (bytes: [UInt8], start: [Int]) {
+        // Many nodes are named in two halves on two threads, then joined.
+        let parts = nodeCount >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        _ = stringBytes
+        let out = UnsafeSendableBox([(bytes: [UInt8], ends: [Int])](repeating: ([], []), count: parts))
+        let engine = UnsafeSendableBox(self)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var bytes: [UInt8] = [], ends: [Int] = []
+            let range = (part * engine.value.nodeCount / parts)..<((part + 1) * engine.value.nodeCount / parts)
+            ends.reserveCapacity(range.count)
+            for n in range {
+                engine.value.appendName(n, to: &bytes)
+                ends.append(bytes.count)
+            }
+            out.value[part] = (bytes, ends)
+        }
         var bytes: [UInt8] = []
         var start = [0]
         start.reserveCapacity(nodeCount + 1)
-        for n in 0..<nodeCount {
-            appendName(n, to: &bytes)
-            start.append(bytes.count)
+        for part in out.value {
+            let offset = bytes.count
+            bytes += part.bytes
+            start += part.ends.lazy.map { $0 + offset }
         }
         bytes += repeatElement(0, count: 32)
         return (bytes, start)

@@ -33,6 +33,29 @@ import Testing
         }
     }
 
+    /// From 20,000 nodes on, names are made in two halves on two threads and joined.
+    @Test func manyNamesMadeInHalves() throws {
+        var p = Profile()
+        p.sampleTypes = [ValueType(type: "samples", unit: "count")]
+        for i in 0..<25_000 {
+            p.functions.append(Function(id: UInt64(i + 1), name: "pkg\(i % 97).Func\(i)", filename: "src/f\(i % 13).go"))
+            p.locations.append(
+                Location(id: UInt64(i + 1), address: UInt64(0x1000 + i), lines: [Line(function: Int32(i), line: Int64(i % 500))]))
+        }
+        p.samples = (0..<25_000).map { Sample(locations: [Int32($0), Int32(($0 * 7) % 25_000)], values: [1]) }
+        let samples = SampleIndex(profile: p)
+        for g in ["functions", "lines"] {
+            let e = TopEngine(samples: samples, key: try Self.key(["granularity": g]))
+            #expect(e.nodeCount >= 20_000)
+            let all = e.allNameBytes()
+            #expect(all.start.count == e.nodeCount + 1)
+            #expect(all.bytes.count == all.start.last! + 32)
+            for n in stride(from: 0, to: e.nodeCount, by: 7) {
+                #expect(Array(all.bytes[all.start[n]..<all.start[n + 1]]) == Array(e.info(n).printableName.utf8), "\(g) \(n)")
+            }
+        }
+    }
+
     @Test func namesOfBinariesAndUnknownNodes() {
         var out: [UInt8] = []
         appendDecimal(0, to: &out)
