@@ -52,7 +52,7 @@ final class TopEngine {
     var values: [[Int64]] { samples.values }
 
     /// What identifies a node: numbers into `strings` for its names, and its line and address.
-    struct NodeKey: Hashable {
+    struct NodeKey: Equatable {
         var name: Int32
         var file: Int32
         var objfile: Int32
