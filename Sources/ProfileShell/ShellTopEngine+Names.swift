@@ -22,18 +22,27 @@ struct StringBytes {
 }
 
 extension TopEngine {
-    /// Appends node `n`'s printed name (NodeInfo.printableName) as UTF-8, built from the
-    /// strings' bytes rather than through NodeInfo: reports that name every node of a
-    /// line-level graph name tens of thousands.
+    /// Appends node `n`'s printed name (NodeInfo.printableName) as UTF-8.
     func appendName(_ n: Int, to out: inout [UInt8]) {
-        let k = keys[n]
         let s = stringBytes
-        func put(_ id: Int32) {
-            s.bytes.withUnsafeBufferPointer { b in
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[s.start[Int(id)]..<s.start[Int(id) + 1]]))
+        s.bytes.withUnsafeBufferPointer { bytes in
+            s.start.withUnsafeBufferPointer { start in
+                appendName(keys[n], bytes, start, to: &out)
             }
         }
-        func isEmpty(_ id: Int32) -> Bool { s.start[Int(id)] == s.start[Int(id) + 1] }
+    }
+
+    /// Appends the printed name of the node with key `k`, built from the strings' bytes
+    /// (`bytes`, `start`: StringBytes) rather than through NodeInfo: reports that name every
+    /// node of a line-level graph name tens of thousands.
+    @inline(__always)
+    private func appendName(
+        _ k: NodeKey, _ bytes: UnsafeBufferPointer<UInt8>, _ start: UnsafeBufferPointer<Int>, to out: inout [UInt8]
+    ) {
+        func put(_ id: Int32) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start[Int(id)]..<start[Int(id) + 1]]))
+        }
+        func isEmpty(_ id: Int32) -> Bool { start[Int(id)] == start[Int(id) + 1] }
         var first = true
         func separate() {
             if !first { out.append(0x20) }
@@ -68,31 +77,26 @@ extension TopEngine {
     /// `bytes[start[n]..<start[n+1]]`. 32 zero bytes follow the last, so that copies may read
     /// whole 32-byte words past any name's end (`traces`).
     func allNameBytes() -> (bytes: [UInt8], start: [Int]) {
-        // Many nodes are named in two halves on two threads, then joined.
-        let parts = nodeCount >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
-        _ = stringBytes
-        let out = UnsafeSendableBox([(bytes: [UInt8], ends: [Int])](repeating: ([], []), count: parts))
-        let engine = UnsafeSendableBox(self)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var bytes: [UInt8] = [], ends: [Int] = []
-            let range = (part * engine.value.nodeCount / parts)..<((part + 1) * engine.value.nodeCount / parts)
-            ends.reserveCapacity(range.count)
-            for n in range {
-                engine.value.appendName(n, to: &bytes)
-                ends.append(bytes.count)
+        let s = stringBytes
+        var out: [UInt8] = []
+        // Room for the names of a line-level graph, whose nodes each name a function and a file.
+        out.reserveCapacity(keys.reduce(32) { size, k in
+            size + s.start[Int(k.name) + 1] - s.start[Int(k.name)] + s.start[Int(k.file) + 1] - s.start[Int(k.file)] + 24
+        })
+        var ends = [0]
+        ends.reserveCapacity(nodeCount + 1)
+        s.bytes.withUnsafeBufferPointer { bytes in
+            s.start.withUnsafeBufferPointer { start in
+                keys.withUnsafeBufferPointer { keys in
+                    for k in keys {
+                        appendName(k, bytes, start, to: &out)
+                        ends.append(out.count)
+                    }
+                }
             }
-            out.value[part] = (bytes, ends)
         }
-        var bytes: [UInt8] = []
-        var start = [0]
-        start.reserveCapacity(nodeCount + 1)
-        for part in out.value {
-            let offset = bytes.count
-            bytes += part.bytes
-            start += part.ends.lazy.map { $0 + offset }
-        }
-        bytes += repeatElement(0, count: 32)
-        return (bytes, start)
+        out += repeatElement(0, count: 32)
+        return (out, ends)
     }
 }
 

@@ -93,7 +93,13 @@ final class TopEngine {
     var hasNameRank: Bool { rankStorage != nil }
     /// Every node's printed name as UTF-8 (`allNameBytes`), for ranking, matching and
     /// printing names.
-    lazy var nameBytes = allNameBytes()
+    var nameBytes: (bytes: [UInt8], start: [Int]) {
+        if let made = nameBytesIfMade { return made }
+        let made = allNameBytes()
+        nameBytesIfMade = made
+        return made
+    }
+    private var nameBytesIfMade: (bytes: [UInt8], start: [Int])?
     /// The strings' UTF-8 bytes, for names built as bytes (`appendName`).
     lazy var stringBytes = StringBytes(strings)
     /// The last `sums` made for a graph, with their options.
@@ -116,9 +122,16 @@ final class TopEngine {
     /// The name reports print for node `n`.
     func name(_ n: Int) -> String {
         if let s = nameCache[n] { return s }
-        var bytes: [UInt8] = []
-        appendName(n, to: &bytes)
-        let s = String(decoding: bytes, as: UTF8.self)
+        let s: String
+        if let names = nameBytesIfMade {
+            s = names.bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[names.start[n]..<names.start[n + 1]]), as: UTF8.self)
+            }
+        } else {
+            var bytes: [UInt8] = []
+            appendName(n, to: &bytes)
+            s = String(decoding: bytes, as: UTF8.self)
+        }
         nameCache[n] = s
         return s
     }

@@ -25,16 +25,20 @@ import Testing
         for setting in Self.keys {
             let e = TopEngine(samples: samples, key: try Self.key(setting))
             let all = e.allNameBytes()
+            // Names made one at a time, and cut from all the names made at once.
+            let cut = TopEngine(samples: samples, key: try Self.key(setting))
+            _ = cut.nameBytes
             for n in 0..<e.nodeCount {
                 let expected = e.info(n).printableName
                 #expect(e.name(n) == expected, "\(name) \(setting) node \(n)")
+                #expect(cut.name(n) == expected, "\(name) \(setting) node \(n)")
                 #expect(Array(all.bytes[all.start[n]..<all.start[n + 1]]) == Array(expected.utf8))
             }
         }
     }
 
-    /// From 20,000 nodes on, names are made in two halves on two threads and joined.
-    @Test func manyNamesMadeInHalves() throws {
+    /// An engine of 25,000 nodes names them all, at function and line granularity.
+    @Test func namesOfALargeEngine() throws {
         var p = Profile()
         p.sampleTypes = [ValueType(type: "samples", unit: "count")]
         for i in 0..<25_000 {
