@@ -21,8 +21,8 @@ extension Profile {
         return profile
     }
 
-    /// The errors of `validate` about samples, for samples just decoded: `badSample` is the
-    /// first one whose value count is not the number of sample types.
+    /// The errors about samples and their value counts, worded once for `validate` and the
+    /// decoders: `badSample` is the first sample whose value count is not the number of types.
     static func checkDecoded(typeCount: Int, sampleCount: Int, badSample: (index: Int, count: Int)?) throws(ProfileError) {
         if typeCount == 0 && sampleCount > 0 {
             throw ProfileError("malformed profile: it has samples but no sample types")
@@ -522,12 +522,7 @@ extension ProtoConverter {
                             ok = false
                             break
                         }
-                        var li: Int32 = -1
-                        if id < UInt64(denseLocation.count) {
-                            li = denseLocation[Int(id)]
-                        } else if let found = locationIndex[id] {
-                            li = found
-                        }
+                        let li = locationNumber(id)
                         if li < 0 {
                             ok = false
                             break
@@ -559,21 +554,9 @@ extension ProtoConverter {
                 if !ok { return nil }
                 values = scratch.array64(made)
             case 0x1a:
-                guard let n = SampleFields.length(p, &pos, count) else { return nil }
-                let end = pos + Int(n)
-                var label = SampleFields.RawLabel()
-                while pos < end {
-                    let t = p[pos]
-                    pos += 1
-                    guard let v = SampleFields.varint(p, &pos, end) else { return nil }
-                    switch t {
-                    case 0x08: label.key = Int64(bitPattern: v)
-                    case 0x10: label.str = Int64(bitPattern: v)
-                    case 0x18: label.num = Int64(bitPattern: v)
-                    case 0x20: label.numUnit = Int64(bitPattern: v)
-                    default: return nil
-                    }
-                }
+                guard let n = SampleFields.length(p, &pos, count),
+                    let label = SampleFields.label(p, &pos, pos + Int(n))
+                else { return nil }
                 scratch.labels.append(label)
             default:
                 return nil
@@ -622,18 +605,20 @@ extension ProtoConverter {
         sample.canonicalizeLabels()
     }
 
+    /// The index in `Profile.locations` of the location with this id, or -1.
+    @inline(__always)
+    func locationNumber(_ id: UInt64) -> Int32 {
+        if id < UInt64(denseLocation.count) { return denseLocation[Int(id)] }
+        return locationIndex[id] ?? -1
+    }
+
     /// The Swift sample of decoded fields: location ids resolved, labels resolved and sorted.
     func makeSample(_ i: Int, _ f: borrowing SampleFields) throws(ProfileError) -> Sample {
         var missing: UInt64?
         var locs = [Int32](repeating: 0, count: f.ids.count)
         locs.withUnsafeMutableBufferPointer { out in
             for (j, id) in f.ids.enumerated() {
-                var li: Int32 = -1
-                if id < UInt64(denseLocation.count) {
-                    li = denseLocation[Int(id)]
-                } else if let found = locationIndex[id] {
-                    li = found
-                }
+                let li = locationNumber(id)
                 if li < 0 {
                     missing = id
                     break
@@ -742,20 +727,8 @@ struct SampleFields {
                 guard let v = Self.varint(p, &pos, count) else { return false }
                 values.append(Int64(bitPattern: v))
             case 0x1a:  // label (3)
-                guard let n = Self.length(p, &pos, count) else { return false }
-                let end = pos + Int(n)
-                var label = RawLabel()
-                while pos < end {
-                    let t = p[pos]
-                    pos += 1
-                    guard let v = Self.varint(p, &pos, end) else { return false }
-                    switch t {
-                    case 0x08: label.key = Int64(bitPattern: v)
-                    case 0x10: label.str = Int64(bitPattern: v)
-                    case 0x18: label.num = Int64(bitPattern: v)
-                    case 0x20: label.numUnit = Int64(bitPattern: v)
-                    default: return false
-                    }
+                guard let n = Self.length(p, &pos, count), let label = Self.label(p, &pos, pos + Int(n)) else {
+                    return false
                 }
                 labels.append(label)
             default:
@@ -782,6 +755,25 @@ struct SampleFields {
         let start = pos
         guard let n = varint(p, &pos, end), pos - start <= 5, n <= UInt64(end - pos) else { return nil }
         return n
+    }
+
+    /// A Label message in `p[pos..<end]`: key, str, num and num_unit; nil when malformed.
+    @inline(__always)
+    static func label(_ p: UnsafePointer<UInt8>, _ pos: inout Int, _ end: Int) -> RawLabel? {
+        var label = RawLabel()
+        while pos < end {
+            let t = p[pos]
+            pos += 1
+            guard let v = varint(p, &pos, end) else { return nil }
+            switch t {
+            case 0x08: label.key = Int64(bitPattern: v)
+            case 0x10: label.str = Int64(bitPattern: v)
+            case 0x18: label.num = Int64(bitPattern: v)
+            case 0x20: label.numUnit = Int64(bitPattern: v)
+            default: return nil
+            }
+        }
+        return label
     }
 
     /// A varint of at most 10 bytes ending before `end`, with bits past 64 dropped as protobuf-c does.

@@ -6,7 +6,7 @@ public struct GoRegex: @unchecked Sendable, CustomStringConvertible {
     public let pattern: String
     private let regex: NSRegularExpression
     /// The pattern matched without the regexp engine, when it is that simple.
-    private let simple: SimplePattern?
+    public let simple: SimplePattern?
 
     /// Compiles `pattern`; a bad pattern throws an error that quotes it.
     public init(_ pattern: String) throws(ProfileError) {

@@ -3,24 +3,14 @@ extension Profile {
     /// and every cross reference in range. Throws a one-line description of the first problem.
     public func validate() throws(ProfileError) {
         let n = sampleTypes.count
-        if n == 0 && !samples.isEmpty {
-            throw ProfileError("malformed profile: it has samples but no sample types")
-        }
-        // Through a pointer: iterating the array would copy each sample (four retains, four releases).
-        let locationCount = locations.count
-        let bad: (index: Int, valueCount: Int?)? = samples.withUnsafeBufferPointer { all in
-            for i in all.indices {
-                let valueCount = all[i].values.count
-                if valueCount != n { return (i, valueCount) }
-                for l in all[i].locations where l < 0 || Int(l) >= locationCount { return (i, nil) }
+        try Self.checkDecoded(typeCount: n, sampleCount: samples.count, badSample: nil)
+        for (i, s) in samples.enumerated() {
+            if s.values.count != n {
+                try Self.checkDecoded(typeCount: n, sampleCount: samples.count, badSample: (i, s.values.count))
             }
-            return nil
-        }
-        if let (i, valueCount) = bad {
-            if let valueCount {
-                throw ProfileError("malformed profile: sample \(i) has \(valueCount) values for \(n) sample types")
+            for l in s.locations where l < 0 || Int(l) >= locations.count {
+                throw ProfileError("malformed profile: sample \(i) refers to a location that does not exist")
             }
-            throw ProfileError("malformed profile: sample \(i) refers to a location that does not exist")
         }
         for l in locations {
             if l.mapping >= Int32(mappings.count) {
