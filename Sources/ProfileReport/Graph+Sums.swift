@@ -25,7 +25,7 @@ public struct GraphSums {
         precondition(edgeSrc.isEmpty, "a first cut has no edges")
         var flatSum: Int64 = 0
         for n in 0..<nodeCount where Self.selected(flat[n], cum[n], dropNegative) { flatSum &+= flat[n] }
-        let cutoff = abs(Int64(Double(flatSum) * fraction))
+        let cutoff = Graph.cutoff(fraction, of: flatSum)
         let cum = self.cum
         return omit(dropNegative: dropNegative) { abs(cum[$0]) < cutoff }
     }
@@ -83,6 +83,12 @@ public struct OmittedNodes: Sendable {
 }
 
 extension Graph {
+    /// The value under which nodes (nodefraction) or edges (edgefraction) are dropped: that
+    /// fraction of the graph's total flat value, as pprof rounds it.
+    public static func cutoff(_ fraction: Double, of total: Int64) -> Int64 {
+        abs(Int64(Double(total) * fraction))
+    }
+
     /// The graph of `sums` as `build` makes it for a non-tree graph without tags: a Node for
     /// each node that has a value or an edge (named by `info`), `nodes` those with a value
     /// (and not negative with `dropNegative`), in node number order; `name`, when given, is

@@ -33,9 +33,10 @@ public struct NameRanks: Sendable {
     }
 
     /// The names' UTF-8 bytes one after another, and where each starts (and the last ends).
-    static func concatenated<S: Sequence<String>>(_ names: S) -> (bytes: [UInt8], start: [Int]) {
+    public static func concatenated<S: Sequence<String>>(_ names: S) -> (bytes: [UInt8], start: [Int]) {
         var bytes: [UInt8] = []
         var start = [0]
+        start.reserveCapacity(names.underestimatedCount + 1)
         for name in names {
             bytes.append(contentsOf: name.utf8)
             start.append(bytes.count)

@@ -260,8 +260,8 @@ public final class Report {
         var g = newGraph(keptNodes: nil, firstCut: firstCut)
         var rebuilt = false
         let totalValue = g.sum().flat
-        let nodeCutoff = abs(Int64(Double(totalValue) * options.nodeFraction))
-        let edgeCutoff = abs(Int64(Double(totalValue) * options.edgeFraction))
+        let nodeCutoff = Graph.cutoff(options.nodeFraction, of: totalValue)
+        let edgeCutoff = Graph.cutoff(options.edgeFraction, of: totalValue)
         var droppedNodes = 0, droppedEdges = 0
         if !visualMode && !callTree && options.nodeCount > 0,
             let cut = topNodesFromFirstCut(g, nodeCutoff: nodeCutoff, edgeCutoff: edgeCutoff)
@@ -385,11 +385,11 @@ public final class Report {
         if total != 0 {
             if droppedNodes > 0 {
                 label.append(
-                    dropLabel(droppedNodes, "node", "cum", formatValue(abs(Int64(Double(total) * options.nodeFraction)))))
+                    dropLabel(droppedNodes, "node", "cum", formatValue(Graph.cutoff(options.nodeFraction, of: total))))
             }
             if droppedEdges > 0 {
                 label.append(
-                    dropLabel(droppedEdges, "edge", "freq", formatValue(abs(Int64(Double(total) * options.edgeFraction)))))
+                    dropLabel(droppedEdges, "edge", "freq", formatValue(Graph.cutoff(options.edgeFraction, of: total))))
             }
             if g.nodes.count > 0 && g.selectedCount < origCount {
                 label.append("Showing top \(g.nodes.count) nodes out of \(origCount)")

@@ -4,17 +4,6 @@ import Foundation
 struct ReportBytes {
     private(set) var bytes: [UInt8] = []
 
-    /// A piece of text ready to be written: its bytes and its width in runes.
-    struct Field {
-        let bytes: [UInt8]
-        let runes: Int
-
-        init(_ s: String) {
-            bytes = Array(s.utf8)
-            runes = s.unicodeScalars.count
-        }
-    }
-
     mutating func append(_ s: String) {
         bytes.append(contentsOf: s.utf8)
     }
@@ -37,7 +26,8 @@ struct ReportBytes {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    /// SVGText's fixed2: two decimals, trailing zeros dropped ("12.5", "3", "0.07").
+    /// A number with two decimals, trailing zeros dropped ("12.5", "3", "0.07"), as the SVG
+    /// writers print coordinates.
     mutating func fixed2(_ v: Double) {
         var n = Int((v * 100).rounded())
         if n < 0 {
@@ -66,12 +56,6 @@ struct ReportBytes {
     /// `n` spaces (none when `n` is not positive).
     mutating func spaces(_ n: Int) {
         if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
-    }
-
-    /// `f` right-aligned in `width` runes.
-    mutating func padded(_ f: Field, _ width: Int) {
-        if f.runes < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - f.runes)) }
-        bytes.append(contentsOf: f.bytes)
     }
 
     /// Measurement.percentage's text (`%5.2f%%` from 1% on, `%5.2g%%` under it), written

@@ -9,19 +9,6 @@ func packageName(_ name: String) -> Substring {
     return Substring(u[u.startIndex..<min(dot, space)])
 }
 
-/// A number with two decimals, trailing zeros dropped ("12.5", "3", "0.07").
-func fixed2(_ v: Double) -> String {
-    var n = Int((v * 100).rounded())
-    let negative = n < 0
-    if negative { n = -n }
-    var s = String(n / 100)
-    let frac = n % 100
-    if frac != 0 {
-        s += frac % 10 == 0 ? "." + String(frac / 10) : (frac < 10 ? ".0" : ".") + String(frac)
-    }
-    return negative ? "-" + s : s
-}
-
 /// Escapes text for XML content and attribute values.
 func xmlEscape(_ s: String) -> String {
     if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 < 0x20 }) {
