@@ -132,11 +132,17 @@ public final class Shell {
         engine(key: TopEngine.Key(cfg))
     }
 
+    /// The loaded profile's samples as flat arrays, made on first use.
+    var samples: SampleIndex {
+        if let known = sampleIndex { return known }
+        let made = SampleIndex(profile: session.profile)
+        sampleIndex = made
+        return made
+    }
+
     /// The fast engine for `key`, built on first use; the last four are kept.
     func engine(key: TopEngine.Key) -> TopEngine {
         if let e = engines.first(where: { $0.key == key }) { return e }
-        let samples = sampleIndex ?? SampleIndex(profile: session.profile)
-        sampleIndex = samples
         let e = TopEngine(samples: samples, key: key)
         engines.append(e)
         if engines.count > 4 { engines.removeFirst() }

@@ -36,19 +36,7 @@ enum FastReports {
         // The line graph of `list` is made for line granularity only.
         if format == .list && cfg.granularity != "lines" { return nil }
         let p = samples.profile
-        for w in samples.unitWarnings { warn(w) }
-        var options = try ReportPipeline.reportOptions(p, samples.numLabelUnits, cfg)
-        options.format = format
-        if let argument {
-            do {
-                options.symbol = try GoRegex(argument)
-            } catch {
-                throw ReportError("parsing argument regexp \(argument): \(error)")
-            }
-        }
-        let total = samples.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
-        let (keep, warnings) = try samples.keep(focus: cfg.focus, ignore: cfg.ignore)
-        for w in warnings { warn(w) }
+        let (options, total, keep) = try prepare(format, argument, cfg, samples, warn)
         switch format {
         case .tree:
             let rpt = Report(profile: p, options: options, total: total)
@@ -92,18 +80,35 @@ enum FastReports {
     ) throws(ReportError) -> TracesJob? {
         guard handles(.traces, input) else { return nil }
         let cfg = ReportPipeline.applyCommandOverrides(command, .traces, input)
-        let p = samples.profile
-        for w in samples.unitWarnings { warn(w) }
-        var options = try ReportPipeline.reportOptions(p, samples.numLabelUnits, cfg)
-        options.format = .traces
-        let total = samples.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
-        let (keep, warnings) = try samples.keep(focus: cfg.focus, ignore: cfg.ignore)
-        for w in warnings { warn(w) }
+        let (options, total, keep) = try prepare(.traces, nil, cfg, samples, warn)
         // The other reports' engine of this granularity serves when trimming changed no file name.
         let trimmed = engine(TopEngine.Key(cfg))
         return TracesJob(
             engine: trimmed.namesFilesAsUntrimmed ? trimmed : engine(TopEngine.Key.untrimmed(cfg)),
-            report: Report(profile: p, options: options, total: total), keep: keep)
+            report: Report(profile: samples.profile, options: options, total: total), keep: keep)
+    }
+
+    /// What every fast report starts from, as ReportPipeline.makeReport works it out: the
+    /// report options (with the argument's regexp), the total, and the samples focus and
+    /// ignore keep; warnings given in the pipeline's order.
+    private static func prepare(
+        _ format: ReportFormat, _ argument: String?, _ cfg: ReportConfig, _ samples: SampleIndex,
+        _ warn: (String) -> Void
+    ) throws(ReportError) -> (options: ReportOptions, total: Int64, keep: [Bool]?) {
+        for w in samples.unitWarnings { warn(w) }
+        var options = try ReportPipeline.reportOptions(samples.profile, samples.numLabelUnits, cfg)
+        options.format = format
+        if let argument {
+            do {
+                options.symbol = try GoRegex(argument)
+            } catch {
+                throw ReportError("parsing argument regexp \(argument): \(error)")
+            }
+        }
+        let total = samples.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
+        let (keep, warnings) = try samples.keep(focus: cfg.focus, ignore: cfg.ignore)
+        for w in warnings { warn(w) }
+        return (options, total, keep)
     }
 
     /// What `traces` writes, ready to be written a chunk at a time: its errors and warnings
@@ -129,8 +134,6 @@ extension Shell {
     /// `traces` from the decoded samples when the options allow, written as it is made.
     func fastTraces(_ c: ReportCommand, config: ReportConfig) throws(ReportError) -> FastReports.TracesJob? {
         guard c.format == .traces, c.graphviz == nil, FastReports.handles(c.format, config) else { return nil }
-        let samples = sampleIndex ?? SampleIndex(profile: session.profile)
-        sampleIndex = samples
         return try FastReports.tracesJob(
             command: c.name, config: config, samples: samples, engine: { engine(key: $0) }, warn: warn)
     }
@@ -140,8 +143,6 @@ extension Shell {
         throws(ReportError) -> [UInt8]?
     {
         guard c.graphviz == nil, FastReports.handles(c.format, config) else { return nil }
-        let samples = sampleIndex ?? SampleIndex(profile: session.profile)
-        sampleIndex = samples
         return try FastReports.report(
             command: c.name, format: c.format, argument: argument, config: config, samples: samples,
             engine: { engine(key: $0) }, warn: warn)

@@ -93,25 +93,21 @@ extension TopEngine {
     func graphSums(
         index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?, withEdges: Bool, edgesOf: [Bool]? = nil
     ) -> GraphSums {
-        if kept == nil && !withEdges {
-            // The nodes' values alone: what `top` sums.
+        // With every node kept, the nodes' values are what `top` sums (cachedSums); only the
+        // edges are summed here.
+        func withNodeValues(_ edges: GraphSums) -> GraphSums {
             let s = cachedSums(index: index, meanIndex: meanIndex, keep: keep)
-            var g = GraphSums(nodeCount: nodeCount)
+            var g = edges
             g.flat = s.flat
             g.flatDiv = s.flatDiv
             g.cum = s.cum
             g.cumDiv = s.cumDiv
             return g
         }
+        if kept == nil && !withEdges { return withNodeValues(GraphSums(nodeCount: nodeCount)) }
         if kept == nil, let edgesOf {
-            // All the nodes' values, and only the edges of a few nodes: found where they occur.
-            let s = cachedSums(index: index, meanIndex: meanIndex, keep: keep)
-            var g = incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep)
-            g.flat = s.flat
-            g.flatDiv = s.flatDiv
-            g.cum = s.cum
-            g.cumDiv = s.cumDiv
-            return g
+            // Only the edges of a few nodes: found in a pass over the frames.
+            return withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep))
         }
         let count = samples.count
         let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
@@ -129,7 +125,7 @@ extension TopEngine {
             }
             var total = out.value[0]!
             for part in 1..<parts { total.merge(out.value[part]!) }
-            return total.graphSums(nodeCount: nodeCount, edges: edges)
+            return withNodeValues(total.graphSums(nodeCount: nodeCount, edges: edges))
         }
         var keptNodes: [Int32] = []
         var keptID = [Int32](repeating: -1, count: nodeCount)
@@ -392,9 +388,9 @@ final class FrameEdges: @unchecked Sendable {
     }
 }
 
-/// Node values and numbered edges' weights over a range of samples, every frame kept.
+/// The numbered edges' weights over a range of samples, every frame kept (the nodes' values
+/// are the engine's cachedSums).
 struct EdgeListSums {
-    var flat: [Int64], flatDiv: [Int64], cum: [Int64], cumDiv: [Int64]
     var weight: [Int64], weightDiv: [Int64]
     var present: [Bool], inline: [Bool]
 
@@ -402,31 +398,23 @@ struct EdgeListSums {
         _ engine: TopEngine, _ edges: FrameEdges, _ range: Range<Int>, _ column: [Int64], _ divisors: [Int64]?,
         _ keep: [Bool]?
     ) {
-        let n = engine.nodeCount, m = edges.src.count
-        flat = [Int64](repeating: 0, count: n)
-        flatDiv = flat
-        cum = flat
-        cumDiv = flat
+        let m = edges.src.count
         weight = [Int64](repeating: 0, count: m)
         weightDiv = weight
         present = [Bool](repeating: false, count: m)
         inline = [Bool](repeating: true, count: m)
-        var seen = [Int32](repeating: -1, count: n), edgeSeen = [Int32](repeating: -1, count: m)
+        var edgeSeen = [Int32](repeating: -1, count: m)
         let hasDivisors = divisors != nil
         let divisors = divisors ?? [], keepAll = keep == nil, keepMask = keep ?? []
-        let start = engine.sampleStart, frames = engine.frameNode, inlines = engine.frameInline
+        let start = engine.sampleStart, inlines = engine.frameInline
         let frameEdge = edges.edge
         column.withUnsafeBufferPointer { column in
         divisors.withUnsafeBufferPointer { divisors in
         keepMask.withUnsafeBufferPointer { keepMask in
         start.withUnsafeBufferPointer { start in
-        frames.withUnsafeBufferPointer { frames in
         inlines.withUnsafeBufferPointer { inlines in
         frameEdge.withUnsafeBufferPointer { frameEdge in
-        seen.withUnsafeMutableBufferPointer { seen in
         edgeSeen.withUnsafeMutableBufferPointer { edgeSeen in
-        cum.withUnsafeMutableBufferPointer { cum in
-        cumDiv.withUnsafeMutableBufferPointer { cumDiv in
         weight.withUnsafeMutableBufferPointer { weight in
         weightDiv.withUnsafeMutableBufferPointer { weightDiv in
         present.withUnsafeMutableBufferPointer { present in
@@ -440,12 +428,6 @@ struct EdgeListSums {
                 if lo == hi { continue }
                 let mark = Int32(truncatingIfNeeded: si)
                 for f in lo..<hi {
-                    let node = Int(frames[f])
-                    if seen[node] != mark {
-                        seen[node] = mark
-                        cum[node] &+= w
-                        cumDiv[node] &+= dw
-                    }
                     let e = Int(frameEdge[f])
                     if e >= 0 && edgeSeen[e] != mark {
                         edgeSeen[e] = mark
@@ -455,20 +437,11 @@ struct EdgeListSums {
                         if !inlines[f] { inline[e] = false }
                     }
                 }
-                let leaf = Int(frames[hi - 1])
-                flat[leaf] &+= w
-                flatDiv[leaf] &+= dw
             }
-        }}}}}}}}}}}}}}}
+        }}}}}}}}}}}
     }
 
     mutating func merge(_ o: EdgeListSums) {
-        for i in flat.indices {
-            flat[i] &+= o.flat[i]
-            flatDiv[i] &+= o.flatDiv[i]
-            cum[i] &+= o.cum[i]
-            cumDiv[i] &+= o.cumDiv[i]
-        }
         for e in weight.indices {
             weight[e] &+= o.weight[e]
             weightDiv[e] &+= o.weightDiv[e]
@@ -479,10 +452,6 @@ struct EdgeListSums {
 
     func graphSums(nodeCount: Int, edges: FrameEdges) -> GraphSums {
         var g = GraphSums(nodeCount: nodeCount)
-        g.flat = flat
-        g.flatDiv = flatDiv
-        g.cum = cum
-        g.cumDiv = cumDiv
         for e in present.indices where present[e] {
             g.edgeSrc.append(edges.src[e])
             g.edgeDst.append(edges.dst[e])

@@ -22,28 +22,21 @@ struct SampleLabels {
         var ids: [Int32] = []
         // Numeric ids are numbered apart and offset once all string labels are known.
         var isNumeric: [Bool] = []
+        /// The number of `key` in `list`, added when new.
+        func intern<K: Hashable>(_ key: K, _ known: inout [K: Int32], _ list: inout [K]) -> Int32 {
+            if let id = known[key] { return id }
+            let id = Int32(list.count)
+            known[key] = id
+            list.append(key)
+            return id
+        }
         for (i, s) in samples.enumerated() {
             for l in s.labels {
-                if let id = labelIDs[l] {
-                    ids.append(id)
-                } else {
-                    let id = Int32(labels.count)
-                    labelIDs[l] = id
-                    labels.append(l)
-                    ids.append(id)
-                }
+                ids.append(intern(l, &labelIDs, &labels))
                 isNumeric.append(false)
             }
             for nl in s.numLabels {
-                let key = NumericKey(key: nl.key, value: nl.value)
-                if let id = numericIDs[key] {
-                    ids.append(id)
-                } else {
-                    let id = Int32(numeric.count)
-                    numericIDs[key] = id
-                    numeric.append(key)
-                    ids.append(id)
-                }
+                ids.append(intern(NumericKey(key: nl.key, value: nl.value), &numericIDs, &numeric))
                 isNumeric.append(true)
             }
             start[i + 1] = Int32(ids.count)

@@ -1,28 +1,16 @@
 import Foundation
 import ProfileFormat
 
-/// `re.matches` over many strings: simple patterns (literals with `.`, `^`, `$`, `|`) on
-/// ASCII strings by a byte search, the rest by the regexp, split across the cores.
+/// `re.matches` over many strings, split across the cores (simple patterns are matched
+/// without the regexp engine by GoRegex itself).
 func matchAll(_ re: GoRegex, _ strings: [String]) -> [Bool] {
-    guard let simple = SimplePattern(re.pattern) else { return parallelMatch(re, strings) }
-    var out = [Bool](repeating: false, count: strings.count)
-    var rest: [Int] = []
-    for (i, s) in strings.enumerated() {
-        if let m = simple.matches(s) { out[i] = m } else { rest.append(i) }
-    }
-    if !rest.isEmpty {
-        let matched = parallelMatch(re, rest.map { strings[$0] })
-        for (k, i) in rest.enumerated() { out[i] = matched[k] }
-    }
-    return out
+    parallelMatch(re, strings)
 }
 
 /// `re.matches` over every node's printed name: simple patterns on the names' bytes (no
 /// String is made for a name), the rest by the regexp.
 func matchNames(_ re: GoRegex, _ engine: TopEngine) -> [Bool] {
-    guard let simple = SimplePattern(re.pattern) else {
-        return parallelMatch(re, (0..<engine.nodeCount).map { engine.name($0) })
-    }
+    guard let simple = re.simple else { return parallelMatch(re, (0..<engine.nodeCount).map { engine.name($0) }) }
     let names = engine.nameBytes
     var out = [Bool](repeating: false, count: engine.nodeCount)
     var rest: [Int] = []

@@ -2,25 +2,6 @@ import Foundation
 import ProfileFormat
 import ProfileReport
 
-/// The engine's strings (names, file names, binaries) as UTF-8 bytes one after another:
-/// string `i` is `bytes[start[i]..<start[i+1]]`.
-struct StringBytes {
-    let bytes: [UInt8]
-    let start: [Int]
-
-    init(_ strings: [String]) {
-        var bytes: [UInt8] = []
-        var start = [0]
-        start.reserveCapacity(strings.count + 1)
-        for s in strings {
-            bytes += s.utf8
-            start.append(bytes.count)
-        }
-        self.bytes = bytes
-        self.start = start
-    }
-}
-
 extension TopEngine {
     /// Appends node `n`'s printed name (NodeInfo.printableName) as UTF-8.
     func appendName(_ n: Int, to out: inout [UInt8]) {
@@ -33,7 +14,7 @@ extension TopEngine {
     }
 
     /// Appends the printed name of the node with key `k`, built from the strings' bytes
-    /// (`bytes`, `start`: StringBytes) rather than through NodeInfo: reports that name every
+    /// (`bytes`, `start`: TopEngine.stringBytes) rather than through NodeInfo: reports that name every
     /// node of a line-level graph name tens of thousands.
     @inline(__always)
     private func appendName(

@@ -101,7 +101,7 @@ final class TopEngine {
     }
     private var nameBytesIfMade: (bytes: [UInt8], start: [Int])?
     /// The strings' UTF-8 bytes, for names built as bytes (`appendName`).
-    lazy var stringBytes = StringBytes(strings)
+    lazy var stringBytes = NameRanks.concatenated(strings)
     /// The last `sums` made for a graph, with their options.
     var lastSums: (index: Int, meanIndex: Int?, keep: [Bool]?, sums: Sums)?
     /// Graphs of at most this many kept nodes find their edges in tables (KeptGraphSums),

@@ -57,15 +57,6 @@ struct TraceLabels {
 }
 
 extension TopEngine {
-    /// `traces` as Report.printTraces prints it, collected in one array.
-    func traces(_ rpt: Report, keep: [Bool]?) -> [UInt8] {
-        var out: [UInt8] = []
-        writeTraces(rpt, keep: keep) { (chunk: UnsafeRawBufferPointer) in
-            out.append(contentsOf: chunk.assumingMemoryBound(to: UInt8.self))
-        }
-        return out
-    }
-
     /// `traces` as Report.printTraces prints it for the profile filtered by `keep` and
     /// aggregated to the engine's granularity: every sample with a stack, its labels, its
     /// value, its frames from the leaf. Each node's lines, each label set's and each value's
