@@ -40,13 +40,15 @@ let package = Package(
         .target(
             name: "ProfileFormat", dependencies: ["CZlib", "CProfileProto"], swiftSettings: hotPathSettings),
         .target(name: "ProfileReport", dependencies: ["ProfileFormat"], swiftSettings: hotPathSettings),
-        .target(name: "ProfileShell", dependencies: ["ProfileFormat", "ProfileReport", "CEditLine"]),
-        .executableTarget(name: "pprof", dependencies: ["ProfileShell"]),
+        // pprof's driver: the command line and its flags, fetching, sessions, the interactive shell.
+        .target(name: "ProfileDriver", dependencies: ["ProfileFormat", "ProfileReport", "CEditLine"]),
+        .executableTarget(name: "pprof", dependencies: ["ProfileDriver"]),
         .testTarget(
             name: "ProfileFormatTests", dependencies: ["ProfileFormat"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ProfileReportTests", dependencies: ["ProfileReport", "ProfileFormat"]),
         .testTarget(
-            name: "ProfileShellTests", dependencies: ["ProfileShell", "ProfileReport", "ProfileFormat"],
+            name: "ProfileDriverTests", dependencies: ["ProfileDriver", "ProfileReport", "ProfileFormat"],
             exclude: ["Fixtures"]),
         // The heap profiler and the image service. Their own code keeps frame pointers so that the
         // sampler's stack walk sees every frame (swiftc omits them on Linux by default).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-records the goldens produced by the reference tool, `go tool pprof`
-# (Go 1.19), for the Swift tests in Tests/ProfileShellTests.
+# (Go 1.19), for the Swift tests in Tests/ProfileDriverTests.
 #
 # Usage (from anywhere):
 #   Tests/record-goldens.sh            re-record every golden, delete stale ones
@@ -9,9 +9,9 @@
 #
 # Manifests (paths relative to the repository root, which is the working
 # directory for every run):
-#   Tests/ProfileShellTests/Fixtures/goldens.txt
+#   Tests/ProfileDriverTests/Fixtures/goldens.txt
 #       `NAME ARG ARG ...`; goldens/NAME.txt = stdout of `pprof ARG...`.
-#   Tests/ProfileShellTests/Fixtures/shell-goldens.txt
+#   Tests/ProfileDriverTests/Fixtures/shell-goldens.txt
 #       `NAME ARG... -- LINE ;; LINE ;; ...`; the LINEs are fed on stdin to
 #       `pprof ARG...` (interactive shell, stdin not a terminal);
 #       shell-goldens/NAME.txt = its stdout with every "(pprof) " prompt
@@ -25,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fixtures=Tests/ProfileShellTests/Fixtures
+fixtures=Tests/ProfileDriverTests/Fixtures
 pprof=${PPROF:-$(go env GOROOT)/pkg/tool/linux_amd64/pprof}
 filter=${1:-}
 runs=${RUNS:-3}

@@ -5,7 +5,7 @@ set -uo pipefail
 ours=${1:?usage: check-goldens.sh PATH/TO/pprof [NAME-REGEX]}
 filter=${2:-.}
 cd "$(dirname "$0")/.."
-fx=Tests/ProfileShellTests/Fixtures
+fx=Tests/ProfileDriverTests/Fixtures
 pass=0; fail=0; failed=()
 while read -r name args; do
   [[ -z "$name" || "$name" == \#* ]] && continue

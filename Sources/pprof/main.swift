@@ -1,3 +1,3 @@
-import ProfileShell
+import ProfileDriver
 
 PprofCommand.main()

@@ -1,5 +1,5 @@
 import Foundation
-import ProfileShell
+import ProfileDriver
 import Testing
 
 /// Every command-line golden recorded from go tool pprof must come out byte for byte the same.

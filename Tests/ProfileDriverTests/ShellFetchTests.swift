@@ -1,6 +1,6 @@
 import Foundation
 import ProfileFormat
-import ProfileShell
+import ProfileDriver
 import Testing
 
 /// A loopback HTTP server for the fetch tests: one thread, one connection at a time.

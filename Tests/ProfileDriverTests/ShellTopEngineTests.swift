@@ -3,7 +3,7 @@ import ProfileFormat
 import ProfileReport
 import Testing
 
-@testable import ProfileShell
+@testable import ProfileDriver
 
 /// The shell's fast `top` must print exactly what the report pipeline prints, for every
 /// profile and every option it claims to handle.

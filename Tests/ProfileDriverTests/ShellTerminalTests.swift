@@ -1,5 +1,5 @@
 import Foundation
-import ProfileShell
+import ProfileDriver
 import Testing
 
 /// The built `pprof` next to this test bundle, if it was built.

@@ -1,5 +1,5 @@
 import Foundation
-import ProfileShell
+import ProfileDriver
 
 /// A line source for tests: the lines to type, and everything printed.
 final class ScriptedLines: LineSource {

@@ -3,7 +3,7 @@ import ProfileFormat
 import ProfileReport
 import Testing
 
-@testable import ProfileShell
+@testable import ProfileDriver
 
 /// Names built as bytes, ranked eight bytes at a time, frames laid out once for all
 /// granularities, and `traces` written a block at a time must all give what the slower,

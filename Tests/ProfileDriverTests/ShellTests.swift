@@ -1,6 +1,6 @@
 import Foundation
 import ProfileFormat
-import ProfileShell
+import ProfileDriver
 import Testing
 
 /// The shell driven through its line source: options, shortcuts, errors, exit status,

@@ -1,11 +1,11 @@
 import Foundation
-import ProfileShell
+import ProfileDriver
 
 /// The repository root, found from this file's path.
 let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-let fixtures = repoRoot.appendingPathComponent("Tests/ProfileShellTests/Fixtures")
+let fixtures = repoRoot.appendingPathComponent("Tests/ProfileDriverTests/Fixtures")
 
 /// Runs the command line in-process from the repository root in UTC, capturing everything.
 func runPprof(_ args: [String], stdin: [UInt8] = []) -> (out: [UInt8], err: String, status: Int32) {

@@ -1,7 +1,7 @@
 import Foundation
 import ProfileFormat
 import ProfileReport
-import ProfileShell
+import ProfileDriver
 import Testing
 
 /// Corrupted profiles either load and report, or fail with one line; they never crash or hang.

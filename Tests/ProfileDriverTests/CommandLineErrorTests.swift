@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ProfileShell
+import ProfileDriver
 
 /// Bad command lines and bad files: one to three lines on stderr, exit status 1, no usage page.
 @Suite struct CommandLineErrorTests {

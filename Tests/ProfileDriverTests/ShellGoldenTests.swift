@@ -1,5 +1,5 @@
 import Foundation
-import ProfileShell
+import ProfileDriver
 import Testing
 
 /// Every shell session recorded from go tool pprof must print the same reports, byte for byte,

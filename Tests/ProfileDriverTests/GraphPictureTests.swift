@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import ProfileShell
+@testable import ProfileDriver
 @testable import ProfileReport
 
 #if canImport(FoundationXML)

@@ -3,7 +3,7 @@ import ProfileFormat
 import ProfileReport
 import Testing
 
-@testable import ProfileShell
+@testable import ProfileDriver
 
 /// The shell's fast `tree`, `peek`, `list`, `tags` and `traces` must print exactly what the
 /// report pipeline prints (bytes, warnings and errors), for every profile and every option
