@@ -24,7 +24,7 @@ import Testing
         let gz = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("Samples/\(name).pb.gz")))
         let raw = try Gzip.decompress(gz)
         var rng = Rng(state: UInt64(name.utf8.count) &* 7919)
-        var loaded = 0, refused = 0
+        var loaded = 0, refused = 0, reports = 0
         for _ in 0..<300 {
             var bytes = raw
             for _ in 0..<(1 + rng.below(4)) {
@@ -52,15 +52,26 @@ import Testing
                         let r = try ReportPipeline.makeReport(
                             p, command: command, format: format, config: ReportConfig(), warn: { _ in })
                         _ = try r.generate()
+                        reports += 1
                     } catch {
-                        #expect(!error.description.contains("\n"))
+                        #expect(Self.isOneLine(error.description), "\(command): \(error.description)")
                     }
                 }
             } catch {
                 refused += 1
-                #expect(!error.description.isEmpty && !error.description.contains("\n"))
+                #expect(Self.isOneLine(error.description), "refusal: \(error.description)")
             }
         }
-        #expect(loaded + refused == 300)
+        // The mutations must reach both ways out: some profiles still load and report (the report
+        // code meets damaged data), others are refused. A reader that accepted everything, or
+        // refused everything, would leave one of these at zero.
+        #expect(loaded > 0, "no mutated \(name) profile loaded: the report code was never exercised")
+        #expect(refused > 0, "every mutated \(name) profile loaded: damage went unnoticed")
+        #expect(reports > 0, "no report was made from a mutated \(name) profile")
+    }
+
+    /// A refusal is one line of text naming the problem.
+    static func isOneLine(_ message: String) -> Bool {
+        !message.trimmingCharacters(in: .whitespaces).isEmpty && !message.contains("\n")
     }
 }

@@ -38,6 +38,22 @@ enum Environment {
     }
 }
 
+/// A golden file that cannot be read: the test fails and says which file.
+struct MissingFixture: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The bytes of a file under Fixtures/; a missing file throws, so it can never pass as empty output.
+func readFixture(_ relativePath: String) throws -> [UInt8] {
+    let url = fixtures.appendingPathComponent(relativePath)
+    do {
+        return [UInt8](try Data(contentsOf: url))
+    } catch {
+        throw MissingFixture(
+            description: "cannot read golden file \(url.path): re-record it with Tests/record-goldens.sh (\(error))")
+    }
+}
+
 /// One recorded golden: a name, the arguments, and go tool pprof's stdout.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     let name: String
@@ -45,8 +61,9 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    var expected: [UInt8] {
-        (try? [UInt8](Data(contentsOf: fixtures.appendingPathComponent("goldens/\(name).txt")))) ?? []
+    /// go tool pprof's stdout; a golden file that is missing or unreadable is an error, never empty.
+    func expected() throws -> [UInt8] {
+        try readFixture("goldens/\(name).txt")
     }
 
     static func load() -> [GoldenCase] {

@@ -11,11 +11,11 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func matchesGoToolPprof(_ golden: GoldenCase) {
+    func matchesGoToolPprof(_ golden: GoldenCase) throws {
         // Paths in the goldens are relative to the repo root, as recorded.
+        let expected = try golden.expected()
         let result = runPprof(golden.args)
         #expect(result.status == 0, "exit status \(result.status): \(result.err)")
-        let expected = golden.expected
         if result.out != expected {
             let ours = String(decoding: result.out, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             let theirs = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)

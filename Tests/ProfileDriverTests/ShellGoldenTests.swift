@@ -25,15 +25,16 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func matchesGoToolPprof(_ golden: ShellGoldenCase) {
+    func matchesGoToolPprof(_ golden: ShellGoldenCase) throws {
+        let expected = try golden.fixture(".txt")
+        let expectedStderr = try golden.fixture(".stderr.txt")
         let run = runShell(golden.args, golden.lines)
         #expect(run.loadError == nil)
-        let expected = golden.fixture(".txt")
         if run.text != expected {
             Issue.record("\(golden.name) stdout differs from go tool pprof: \(firstDifference(run.text, expected))")
         }
         let ours = Self.normalizeOurs(run.ui.stderr)
-        let theirs = Self.normalizeGo(golden.fixture(".stderr.txt"))
+        let theirs = Self.normalizeGo(expectedStderr)
         if ours != theirs {
             Issue.record("\(golden.name) stderr differs from go tool pprof: \(firstDifference(ours, theirs))")
         }

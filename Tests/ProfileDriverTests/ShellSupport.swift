@@ -93,8 +93,9 @@ struct ShellGoldenCase: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    func fixture(_ suffix: String) -> String {
-        (try? String(contentsOf: fixtures.appendingPathComponent("shell-goldens/\(name)\(suffix)"), encoding: .utf8)) ?? ""
+    /// A recorded output (`.txt` for stdout, `.stderr.txt`); a missing file throws, never reads as empty.
+    func fixture(_ suffix: String) throws -> String {
+        String(decoding: try readFixture("shell-goldens/\(name)\(suffix)"), as: UTF8.self)
     }
 
     static func load() -> [ShellGoldenCase] {
