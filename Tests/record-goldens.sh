@@ -25,7 +25,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fixtures=Tests/ProfileDriverTests/Fixtures
+# shellcheck source=scripts/golden-manifests.sh
+. scripts/golden-manifests.sh
+fixtures=$golden_fixtures
 pprof=${PPROF:-$(go env GOROOT)/pkg/tool/linux_amd64/pprof}
 filter=${1:-}
 runs=${RUNS:-3}
@@ -39,11 +41,6 @@ fail() { echo "record-goldens: $*" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 set -f # arguments are never globbed
-
-# manifest_entries FILE: prints the entries (comments and blank lines dropped).
-manifest_entries() {
-	sed -e 's/^[[:space:]]*//' -e '/^#/d' -e '/^$/d' "$1"
-}
 
 check_duplicates() {
 	local dups
@@ -94,29 +91,12 @@ check_duplicates "$manifest"
 wanted=()
 while IFS= read -r entry; do
 	name=${entry%%[[:space:]]*}
-	rest=${entry#"$name"}
 	wanted[$name.txt]=1
 	wanted[$name.stderr.txt]=1
 	selected "$name" || continue
-	case $rest in
-	*" -- "*) ;;
-	*) fail "$name: shell entry needs ' -- ' between the arguments and the lines" ;;
-	esac
-	args=${rest%% -- *}
-	script=${rest#* -- }
-	: >"$tmp/stdin"
-	while [[ $script == *";;"* ]]; do
-		line=${script%%;;*}
-		script=${script#*;;}
-		line=${line#"${line%%[![:space:]]*}"}
-		line=${line%"${line##*[![:space:]]}"}
-		printf '%s\n' "$line" >>"$tmp/stdin"
-	done
-	line=${script#"${script%%[![:space:]]*}"}
-	line=${line%"${line##*[![:space:]]}"}
-	printf '%s\n' "$line" >>"$tmp/stdin"
+	shell_entry "$entry" "$tmp/stdin" || fail "$name: shell entry needs ' -- ' between the arguments and the lines"
 	# shellcheck disable=SC2086
-	set -- $args
+	set -- $shell_args
 	if ! "$pprof" "$@" <"$tmp/stdin" >"$tmp/out" 2>"$tmp/err"; then
 		cat "$tmp/err" >&2
 		fail "$name: pprof $* (shell) exited non-zero"
@@ -126,7 +106,7 @@ while IFS= read -r entry; do
 		cmp -s "$tmp/out" "$tmp/again" && cmp -s "$tmp/err" "$tmp/again.err" ||
 			fail "$name: output differs between runs (not deterministic)"
 	done
-	sed 's/(pprof) //g' "$tmp/out" >"$outdir/$name.txt"
+	shell_stdout <"$tmp/out" >"$outdir/$name.txt"
 	mv "$tmp/err" "$outdir/$name.stderr.txt"
 	recorded=$((recorded + 1))
 done < <(manifest_entries "$manifest")

@@ -64,11 +64,26 @@ import ProfileDriver
                 let original = runPprof([report, "Samples/\(sample).pb.gz"]).out
                 let again = runPprof([report, out]).out
                 #expect(original == again, "\(sample) \(report) differs after -proto")
-                // And the reference tool reads what we wrote, printing what it prints for the original.
-                if let go = goToolPprof() {
-                    let theirs = try runTool(go, [report, out])
-                    #expect(theirs == original, "go tool pprof \(report) on our \(sample) -proto output differs")
-                }
+            }
+        }
+    }
+
+    /// The reference tool reads what -proto wrote, printing what we print for the original.
+    @Test(.enabled(if: goToolPprof() != nil, "go tool pprof is not installed (apt-get install golang-go): skipped"))
+    func goToolPprofReadsOurProtoOutput() throws {
+        let go = try #require(goToolPprof())
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-proto-go-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for sample in ["heap-leak", "cpu", "goroutine"] {
+            let out = dir.appendingPathComponent("\(sample).pb.gz").path
+            let w = runPprof(["-proto", "-output=\(out)", "Samples/\(sample).pb.gz"])
+            #expect(w.status == 0, "\(w.err)")
+            for report in ["-top", "-traces"] {
+                let original = runPprof([report, "Samples/\(sample).pb.gz"]).out
+                let theirs = try runTool(go, [report, out])
+                #expect(!theirs.isEmpty, "go tool pprof \(report) printed nothing for our \(sample) -proto output")
+                #expect(theirs == original, "go tool pprof \(report) on our \(sample) -proto output differs")
             }
         }
     }

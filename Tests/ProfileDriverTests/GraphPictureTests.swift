@@ -20,7 +20,10 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot"),
+            "Graphviz's dot is not installed (apt-get install graphviz): SVG check skipped"))
     func svgPansAndZooms() throws {
         let r = runPprof(["-svg", "Samples/cpu.pb.gz"])
         #expect(r.status == 0, "\(r.err)")

@@ -2,15 +2,24 @@ import Foundation
 import ProfileDriver
 import Testing
 
-/// The built `pprof` next to this test bundle, if it was built.
-let builtPprof: String? = {
-    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for candidate in [dir, dir.deletingLastPathComponent()] {
-        let path = candidate.appendingPathComponent("pprof").path
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return nil
+/// The folder SwiftPM built the running test binary into: it puts every product of the package
+/// there (`.build/<triple>/debug`), so the executables under test sit beside it. Found from
+/// /proc/self/exe, the binary itself, not from argv[0], which may be relative or a launcher's.
+let buildProductsFolder: URL? = {
+    guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+    return URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
 }()
+
+/// The executable `name` built with these tests, if it was built.
+func builtProduct(_ name: String) -> String? {
+    guard let path = buildProductsFolder?.appendingPathComponent(name).path,
+        FileManager.default.isExecutableFile(atPath: path)
+    else { return nil }
+    return path
+}
+
+/// The built `pprof` next to this test binary, if it was built.
+let builtPprof: String? = builtProduct("pprof")
 
 let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first {
     FileManager.default.isExecutableFile(atPath: $0)
@@ -99,7 +108,7 @@ struct TmuxSession {
 @Suite(.serialized) struct ShellTerminalTests {
     @Test(
         .enabled(if: tmuxPath != nil, "tmux is not installed (apt-get install tmux): terminal end-to-end check skipped"),
-        .enabled(if: builtPprof != nil, "the pprof executable was not built next to the tests: skipped"))
+        .enabled(if: builtPprof != nil, "no pprof executable beside the test binary (swift build --build-tests builds it): terminal end-to-end check skipped"))
     func lineEditingHistoryAndCompletion() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-tmux-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
