@@ -18,6 +18,9 @@
 #       removed, shell-goldens/NAME.stderr.txt = its stderr, verbatim
 #       (the shell prints the profile header, help and options there).
 #
+# Generated profiles (Fixtures/scale/scale-heap.pb.gz, made by Fixtures/scale/generate.go) are
+# regenerated first; the generator is deterministic, so an unchanged one rewrites the same bytes.
+#
 # Every run must exit 0, or the script stops with an error. Each command is
 # run RUNS times (default 3) and must print the same stdout every time, since
 # some go tool pprof outputs depend on Go map order. Set PPROF to use another
@@ -51,6 +54,11 @@ check_duplicates() {
 selected() { [ -z "$filter" ] || [[ $1 =~ $filter ]]; }
 
 recorded=0
+
+# --- generated profiles --------------------------------------------------------
+if [ -z "$filter" ] || [[ scale =~ $filter ]] || [[ $filter =~ scale ]]; then
+	(cd "$fixtures/scale" && go run generate.go -o scale-heap.pb.gz) || fail "cannot generate the scale profile"
+fi
 
 # --- command-line goldens ----------------------------------------------------
 manifest=$fixtures/goldens.txt
