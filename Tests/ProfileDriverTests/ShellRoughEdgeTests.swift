@@ -1,0 +1,51 @@
+import Foundation
+import ProfileDriver
+import Testing
+
+/// Shell behaviours a newcomer tripped over: Tab over escaped regexps, help for option groups,
+/// the diff table's count of rows.
+@Suite struct ShellRoughEdgeTests {
+    static let heap = ["Samples/heap-leak.pb.gz"]
+
+    /// What Tab does with several candidates, as the line editor calls it.
+    @Test func tabExtendsWhatWasTypedThroughEscapes() throws {
+        let shell = try makeShell(Self.heap)
+        let typed = "bytes.(*B"
+        let candidates = shell.complete("focus=" + typed)
+        #expect(candidates.count > 1, "\(candidates)")
+        #expect(candidates.allSatisfy { $0.hasPrefix("bytes.\\(\\*Buffer\\).") })
+        #expect(ShellCompleter.commonCompletion(typed, candidates) == "bytes.\\(\\*Buffer\\).")
+        // Typed with some of the escapes, or with the leading `-` of an ignore.
+        #expect(ShellCompleter.commonCompletion("bytes.\\(*B", candidates) == "bytes.\\(\\*Buffer\\).")
+        let ignore = shell.complete("top -bytes.(*B")
+        #expect(ShellCompleter.commonCompletion("-bytes.(*B", ignore) == "-bytes.\\(\\*Buffer\\).")
+        // Plain prefixes as before.
+        #expect(ShellCompleter.commonCompletion("al", ["alloc_objects", "alloc_space"]) == "alloc_")
+    }
+
+    @Test func tabKeepsTheWordWhenCandidatesOnlyContainIt() {
+        // Candidates found by substring do not start with the word: it stays as typed.
+        #expect(ShellCompleter.commonCompletion("grow", ["bytes.\\(\\*Buffer\\).grow", "bytes.growSlice"]) == "grow")
+        // Never ends inside an escape.
+        #expect(ShellCompleter.commonCompletion("a", ["a\\(x", "a\\*y"]) == "a")
+    }
+
+    @Test func helpForOptionGroupsListsTheChoices() {
+        let run = runShell(Self.heap, ["help granularity", "help sort", "lines=true", "help granularity"])
+        #expect(run.ui.errors.isEmpty)
+        let text = run.ui.stderr
+        #expect(text.contains("Option group granularity, now granularity=functions: choose with granularity=CHOICE or CHOICE=true\n"))
+        #expect(text.contains("Option group granularity, now granularity=lines:"))
+        for choice in ["functions", "filefunctions", "files", "lines", "addresses", "cum", "flat"] {
+            #expect(text.contains("\n      \(choice) "), "no line for \(choice)")
+        }
+        #expect(text.contains("Option group sort, now sort=flat:"))
+        #expect(!text.contains("\n\n\n"), "blank lines")
+    }
+
+    @Test func diffCountsOneRowInTheSingular() {
+        let run = runShell(Self.heap, ["diff Samples/heap-fixed.pb.gz fetchExact", "diff Samples/heap-fixed.pb.gz main"])
+        #expect(run.text.contains("Showing 1 function that changed, largest |delta| first\n"), "\(run.text)")
+        #expect(run.text.contains("Showing 2 functions that changed"), "\(run.text)")
+    }
+}
