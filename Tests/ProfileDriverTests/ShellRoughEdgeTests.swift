@@ -49,3 +49,25 @@ import Testing
         #expect(run.text.contains("Showing 2 functions that changed"), "\(run.text)")
     }
 }
+
+/// The same Tab in a real terminal: the built pprof in tmux, through libedit.
+@Suite struct ShellTabThroughEscapesInATerminalTests {
+    @Test(
+        .enabled(if: tmuxPath != nil, "tmux is not installed (apt-get install tmux): skipped"),
+        .enabled(if: builtPprof != nil, "the pprof executable was not built next to the tests: skipped"))
+    func tabExtendsAnUnescapedRegexp() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-tmux-tab-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = TmuxSession(tmux: tmuxPath!, socket: dir.appendingPathComponent("tmux.sock").path)
+        defer { t.kill() }
+        t.start("cd '\(repoRoot.path)' && env PPROF_HISTORY= TERM=xterm '\(builtPprof!)' Samples/heap-leak.pb.gz")
+        _ = t.wait { $0.split(separator: "\n").contains("(pprof)") }
+        t.type("focus=bytes.(*B")
+        t.keys("Tab")
+        let s = t.wait(10) { $0.contains(#"(pprof) focus=bytes.\(\*Buffer\)."#) }
+        #expect(s.contains(#"(pprof) focus=bytes.\(\*Buffer\)."#), "Tab did not extend the word: \(s)")
+        t.keys("C-u", "C-d")
+        #expect(t.waitGone(), "pprof did not leave on Ctrl-D")
+    }
+}
