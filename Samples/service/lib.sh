@@ -7,11 +7,18 @@ service_port=${SERVICE_PORT:-18180}
 origin_pid=""
 service_pid=""
 
-# The release binary, built once into .build-release (or $IMAGE_SERVICE when set).
+# The service binary: $IMAGE_SERVICE when set (any build, e.g. .build/debug/image-service);
+# otherwise the release one that `swift build -c release --product image-service` makes in the
+# repository's usual .build (the one the README's steps build: no second copy).
 service_binary() {
-  if [ -n "${IMAGE_SERVICE:-}" ]; then echo "$IMAGE_SERVICE"; return; fi
-  (cd "$root" && swift build -c release --scratch-path "$root/.build-release" --product image-service >&2)
-  echo "$root/.build-release/release/image-service"
+  if [ -n "${IMAGE_SERVICE:-}" ]; then
+    [ -x "$IMAGE_SERVICE" ] || { echo "IMAGE_SERVICE=$IMAGE_SERVICE is not an executable" >&2; return 1; }
+    echo "$IMAGE_SERVICE"
+    return
+  fi
+  echo "building image-service (swift build -c release; set IMAGE_SERVICE to use another binary)" >&2
+  (cd "$root" && swift build -c release --product image-service >&2)
+  echo "$(cd "$root" && swift build -c release --show-bin-path)/image-service"
 }
 
 # Profiles name source files relative to the repository, so `pprof -list` finds them from the

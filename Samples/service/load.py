@@ -3,7 +3,7 @@
 connections, each for an image on the origin with a unique query string (so the seed-leak
 cache sees a new URL every time), optionally sampling the service's RSS into a CSV.
 
-  load.py --service http://127.0.0.1:18180 --origin http://127.0.0.1:18181 --requests 2000
+  load.py --service http://127.0.0.1:18180 --origin http://127.0.0.1:18181 --requests 500
 """
 import argparse
 import http.client
@@ -39,6 +39,16 @@ def main():
     args = ap.parse_args()
 
     service = urllib.parse.urlparse(args.service)
+    if args.requests < 1 or args.concurrency < 1:
+        sys.exit("load.py: --requests and --concurrency must be at least 1")
+    # One clear line when nothing listens, rather than N connection errors.
+    try:
+        probe = http.client.HTTPConnection(service.hostname, service.port, timeout=5)
+        probe.request("GET", "/healthz")
+        probe.getresponse().read()
+        probe.close()
+    except (OSError, http.client.HTTPException) as e:
+        sys.exit(f"load.py: no image service answers at {args.service} ({e}); start it first")
     lock = threading.Lock()
     state = {"next": 0, "done": 0, "errors": {}, "samples": []}
     started = time.time()

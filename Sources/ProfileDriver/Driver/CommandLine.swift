@@ -42,6 +42,9 @@ public enum PprofCommand {
             }
         }
         for c in ReportCommands.all { fs.define(c.name, c.hasParam ? .string : .bool, c.description) }
+        for v in Viewers.all { fs.define(v.name, .bool, v.description) }
+        for (name, _) in Viewers.unavailable { fs.define(name, .string) }
+        fs.define("version", .bool, "Print pprof's version and exit")
         return fs
     }
 
@@ -53,6 +56,8 @@ public enum PprofCommand {
         public var diffBase = false
         public var command: ReportCommand?
         public var argument: String?
+        /// `-web` and the like: the program that shows the report.
+        public var viewer: Viewer?
         public var seconds = -1
         public var timeout = -1
         public var comment = ""
@@ -65,6 +70,8 @@ public enum PprofCommand {
     public static func parse(_ args: [String]) throws(FlagError) -> Invocation {
         var fs = makeFlagSet()
         try fs.parse(args)
+        if fs.bool("version") { throw FlagError.version }
+        for (name, reason) in Viewers.unavailable where fs.isSet(name) { throw FlagError(reason, listsFlags: false) }
         var inv = Invocation()
         var cfg = ReportConfig()
         for f in ReportConfig.fields {
@@ -87,6 +94,10 @@ public enum PprofCommand {
             } else if fs.bool(c.name) {
                 chosen.append((c, nil))
             }
+        }
+        for v in Viewers.all where fs.bool(v.name) {
+            chosen.append((v.report, nil))
+            inv.viewer = v
         }
         if chosen.count > 1 { throw FlagError("must set at most one output format") }
         if let (c, a) = chosen.first {
@@ -157,7 +168,11 @@ public enum PprofCommand {
                 sink.out(Array(Usage.text.utf8))
                 return 0
             }
-            sink.err("pprof: \(error.message) (pprof -help lists the flags)")
+            if error.isVersion {
+                sink.out(Array(Usage.version.utf8))
+                return 0
+            }
+            sink.err("pprof: \(error.message)" + (error.listsFlags ? " (pprof -help lists the flags)" : ""))
             return 1
         }
         for w in inv.warnings { sink.err(w) }
@@ -191,6 +206,12 @@ public enum PprofCommand {
             session.keepsReportsUntilExit = true
         }
         do {
+            if let viewer = inv.viewer {
+                let bytes = try session.generate(command, argument: nil, config: inv.config, warn: sink.err)
+                try Viewers.show(bytes, suffix: viewer.suffix, programs: viewer.programs(), wait: true, note: sink.err)
+                Viewers.removeTemporaryFiles()
+                return 0
+            }
             try session.emit(command, argument: inv.argument, config: inv.config, sink: sink)
         } catch {
             sink.err("pprof: \(error.message)")

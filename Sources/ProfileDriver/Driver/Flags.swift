@@ -95,17 +95,23 @@ public struct FlagSet {
     }
 }
 
-/// A command line that could not be parsed. `isHelp` asks for the usage text instead.
+/// A command line that could not be parsed. `isHelp` and `isVersion` ask for the usage text or
+/// the version instead; `listsFlags` says whether pointing to `pprof -help` would help.
 public struct FlagError: Error, CustomStringConvertible, Equatable {
     public let message: String
     public let isHelp: Bool
+    public let isVersion: Bool
+    public let listsFlags: Bool
 
-    init(_ message: String, isHelp: Bool = false) {
+    init(_ message: String, isHelp: Bool = false, isVersion: Bool = false, listsFlags: Bool = true) {
         self.message = message
         self.isHelp = isHelp
+        self.isVersion = isVersion
+        self.listsFlags = listsFlags
     }
 
     static let help = FlagError("help requested", isHelp: true)
+    static let version = FlagError("version requested", isVersion: true)
 
     public var description: String { message }
 }

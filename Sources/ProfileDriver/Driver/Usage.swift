@@ -1,6 +1,18 @@
-/// The text of `pprof -help`.
+import ProfileFormat
+import ProfileReport
+
+/// The text of `pprof -help` and of the shell's `help`, laid out as go tool pprof lays out its
+/// own (its sections and its `    %-16s %s` lines), listing what this pprof has. A line for a
+/// flag both tools have is the same in both.
 enum Usage {
-    static let text = """
+    /// What `pprof -version` prints.
+    static let version = "pprof (pprof-swift) 0.1.0\n"
+
+    /// Flags pprof accepts so that command lines written for go tool pprof still parse, but
+    /// which change nothing here (`-http` is refused with a message of its own).
+    static let ignoredFlags: Set<String> = ["symbolize", "tools", "no_browser", "intel_syntax"]
+
+    static let header = """
         usage:
 
         Produce output in the specified format.
@@ -13,63 +25,94 @@ enum Usage {
            pprof [options] [binary] <source> ...
 
         Details:
-          Output formats (select at most one):
-            -callgrind       Outputs a graph in callgrind format
-            -comments        Output all profile comments
-            -dot             Outputs a graph in DOT format
-            -flame           Outputs an interactive flame graph in SVG format
-            -list=<regexp>   Output annotated source for functions matching regexp
-            -pdf             Outputs a graph in PDF format
-            -peek=<regexp>   Output callers/callees of functions matching regexp
-            -png             Outputs a graph image in PNG format
-            -proto           Outputs the profile in compressed protobuf format
-            -raw             Outputs a text representation of the raw profile
-            -svg             Outputs a graph in SVG format
-            -tags            Outputs all tags in the profile
-            -text, -top      Outputs top entries in text form
-            -topproto        Outputs top entries in compressed protobuf format
-            -traces          Outputs all profile samples in text form
-            -tree            Outputs a text rendering of call graph
-
-          Options:
-            -sample_index=<n|name>  Sample value to report (0-based index or name)
-            -inuse_space -inuse_objects -alloc_space -alloc_objects
-            -total_delay -contentions -mean_delay   Legacy sample selections
-            -mean                   Average sample value over first value (count)
-            -divide_by=<f>          Ratio to divide all samples before visualization
-            -unit=<unit>            Measurement units to display (minimum, auto, B, kB, MB, ms, s, ...)
-            -nodecount=<n>          Max number of nodes to show
-            -nodefraction=<f>       Hide nodes below <f>*total (default 0.005)
-            -edgefraction=<f>       Hide edges below <f>*total (default 0.001)
-            -cum, -flat             Sort by cumulative or flat value
-            -functions -filefunctions -files -lines -addresses   Granularity
-            -noinlines              Ignore inlines
-            -focus/-ignore/-hide/-show/-show_from/-prune_from=<regexp>
-            -tagfocus/-tagignore=<[key=]regexp|range>   e.g. 32kb, :64kb, 4mb:, 12kb:64mb
-            -tagshow/-taghide=<regexp>   -tagroot/-tagleaf=<keys>
-            -relative_percentages   Percentages relative to the focused subgraph
-            -drop_negative          Hide entries with negative values
-            -call_tree              Context-sensitive call tree (graphs)
-            -compact_labels         Minimal headers
-            -source_path=<dirs>     Search path for source files
-            -trim_path=<prefix>     Path prefix to trim from source paths
-            -output=<file>          Write the report to a file
-
-          Source options:
-            -seconds=<n>            Duration for time-based profile collection
-            -timeout=<n>            Timeout in seconds for profile collection
-            -buildid=<id>           Override build id for main binary
-            -add_comment=<text>     Free-form annotation to add to the profile
-            -diff_base=<source>     Source of base profile for comparison
-            -base=<source>          Source of base profile for profile subtraction
-            -normalize              Scale the source to the base's totals
-            profile.pb.gz           Profile in compressed protobuf format
-            -                       A profile read from standard input
-            http://host/profile     URL for profile handler to retrieve
-
-          Environment:
-            PPROF_MAX_INFLATED_BYTES  Cap on a profile's decompressed size (default 1 GiB)
-            NO_COLOR                  Turns off colour in the shell
 
         """
+
+    static var sourceOptions: String {
+        """
+
+
+          Source options:
+            -seconds              Duration for time-based profile collection
+            -timeout              Timeout in seconds for profile collection
+            -buildid              Override build id for main binary
+            -add_comment          Free-form annotation to add to the profile
+                                  Displayed on some reports or with pprof -comments
+            -diff_base source     Source of base profile for comparison
+            -base source          Source of base profile for profile subtraction
+            profile.pb.gz         Profile in compressed protobuf format
+            -                     Profile read from standard input
+            http://host/profile   URL for profile handler to retrieve
+            binary                Path or build id of the program: it names the main mapping;
+                                  nothing is read from it
+
+          Misc options:
+           -version           Print pprof's version and exit.
+
+          Legacy convenience options:
+           -inuse_space           Same as -sample_index=inuse_space
+           -inuse_objects         Same as -sample_index=inuse_objects
+           -alloc_space           Same as -sample_index=alloc_space
+           -alloc_objects         Same as -sample_index=alloc_objects
+           -total_delay           Same as -sample_index=delay
+           -contentions           Same as -sample_index=contentions
+           -mean_delay            Same as -mean -sample_index=delay
+
+          Environment Variables:
+           PPROF_TMPDIR       Location for saved profiles (default $HOME/pprof)
+           PPROF_MAX_INFLATED_BYTES  Most bytes a profile may decompress to (default \(Gzip.defaultMaxInflatedSize >> 20) MiB)
+           PPROF_HISTORY      The shell's history file (default $HOME/.pprof_history)
+           BROWSER            The program -web and the shell's web open first
+           NO_COLOR           Turns off colour in the shell
+
+          Accepted so that go tool pprof's command lines parse, without effect here:
+           Ignored: \(ignoredFlags.sorted().map { "-" + $0 }.joined(separator: " "))
+
+        """
+    }
+
+    /// The whole text of `pprof -help`.
+    static var text: String {
+        let formats = ReportCommands.all.map { ($0.name, $0.description) } + Viewers.all.map { ($0.name, $0.description) }
+        return header + summary(prefix: "-", commands: formats, hidden: ignoredFlags) + sourceOptions
+    }
+
+    /// `    name             description` (the description's first line), as go's fmtHelp.
+    static func line(_ name: String, _ text: String) -> String {
+        "    " + GoFormat.padRight(name, 16) + " " + (text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
+    }
+
+    /// The commands, options and option groups, as go tool pprof's usage function writes them for
+    /// the command line (`prefix` "-") and for the shell (no prefix, with its own two lines).
+    /// `extraOptions` are the shell's options that are not report settings; `hidden` options
+    /// are left out.
+    static func summary(
+        prefix: String, commands: [(String, String)], extraOptions: [(String, String)] = [], hidden: Set<String> = []
+    ) -> String {
+        var lines = commands.map { line(prefix + $0.0, $0.1) }.sorted()
+        var text: String
+        if prefix.isEmpty {
+            text = "  Commands:\n"
+            lines.append(line("o/options", "List options and their current values"))
+            lines.append(line("q/quit/exit/^D", "Exit pprof"))
+        } else {
+            text = "  Output formats (select at most one):\n"
+        }
+        text += lines.joined(separator: "\n") + "\n\n" + "  Options:\n"
+        var options: [String] = extraOptions.map { line(prefix + $0.0, $0.1) }
+        var groups: [String] = []
+        for f in ReportConfig.fields where !hidden.contains(f.name) {
+            if f.choices.isEmpty {
+                options.append(line(prefix + f.name, f.help))
+                continue
+            }
+            var group = [line(f.name, "")]
+            for c in f.choices { group.append("  " + line(prefix + c, ShellHelp.summaries[c]?.first ?? "")) }
+            groups.append(group.joined(separator: "\n"))
+        }
+        options.sort()
+        groups.sort()
+        return text + options.joined(separator: "\n") + "\n\n" + "  Option groups (only set one per group):\n"
+            + groups.joined(separator: "\n")
+    }
 }

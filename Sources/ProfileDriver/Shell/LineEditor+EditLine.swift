@@ -115,8 +115,7 @@ private func completeForEditLine(
         let open = replacement.hasSuffix("=") || replacement.hasSuffix("/")
         pprof_el_completion_settings(open ? 0 : 32)
     } else {
-        let prefix = commonPrefix(candidates)
-        replacement = prefix.hasPrefix(word) ? prefix : word
+        replacement = ShellCompleter.commonCompletion(word, candidates)
     }
     guard let matches = pprof_el_alloc_matches(Int32(candidates.count)) else { return nil }
     matches[0] = strdup(replacement)
@@ -124,18 +123,6 @@ private func completeForEditLine(
         for (i, c) in candidates.enumerated() { matches[i + 1] = strdup(c) }
     }
     return matches
-}
-
-/// The longest common prefix of some strings.
-func commonPrefix(_ strings: [String]) -> String {
-    guard var prefix = strings.first.map({ Array($0.utf8) }) else { return "" }
-    for s in strings.dropFirst() {
-        let b = Array(s.utf8)
-        var n = 0
-        while n < prefix.count && n < b.count && prefix[n] == b[n] { n += 1 }
-        prefix.removeSubrange(n...)
-    }
-    return String(decoding: prefix, as: UTF8.self)
 }
 
 /// Ctrl-C while reading a line: a flag set by a SIGINT handler installed without SA_RESTART

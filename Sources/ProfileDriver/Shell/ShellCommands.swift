@@ -49,27 +49,11 @@ enum ShellCommands {
                 ShellCommand(name: c.name, action: .report(c), hasParam: c.hasParam, description: c.description,
                     usage: usage(for: c.name)))
         }
-        for (name, type, what) in [("gif", "gif", "Outputs a graph image in GIF format"), ("ps", "ps", "Outputs a graph in PS format")]
-        where !list.contains(where: { $0.name == name }) {
-            let c = ReportCommand(name, .dot, binary: true, graphviz: type, what)
-            list.append(ShellCommand(name: name, action: .report(c), hasParam: false, description: what, usage: usage(for: name)))
-        }
-        let viewers: [(String, String, String, @Sendable () -> [String])] = [
-            ("eog", "svg", "Visualize graph through eog", { ["eog"] }),
-            ("evince", "pdf", "Visualize graph through evince", { ["evince"] }),
-            ("gv", "ps", "Visualize graph through gv", { ["gv --noantialias"] }),
-            ("web", "svg", "Visualize graph through web browser", { browsers() }),
-        ]
-        for (name, type, what, programs) in viewers {
-            let c = ReportCommand(name, .dot, graphviz: type, what)
+        for v in Viewers.all {
             list.append(
-                ShellCommand(name: name, action: .view(c, suffix: type, viewers: programs), hasParam: false,
-                    description: what, usage: reportUsage(name, cum: false, redirect: false)))
+                ShellCommand(name: v.name, action: .view(v.report, suffix: v.suffix, viewers: v.programs), hasParam: false,
+                    description: v.description, usage: reportUsage(v.name, cum: false, redirect: false)))
         }
-        let kc = ReportCommand("kcachegrind", .callgrind, "Visualize report in KCachegrind")
-        list.append(
-            ShellCommand(name: "kcachegrind", action: .view(kc, suffix: "grind", viewers: { ["kcachegrind"] }),
-                hasParam: false, description: kc.description, usage: reportUsage("kcachegrind", cum: false, redirect: false)))
         list.append(
             ShellCommand(name: "diff", action: .diff, hasParam: true,
                 description: "Compare with another profile: base, new, delta and delta% per function",
@@ -95,10 +79,7 @@ enum ShellCommands {
             ShellCommand(name: "reload", action: .reload, hasParam: false,
                 description: "Read the loaded profiles again from their files or URLs",
                 usage: "reload\nRead the current profiles (and base) again, for example after a new fetch."))
-        for (name, why) in [
-            ("disasm", "disasm needs the program's binary and objdump, which this pprof does not read; try list"),
-            ("weblist", "weblist is not available in this pprof; try list, or svg for a picture"),
-        ] {
+        for (name, why) in Viewers.unavailable {
             list.append(ShellCommand(name: name, action: .unavailable(why), hasParam: true, description: "", usage: ""))
         }
         return list.sorted { $0.name < $1.name }
@@ -135,19 +116,5 @@ enum ShellCommands {
             lines.append("Optionally save the report on the file f")
         }
         return ([first] + lines).joined(separator: "\n")
-    }
-
-    /// Programs that can show an SVG file, most specific first.
-    static func browsers() -> [String] {
-        var list: [String] = []
-        let env = ProcessInfo.processInfo.environment
-        if let b = env["BROWSER"], !b.isEmpty { list.append(b) }
-        #if os(macOS)
-            list.append("/usr/bin/open")
-        #else
-            list += ["chrome", "google-chrome", "chromium", "firefox", "sensible-browser"]
-            if let d = env["DISPLAY"], !d.isEmpty { list.append("xdg-open") }
-        #endif
-        return list
     }
 }

@@ -31,6 +31,35 @@ public enum ShellCompleter {
         return out
     }
 
+    /// What Tab puts in place of the typed word when there are several candidates: their
+    /// longest common prefix when it starts with what was typed, compared without the
+    /// backslashes that escape regexp characters (so `bytes.(*B` becomes `bytes.\(\*Buffer\).`);
+    /// otherwise the word as typed (the candidates then only contain it).
+    public static func commonCompletion(_ typed: String, _ candidates: [String]) -> String {
+        var prefix = commonPrefix(candidates)
+        // Never end in the middle of an escape.
+        var trailing = 0
+        for c in prefix.reversed() {
+            guard c == "\\" else { break }
+            trailing += 1
+        }
+        if trailing % 2 == 1 { prefix.removeLast() }
+        func plain(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "") }
+        return plain(prefix).hasPrefix(plain(typed)) ? prefix : typed
+    }
+
+    /// The longest common prefix of some strings.
+    static func commonPrefix(_ strings: [String]) -> String {
+        guard var prefix = strings.first.map({ Array($0.utf8) }) else { return "" }
+        for s in strings.dropFirst() {
+            let b = Array(s.utf8)
+            var n = 0
+            while n < prefix.count && n < b.count && prefix[n] == b[n] { n += 1 }
+            prefix.removeSubrange(n...)
+        }
+        return String(decoding: prefix, as: UTF8.self)
+    }
+
     /// Directory entries starting with the last path component of `word`; directories end in `/`.
     static func files(_ word: String) -> [String] {
         let slash = word.lastIndex(of: "/")

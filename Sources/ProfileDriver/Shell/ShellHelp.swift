@@ -123,35 +123,22 @@ enum ShellHelp {
         return text + "\n"
     }
 
-    static func line(_ name: String, _ text: String) -> String {
-        "    " + GoFormat.padRight(name, 16) + " " + (text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "")
-    }
-
     /// `help` with no topic.
     static func overview() -> String {
-        var commands = ShellCommands.all.filter(\.listed).map { line($0.name, $0.description) }
-        commands.sort()
-        commands.append(line("o/options", "List options and their current values"))
-        commands.append(line("q/quit/exit/^D", "Exit pprof"))
-        var options: [String] = []
-        var groups: [String] = []
-        for f in ReportConfig.fields {
-            if f.choices.isEmpty {
-                options.append(line(f.name, f.help))
-                continue
-            }
-            var group = [line(f.name, "")]
-            for c in f.choices { group.append("  " + line(c, summaries[c]?.first ?? "")) }
-            groups.append(group.joined(separator: "\n"))
-        }
-        for name in ShellProfiles.optionNames { options.append(line(name, summaries[name]![0])) }
-        options.sort()
-        groups.sort()
-        return "  Commands:\n" + commands.joined(separator: "\n") + "\n\n" + "  Options:\n"
-            + options.joined(separator: "\n") + "\n\n" + "  Option groups (only set one per group):\n"
-            + groups.joined(separator: "\n") + "\n"
+        let commands = ShellCommands.all.filter(\.listed).map { ($0.name, $0.description) }
+        let extra = ShellProfiles.optionNames.map { ($0, summaries[$0]![0]) }
+        return Usage.summary(prefix: "", commands: commands, extraOptions: extra) + "\n"
             + "  :   Clear focus/ignore/hide/tagfocus/tagignore\n\n"
             + "  type \"help <cmd|option>\" for more information\n"
+    }
+
+    /// `help granularity`, `help sort`: how to choose, and the choices (go tool pprof has no
+    /// help for a group).
+    static func groupHelp(_ name: String, config: ReportConfig) -> String? {
+        guard let f = ReportConfig.fields.first(where: { $0.name == name && !$0.choices.isEmpty }) else { return nil }
+        var text = "Option group \(name), now \(name)=\(config.get(f)): choose with \(name)=CHOICE or CHOICE=true\n"
+        for c in f.choices { text += "  " + Usage.line(c, summaries[c]?.first ?? "") + "\n" }
+        return text + "\n"
     }
 }
 
@@ -171,7 +158,7 @@ extension Shell {
             ui.print(text + "\n")
             return
         }
-        if let text = ShellHelp.optionHelp(topic, sampleTypes: session.profile.sampleTypes.map(\.type)) {
+        if let text = ShellHelp.groupHelp(topic, config: session.config) ?? ShellHelp.optionHelp(topic, sampleTypes: session.profile.sampleTypes.map(\.type)) {
             ui.print(text)
             return
         }

@@ -86,8 +86,8 @@ extension Shell {
         return bytes
     }
 
-    /// `web`, `eog`, `evince`, `gv`, `kcachegrind`: a temporary file opened with the first
-    /// viewer that starts; the shell does not wait for it.
+    /// `web`, `eog`, `evince`, `gv`, `kcachegrind`: the report in a temporary file, opened with
+    /// the first viewer that starts (see `Viewers.show`); the shell does not wait for it.
     func view(_ c: ReportCommand, suffix: String, viewers: [String], config: ReportConfig) throws(ReportError) {
         let bytes = try reportBytes(c, argument: nil, config: config)
         if !config.output.isEmpty {
@@ -95,50 +95,31 @@ extension Shell {
             try write(bytes, to: config.output)
             return
         }
-        let file = try newFile(directory: NSTemporaryDirectory(), prefix: "pprof", suffix: "." + suffix)
-        try write(bytes, to: file)
-        var tried: [String] = []
-        for viewer in viewers {
-            let words = viewer.split(separator: " ").map(String.init)
-            guard let program = words.first else { continue }
-            tried.append(program)
-            guard let path = findExecutable(program) else { continue }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = Array(words.dropFirst()) + [file]
-            do {
-                try process.run()
-                return
-            } catch {
-                continue
-            }
-        }
-        throw ReportError(
-            "could not start a viewer (tried \(tried.joined(separator: ", "))); the report is in \(file)")
+        try Viewers.show(bytes, suffix: suffix, programs: viewers, wait: false, note: ui.print)
     }
 
     /// Writes a report file in place (see `writeFileInPlace`).
     func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
         try writeFileInPlace(bytes, to: path)
     }
+}
 
-    /// The first free `prefixNNN.suffix` in `directory` (the current directory when empty),
-    /// as go tool pprof names its output files.
-    func newFile(directory: String, prefix: String, suffix: String) throws(ReportError) -> String {
-        for i in 1..<10000 {
-            let name = prefix + String(format: "%03d", i) + suffix
-            let path = directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
-            let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o666)
-            if fd >= 0 {
-                close(fd)
-                return path
-            }
-            if errno != EEXIST {
-                throw ReportError("could not create \(path): \(String(cString: strerror(errno)))")
-            }
+/// The first free `prefixNNN.suffix` in `directory` (the current directory when empty), made
+/// empty, as go tool pprof names its output files.
+func newFile(directory: String, prefix: String, suffix: String) throws(ReportError) -> String {
+    for i in 1..<10000 {
+        let name = prefix + String(format: "%03d", i) + suffix
+        let path = directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o666)
+        if fd >= 0 {
+            close(fd)
+            return path
         }
-        throw ReportError("could not create a file of the form \(prefix)001\(suffix)")
+        if errno != EEXIST {
+            throw ReportError("could not create \(path): \(String(cString: strerror(errno)))")
+        }
     }
+    throw ReportError("could not create a file of the form \(prefix)001\(suffix)")
 }
 
 /// The path of `program` on $PATH (or `program` itself when it has a slash).

@@ -87,6 +87,11 @@ public struct DiffReport {
         public init() {}
     }
 
+    /// `functions` → `function`, `addresses` → `address`.
+    static func singular(_ noun: String) -> String {
+        String(noun.dropLast(noun.hasSuffix("sses") ? 2 : 1))
+    }
+
     /// Renders the table: title, type, filters, totals, then base, new, delta, delta% and the name.
     public func render(_ layout: Layout) -> String {
         let matching = rows.filter { r in
@@ -112,8 +117,9 @@ public struct DiffReport {
         let totalDelta = newTotal &- baseTotal
         w += "Total: base \(value(baseTotal)), new \(value(newTotal)), "
         w += "delta \(value(totalDelta, signed: true)) (\(Self.percent(totalDelta, of: baseTotal, new: newTotal)))\n"
-        var what = "\(shown.count) of \(changed.count) \(layout.noun) that changed"
-        if shown.count == changed.count { what = "\(changed.count) \(layout.noun) that changed" }
+        let noun = changed.count == 1 ? Self.singular(layout.noun) : layout.noun
+        var what = "\(shown.count) of \(changed.count) \(noun) that changed"
+        if shown.count == changed.count { what = "\(changed.count) \(noun) that changed" }
         let unchanged = matching.count - changed.count
         if unchanged > 0 { what += " (\(unchanged) unchanged)" }
         w += "Showing \(what), largest |delta| first\n"

@@ -53,6 +53,8 @@ struct FlameSVG {
         let drawWidth = Self.width - 2 * Self.padding
         let rootWeight = Double(graph.width(0))
         let pixelsPerUnit = rootWeight > 0 ? drawWidth / rootWeight : 0
+        let baseRootWeight = Double(graph.baseWidth(0))
+        let basePixelsPerUnit = baseRootWeight > 0 ? drawWidth / baseRootWeight : 0
         let total = graph.value[0]
 
         w.reserveCapacity(20_000)
@@ -72,9 +74,12 @@ struct FlameSVG {
             y += 15
         }
         if graph.isDiff {
-            w += #"<text class="legend" x="\#(Self.padding)" y="\#(y)">Width: new profile. Colour: "#
+            w += #"<text class="legend" x="\#(Self.padding)" y="\#(y)">Colour: "#
             w += #"<tspan class="grew">red grew</tspan>, <tspan class="shrank">blue shrank</tspan> "#
-            w += "against the base, deeper for bigger relative changes.</text>\n"
+            w += "against the base (deeper: a bigger change). Width: "
+            w += #"<tspan id="by-new" class="choice on">new profile</tspan> "#
+            if sizedByBase { w += #"<tspan id="by-base" class="choice">base profile</tspan> "# }
+            w += "(click; the base also shows what vanished)</text>\n"
         }
         w += #"<text id="unzoom" class="hidden" x="\#(Self.padding)" y="26">Reset zoom</text>"# + "\n"
         w += #"<foreignObject x="\#(Self.width - 330)" y="8" width="320" height="28">"#
@@ -87,41 +92,64 @@ struct FlameSVG {
         let children = graph.children
         let bottom = height - 40
         // Depth-first, children nested inside their parent's group so zooming can hide subtrees.
-        struct Pending {
-            var frame: Int
+        // Where each frame goes when sized by the new profile and, for a diff, by the base.
+        struct Placement {
             var x: Double
             var scale: Double
+        }
+        struct Pending {
+            var frame: Int
+            var new: Placement
+            var base: Placement
             var closeAfter: Int
         }
+        /// The x of each child of `f` and the scale their widths are drawn at: in name order,
+        /// never adding up to more than the parent's width.
+        func placeChildren(
+            _ kids: [Int32], of f: Int, _ at: Placement, _ weight: (Int) -> Int64, into xs: inout [Double]
+        ) -> Double {
+            var sum = 0.0
+            for k in kids { sum += Double(weight(Int(k))) }
+            let own = Double(weight(f))
+            let scale = sum > own && sum > 0 ? at.scale * own / sum : at.scale
+            xs.removeAll(keepingCapacity: true)
+            var x = at.x
+            for k in kids {
+                xs.append(x)
+                x += Double(weight(Int(k))) * scale
+            }
+            return scale
+        }
+        var xs: [Double] = [], bxs: [Double] = []
         var names = NameCache(graph: graph, svg: self)
-        var stack: [Pending] = [Pending(frame: 0, x: Self.padding, scale: pixelsPerUnit, closeAfter: 0)]
-        var offsets: [Double] = []
+        var stack: [Pending] = [
+            Pending(
+                frame: 0, new: Placement(x: Self.padding, scale: pixelsPerUnit),
+                base: Placement(x: Self.padding, scale: basePixelsPerUnit), closeAfter: 0)
+        ]
         out.literal("<g id=\"frames\">\n")
         while let item = stack.popLast() {
-            let width = Double(graph.width(item.frame)) * item.scale
-            let fy = bottom - Double(graph.depth[item.frame] + 1) * Self.frameHeight
-            writeFrame(&out, &names, item.frame, x: item.x, y: fy, width: width, total: total)
-            // Children in name order; their widths never add up to more than the parent's.
-            let kids = children[item.frame]
-            var sum = 0.0
-            for k in kids { sum += Double(graph.width(Int(k))) }
-            let own = Double(graph.width(item.frame))
-            let scale = sum > own && sum > 0 ? item.scale * own / sum : item.scale
+            let f = item.frame
+            let width = Double(graph.width(f)) * item.new.scale
+            let fy = bottom - Double(graph.depth[f] + 1) * Self.frameHeight
+            let base = sizedByBase ? (x: item.base.x, width: Double(graph.baseWidth(f)) * item.base.scale) : nil
+            writeFrame(&out, &names, f, x: item.new.x, y: fy, width: width, base: base, total: total)
             // A group stays open until its last descendant is written; that one closes it.
             let closes = item.closeAfter + 1
+            let kids = children[f]
             if kids.isEmpty {
                 for _ in 0..<closes { out.literal("</g>\n") }
                 continue
             }
-            offsets.removeAll(keepingCapacity: true)
-            var x = item.x
-            for k in kids {
-                offsets.append(x)
-                x += Double(graph.width(Int(k))) * scale
-            }
+            let scale = placeChildren(kids, of: f, item.new, graph.width, into: &xs)
+            let bscale = sizedByBase ? placeChildren(kids, of: f, item.base, graph.baseWidth, into: &bxs) : 0
             // Pushed in reverse so that the first child comes off the stack first.
             for (i, k) in kids.enumerated().reversed() {
-                stack.append(Pending(frame: Int(k), x: offsets[i], scale: scale, closeAfter: i == kids.count - 1 ? closes : 0))
+                stack.append(
+                    Pending(
+                        frame: Int(k), new: Placement(x: xs[i], scale: scale),
+                        base: Placement(x: sizedByBase ? bxs[i] : 0, scale: bscale),
+                        closeAfter: i == kids.count - 1 ? closes : 0))
             }
         }
         out.literal("</g>\n</svg>\n")
@@ -161,11 +189,24 @@ struct FlameSVG {
         }
     }
 
+    /// Whether frames can also be sized by the base: a diff with a base that has samples.
+    var sizedByBase: Bool { graph.isDiff && graph.baseWidth(0) > 0 }
+
+    /// One frame: a group with its tooltip, rectangle and label, placed by the new profile; with
+    /// `base`, also where it goes when sized by the base (`data-bx`, `data-bw`).
     private func writeFrame(
-        _ w: inout ReportBytes, _ names: inout NameCache, _ i: Int, x: Double, y: Double, width: Double, total: Int64
+        _ w: inout ReportBytes, _ names: inout NameCache, _ i: Int, x: Double, y: Double, width: Double,
+        base: (x: Double, width: Double)?, total: Int64
     ) {
         let e = names.entry(i)
         w.literal(i == 0 ? "<g class=\"f root\"" : "<g class=\"f\"")
+        if let base {
+            w.literal(" data-bx=\"")
+            w.fixed2(base.x)
+            w.literal("\" data-bw=\"")
+            w.fixed2(base.width)
+            w.literal("\"")
+        }
         if let short = e.short {
             w.literal(" data-s=\"")
             w.append(short)

@@ -9,6 +9,8 @@ enum FlameAssets {
         .legend { fill: #333; }
         .legend .grew { fill: #c00000; font-weight: bold; }
         .legend .shrank { fill: #0030c0; font-weight: bold; }
+        .legend .choice { fill: #0030c0; cursor: pointer; text-decoration: underline; }
+        .legend .choice.on { fill: #000; font-weight: bold; text-decoration: none; cursor: default; }
         #unzoom { cursor: pointer; fill: #0030c0; text-decoration: underline; }
         #matched { text-anchor: end; fill: #700070; }
         #details { fill: #222; }
@@ -26,7 +28,10 @@ enum FlameAssets {
 
     /// Click a frame to zoom into it, click the root or "Reset zoom" to come back; hovering
     /// shows a frame's full name and value at the bottom; the search box highlights frames whose
-    /// name matches a regular expression and says how much of the total they hold.
+    /// name matches a regular expression and says how much of the total they hold. In a
+    /// differential graph, "base profile" in the legend sizes the frames by the base instead
+    /// (each frame carries both placements), so stacks that shrank or vanished take room; so
+    /// does opening the file with `#base` after its name.
     static let script = #"""
         (function () {
           "use strict";
@@ -167,6 +172,31 @@ enum FlameAssets {
               if (g) { zoom(g); }
             });
             unzoom.addEventListener("click", reset);
+            var byNew = document.getElementById("by-new"), byBase = document.getElementById("by-base");
+            if (byNew && byBase) {
+              var list = all();
+              for (var i = 0; i < list.length; i++) {
+                var g = list[i], r = g.children[1];
+                g._nx = parseFloat(r.getAttribute("x"));
+                g._nw = parseFloat(r.getAttribute("width"));
+                g._bx = parseFloat(g.getAttribute("data-bx"));
+                g._bw = parseFloat(g.getAttribute("data-bw"));
+              }
+              var sizeBy = function (base) {
+                var frames = all();
+                for (var j = 0; j < frames.length; j++) {
+                  var f = frames[j];
+                  f._x = base ? f._bx : f._nx;
+                  f._w = base ? f._bw : f._nw;
+                }
+                byNew.classList.toggle("on", !base);
+                byBase.classList.toggle("on", base);
+                reset();
+              };
+              byNew.addEventListener("click", function () { sizeBy(false); });
+              byBase.addEventListener("click", function () { sizeBy(true); });
+              if (window.location.hash === "#base") { sizeBy(true); }
+            }
             var timer = null;
             if (search) {
               search.addEventListener("input", function () {

@@ -92,16 +92,20 @@ public struct FlameGraph {
 
         for s in 0..<sampleValue.count { addSample(s) }
 
-        // Frames narrower than the minimum are not drawn, nor anything above them.
+        // Frames narrower than the minimum are not drawn, nor anything above them. With a diff
+        // base, a frame wide enough in either profile is drawn, so that the base's frames can
+        // show what shrank or vanished.
         let minimum = max(1, Int64((Double(width(0)) * minimumShare).rounded(.up)))
-        for f in 0..<count where tailSample[f] >= 0 && width(f) >= minimum && tailWidth(f) >= minimum {
+        let baseMinimum = max(1, Int64((Double(baseWidth(0)) * minimumShare).rounded(.up)))
+        func wide(_ new: Int64, _ base: Int64) -> Bool { new >= minimum || base >= baseMinimum }
+        for f in 0..<count where tailSample[f] >= 0 && wide(width(f), baseWidth(f)) && wide(tailWidth(f), tailBaseWidth(f)) {
             var frame = f
             while tailSample[frame] >= 0 { frame = Int(makeTailChild(frame)) }
         }
         var drawn = [Bool](repeating: false, count: count)
         drawn[0] = true
         children = [[Int32]](repeating: [], count: count)
-        for f in 1..<max(count, 1) where width(f) >= minimum && drawn[Int(parent[f])] {
+        for f in 1..<max(count, 1) where wide(width(f), baseWidth(f)) && drawn[Int(parent[f])] {
             drawn[f] = true
             children[Int(parent[f])].append(Int32(f))
             maxDepth = max(maxDepth, depth[f])
@@ -186,9 +190,19 @@ public struct FlameGraph {
         return sampleIsBase[s] ? 0 : max(0, sampleValue[s])
     }
 
+    /// How wide the frames of `f`'s pending tail are when sized by the base.
+    private func tailBaseWidth(_ f: Int) -> Int64 {
+        let s = Int(tailSample[f])
+        return sampleIsBase[s] ? max(0, -sampleValue[s]) : 0
+    }
+
     /// The weight that sets a frame's width: its (new) value, never negative.
     @inline(__always)
     func width(_ f: Int) -> Int64 { max(0, value[f]) }
+
+    /// The weight that sets a frame's width when sized by the diff base (0 without one).
+    @inline(__always)
+    func baseWidth(_ f: Int) -> Int64 { max(0, base[f]) }
 }
 
 extension Report {

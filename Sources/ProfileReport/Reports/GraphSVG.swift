@@ -4,7 +4,8 @@ import Foundation
 /// the way go tool pprof post-processes its `svg` output (its code and script are not used).
 public enum GraphSVG {
     /// `svg` with its fixed size replaced by the window's, its drawing wrapped in a `viewport`
-    /// group at half scale, and a script that pans (drag) and zooms (wheel, + - 0 keys) it.
+    /// group (at half scale from the top-left corner where scripts do not run), and a script that
+    /// fits it to the window, pans (drag) and zooms (wheel, + - 0 keys) it.
     public static func addPanZoom(_ input: String) -> String {
         // Graphviz sometimes leaves an ampersand unquoted, which no XML parser accepts.
         var svg = input.replacingOccurrences(of: "&;", with: "&amp;;")
@@ -24,18 +25,30 @@ public enum GraphSVG {
         return svg
     }
 
-    /// Pan by dragging, zoom around the pointer with the wheel, `+`/`-` to zoom, `0` to reset.
+    /// Once the page has loaded: fit the whole graph into the window (centred, at most twice its
+    /// size) and again when the window is resized until the user moves it; pan by dragging, zoom
+    /// around the pointer with the wheel, `+`/`-` to zoom, `0` to fit again. The script comes
+    /// before the drawing in the file, so it waits for the load event to find it.
     static let panZoomScript = #"""
         (function () {
           "use strict";
-          var root = document.documentElement;
-          var view = document.getElementById("viewport");
-          if (!view) { return; }
-          var start = { s: 0.5, x: 0, y: 0 };
-          var s = start.s, x = start.x, y = start.y;
-          var drag = null;
+          var root = document.documentElement, view = null;
+          var s = 1, x = 0, y = 0, drag = null, moved = false;
           function show() {
             view.setAttribute("transform", "translate(" + x + "," + y + ") scale(" + s + ")");
+          }
+          function windowSize() {
+            var box = root.getBoundingClientRect();
+            return { w: box.width || window.innerWidth, h: box.height || window.innerHeight };
+          }
+          function fit() {
+            var box = view.getBBox(), win = windowSize(), margin = 10;
+            if (!(box.width > 0 && box.height > 0)) { return; }
+            s = Math.min((win.w - 2 * margin) / box.width, (win.h - 2 * margin) / box.height, 2);
+            x = (win.w - s * box.width) / 2 - s * box.x;
+            y = (win.h - s * box.height) / 2 - s * box.y;
+            moved = false;
+            show();
           }
           function local(evt) {
             var box = root.getBoundingClientRect();
@@ -47,37 +60,45 @@ public enum GraphSVG {
             x = p.x - (p.x - x) * factor;
             y = p.y - (p.y - y) * factor;
             s = next;
+            moved = true;
             show();
           }
-          root.addEventListener("wheel", function (evt) {
-            evt.preventDefault();
-            var d = evt.deltaY * (evt.deltaMode === 1 ? 33 : evt.deltaMode === 2 ? 400 : 1);
-            zoomAt(local(evt), Math.exp(-d * 0.0015));
-          }, { passive: false });
-          root.addEventListener("mousedown", function (evt) {
-            if (evt.button !== 0) { return; }
-            var p = local(evt);
-            drag = { px: p.x, py: p.y, x: x, y: y };
-            root.style.cursor = "move";
-            evt.preventDefault();
-          });
-          root.addEventListener("mousemove", function (evt) {
-            if (!drag) { return; }
-            var p = local(evt);
-            x = drag.x + p.x - drag.px;
-            y = drag.y + p.y - drag.py;
-            show();
-          });
-          function stop() { drag = null; root.style.cursor = ""; }
-          root.addEventListener("mouseup", stop);
-          root.addEventListener("mouseleave", stop);
-          document.addEventListener("keydown", function (evt) {
-            var box = root.getBoundingClientRect();
-            var mid = { x: box.width / 2, y: box.height / 2 };
-            if (evt.key === "+" || evt.key === "=") { zoomAt(mid, 1.25); }
-            else if (evt.key === "-") { zoomAt(mid, 0.8); }
-            else if (evt.key === "0") { s = start.s; x = start.x; y = start.y; show(); }
-          });
+          function start() {
+            view = document.getElementById("viewport");
+            if (!view) { return; }
+            fit();
+            window.addEventListener("resize", function () { if (!moved) { fit(); } });
+            root.addEventListener("wheel", function (evt) {
+              evt.preventDefault();
+              var d = evt.deltaY * (evt.deltaMode === 1 ? 33 : evt.deltaMode === 2 ? 400 : 1);
+              zoomAt(local(evt), Math.exp(-d * 0.0015));
+            }, { passive: false });
+            root.addEventListener("mousedown", function (evt) {
+              if (evt.button !== 0) { return; }
+              var p = local(evt);
+              drag = { px: p.x, py: p.y, x: x, y: y };
+              root.style.cursor = "move";
+              evt.preventDefault();
+            });
+            root.addEventListener("mousemove", function (evt) {
+              if (!drag) { return; }
+              var p = local(evt);
+              x = drag.x + p.x - drag.px;
+              y = drag.y + p.y - drag.py;
+              moved = true;
+              show();
+            });
+            function stop() { drag = null; root.style.cursor = ""; }
+            root.addEventListener("mouseup", stop);
+            root.addEventListener("mouseleave", stop);
+            document.addEventListener("keydown", function (evt) {
+              var win = windowSize(), mid = { x: win.w / 2, y: win.h / 2 };
+              if (evt.key === "+" || evt.key === "=") { zoomAt(mid, 1.25); }
+              else if (evt.key === "-") { zoomAt(mid, 0.8); }
+              else if (evt.key === "0") { fit(); }
+            });
+          }
+          if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
         })();
         """#
 }
