@@ -121,6 +121,8 @@ public final class ScriptedServer: @unchecked Sendable {
             let n = recv(c, &buf, buf.count, 0)
             if n <= 0 { return }
             raw += buf[0..<n]
+            // A TLS ClientHello (record type 22): this server speaks plain HTTP only, so it hangs up.
+            if raw.first == 0x16 { return }
             if raw.count >= 4, raw.indices.dropFirst(3).contains(where: { raw[$0 - 3...$0].elementsEqual([13, 10, 13, 10]) }) {
                 break
             }
