@@ -89,6 +89,18 @@ let package = Package(
             swiftSettings: keepFramePointers),
         // A scripted loopback HTTP server for the tests: origins and profile servers that misbehave.
         .target(name: "LoopbackOrigin", path: "Tests/LoopbackOrigin"),
+        // libFuzzer targets (see .ci/run): built with -D FUZZING and -sanitize=fuzzer they fuzz;
+        // built plainly they replay a corpus or a crash file given on the command line.
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "fuzz-profile", dependencies: ["FuzzSupport", "ProfileFormat"], path: "Sources/FuzzProfile"),
+        .executableTarget(name: "fuzz-flags", dependencies: ["FuzzSupport", "ProfileDriver"], path: "Sources/FuzzFlags"),
+        .executableTarget(
+            name: "fuzz-shell", dependencies: ["FuzzSupport", "ProfileDriver", "ProfileReport", "ProfileFormat"],
+            path: "Sources/FuzzShell"),
+        .executableTarget(
+            name: "fuzz-service",
+            dependencies: ["FuzzSupport", "ImageService", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/FuzzService"),
     ],
     swiftLanguageModes: [.v6]
 )

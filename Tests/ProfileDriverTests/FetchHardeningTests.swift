@@ -178,3 +178,14 @@ import Testing
         #expect(r.err.contains("file too large") || String(decoding: r.out, as: UTF8.self).contains("file too large"), "\(r.err)")
     }
 }
+
+/// Inputs the fuzzers found (Fuzz/regressions), kept as tests.
+@Suite struct FuzzRegressionTests {
+    @Test("a directory where the binary may stand is not read as one (fuzz-flags: '.' then '-l')")
+    func directoryIsNotABinary() throws {
+        // Used to trap in FileHandle.readData(ofLength:) with EISDIR.
+        _ = try? PprofCommand.parse([".", "\u{1}-l"])
+        let r = runPprof(["-top", ".", "Samples/cpu.pb.gz"])
+        #expect(r.status == 0 || r.err.split(separator: "\n").count == 1, "\(r.err)")
+    }
+}
