@@ -189,3 +189,13 @@ import Testing
         #expect(r.status == 0 || r.err.split(separator: "\n").count == 1, "\(r.err)")
     }
 }
+
+@Suite struct ProfileCapTests {
+    @Test("-help states the cap the code applies")
+    func helpStatesTheCap() {
+        #expect(Gzip.defaultMaxInflatedSize == 512 << 20)
+        #expect(Usage.text.contains("PPROF_MAX_INFLATED_BYTES  Cap on a profile's decompressed size (default 512 MiB)"))
+        #expect(ProfileLoader.configuredMaxBytes(environment: [:]) == 512 << 20)
+        #expect(ProfileLoader.configuredMaxBytes(environment: ["PPROF_MAX_INFLATED_BYTES": "1000"]) == 1000)
+    }
+}

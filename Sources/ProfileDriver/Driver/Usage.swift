@@ -68,7 +68,7 @@ enum Usage {
             http://host/profile     URL for profile handler to retrieve
 
           Environment:
-            PPROF_MAX_INFLATED_BYTES  Cap on a profile's decompressed size (default 1 GiB)
+            PPROF_MAX_INFLATED_BYTES  Cap on a profile's decompressed size (default 512 MiB)
             NO_COLOR                  Turns off colour in the shell
 
         """
