@@ -33,7 +33,7 @@ enum FuzzShell {
         return profile
     }()
 
-    static let unsafeWords = [">", "output", "load", "reload", "web", "gv", "evince", "kcachegrind", "eog", "diff", "base", "source_path", "proto", "callgrind", "svg", "png", "pdf", "dot"]
+    static let unsafeWords = [">", "output", "load", "reload", "web", "gv", "evince", "kcachegrind", "eog", "diff", "base", "source_path", "proto", "callgrind", "svg", "png", "pdf", "dot", "ps", "gif", "jpg", "jpeg", "eps"]
 
     static let testOneInput: FuzzInput = { data, size in
         guard size < 512, let text = fuzzText(data, size) else { return 0 }
