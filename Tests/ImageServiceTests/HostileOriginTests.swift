@@ -56,14 +56,15 @@ struct HostileOriginTests {
         defer { origin.stop() }
         var configuration = ServiceConfiguration()
         configuration.downloadTimeout = 1.5
-        let started = Date()
         try await withService(configuration) { client, _ in
+            // The answer's own time: the origin stalls for 60 s, the deadline is 1.5 s.
+            let started = Date()
             try await client.execute(uri: "/thumbnail?url=\(origin.url("/stall.jpg"))&width=10", method: .get) { r in
                 #expect(r.status == .gatewayTimeout, "\(r.text)")
                 #expect(Self.error(r)?.code == "origin_timeout")
             }
+            #expect(Date().timeIntervalSince(started) < 20)
         }
-        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test("a body shorter than its Content-Length, or a bad Content-Length, is origin_bad_length")
