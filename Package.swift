@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already in the graph through Hummingbird; named so the service can bound its shutdown.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -48,7 +50,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ProfileReportTests", dependencies: ["ProfileReport", "ProfileFormat"]),
         .testTarget(
-            name: "ProfileDriverTests", dependencies: ["ProfileDriver", "ProfileReport", "ProfileFormat"],
+            name: "ProfileDriverTests", dependencies: ["ProfileDriver", "ProfileReport", "ProfileFormat", "LoopbackOrigin"],
             exclude: ["Fixtures"]),
         // The heap profiler and the image service. Their own code keeps frame pointers so that the
         // sampler's stack walk sees every frame (swiftc omits them on Linux by default).
@@ -70,6 +72,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: keepFramePointers),
         .executableTarget(
@@ -80,10 +83,24 @@ let package = Package(
         .testTarget(
             name: "ImageServiceTests",
             dependencies: [
-                "ImageService", "HeapProfiler", "ProfileFormat",
+                "ImageService", "HeapProfiler", "ProfileFormat", "LoopbackOrigin",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: keepFramePointers),
+        // A scripted loopback HTTP server for the tests: origins and profile servers that misbehave.
+        .target(name: "LoopbackOrigin", path: "Tests/LoopbackOrigin"),
+        // libFuzzer targets (see .ci/run): built with -D FUZZING and -sanitize=fuzzer they fuzz;
+        // built plainly they replay a corpus or a crash file given on the command line.
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "fuzz-profile", dependencies: ["FuzzSupport", "ProfileFormat"], path: "Sources/FuzzProfile"),
+        .executableTarget(name: "fuzz-flags", dependencies: ["FuzzSupport", "ProfileDriver"], path: "Sources/FuzzFlags"),
+        .executableTarget(
+            name: "fuzz-shell", dependencies: ["FuzzSupport", "ProfileDriver", "ProfileReport", "ProfileFormat"],
+            path: "Sources/FuzzShell"),
+        .executableTarget(
+            name: "fuzz-service",
+            dependencies: ["FuzzSupport", "ImageService", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/FuzzService"),
     ],
     swiftLanguageModes: [.v6]
 )

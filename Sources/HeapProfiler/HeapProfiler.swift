@@ -93,8 +93,10 @@ public struct HeapProfilerError: Error, CustomStringConvertible, Sendable {
 /// Writes `contents` to `path` through a temporary file in the same folder and rename(2), so a
 /// reader never sees half a file.
 public func writeFileAtomically(_ path: String, contents: [UInt8]) throws(HeapProfilerError) {
-    let temp = path + ".tmp.\(getpid())"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    // A fresh name each time (writers at once never share a file) created with O_EXCL|O_NOFOLLOW,
+    // so a file or symbolic link planted at a predictable name is never written through.
+    let temp = path + ".tmp.\(getpid()).\(UInt64.random(in: 0...UInt64.max))"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
         throw HeapProfilerError(description: "writing profile \(path): cannot create \(temp): \(String(cString: strerror(errno)))")
     }

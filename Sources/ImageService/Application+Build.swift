@@ -3,12 +3,16 @@ import Hummingbird
 import Logging
 
 /// The HTTP client the service fetches with: no redirects (a redirect could lead to an origin that
-/// is not allowed), a connect timeout, and the configured overall deadline per download.
+/// is not allowed), a connect timeout, no retried connections; the Downloader adds the overall
+/// deadline per download.
 public func makeHTTPClient(_ configuration: ServiceConfiguration) -> HTTPClient {
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
         timeout: .init(connect: .seconds(Int64(max(1, min(configuration.downloadTimeout, 10))))))
     clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
+    // An origin that refuses the connection is answered at once (502 connection refused), not
+    // retried with back-off until the download deadline.
+    clientConfiguration.connectionPool.retryConnectionEstablishment = false
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
 }
 

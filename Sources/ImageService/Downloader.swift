@@ -1,42 +1,69 @@
 import AsyncHTTPClient
+import Glibc
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// Fetches image bodies from allowed origins, with a size limit and a deadline.
+/// Fetches image bodies from allowed origins: at most `maxConcurrentDownloads` at once across all
+/// requests, each with a size limit and one deadline for everything (waiting for a slot, the
+/// connection, the head and every byte of the body).
 struct Downloader: Sendable {
     let client: HTTPClient
     let configuration: ServiceConfiguration
+    let slots: DownloadSlots
+
+    init(client: HTTPClient, configuration: ServiceConfiguration) {
+        self.client = client
+        self.configuration = configuration
+        self.slots = DownloadSlots(limit: configuration.maxConcurrentDownloads)
+    }
 
     /// Downloads `url`, reading the body the seed's way or the fixed way.
     func download(_ url: ImageURL) async throws(ServiceError) -> ImageBody {
-        let limit = configuration.maxBodyBytes
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.downloadTimeout * 1e9))
-        var request = HTTPClientRequest(url: url.text)
-        request.headers.add(name: "Accept", value: "image/jpeg")
-        let response: HTTPClientResponse
+        let seconds = configuration.downloadTimeout
         do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch {
-            throw Self.describe(error, url: url, timeout: configuration.downloadTimeout)
-        }
-        guard response.status == .ok else {
-            throw ServiceError(
-                .badGateway, "origin_status", "origin answered \(response.status.code) \(response.status.reasonPhrase) for \(url.text)")
-        }
-        let contentLength = response.headers.first(name: "content-length").flatMap { Int($0) }
-        if let contentLength, contentLength > limit {
-            throw Self.tooLarge(contentLength, limit: limit)
-        }
-        do {
-            if configuration.reproduceSeedLeak {
-                return try await readGrowing(response.body, limit: limit)
+            return try await Deadline.run(seconds: seconds) {
+                try await slots.withSlot { try await fetch(url) }
             }
-            return try await readExact(response.body, contentLength: contentLength, limit: limit)
         } catch let error as ServiceError {
             throw error
         } catch {
-            throw Self.describe(error, url: url, timeout: configuration.downloadTimeout)
+            throw Self.describe(error, url: url, timeout: seconds)
         }
+    }
+
+    private func fetch(_ url: ImageURL) async throws -> ImageBody {
+        // Where the name points now (resolving blocks, so off the event loops).
+        let host = url.host
+        let addresses = try await NIOThreadPool.singleton.runIfActive { OriginAddress.resolve(host) }
+        try url.checkResolved(addresses, allowed: configuration.allowedOrigins)
+        let limit = configuration.maxBodyBytes
+        var request = HTTPClientRequest(url: url.text)
+        request.headers.add(name: "Accept", value: "image/jpeg")
+        let response = try await client.execute(
+            request, timeout: .nanoseconds(Int64(min(configuration.downloadTimeout, 86_400) * 1e9)))
+        guard response.status == .ok else {
+            // The status code only: the reason phrase is the origin's text.
+            throw ServiceError(.badGateway, "origin_status", "the origin answered \(response.status.code) for \(url.text)")
+        }
+        let contentLength = try Self.contentLength(response.headers)
+        if let contentLength, contentLength > limit {
+            throw Self.tooLarge(contentLength, limit: limit)
+        }
+        if configuration.reproduceSeedLeak {
+            return try await readGrowing(response.body, limit: limit)
+        }
+        return try await readExact(response.body, contentLength: contentLength, limit: limit)
+    }
+
+    /// The Content-Length, when there is exactly one and it is a number of bytes.
+    static func contentLength(_ headers: HTTPHeaders) throws(ServiceError) -> Int? {
+        let values = headers["content-length"]
+        guard let first = values.first else { return nil }
+        guard values.allSatisfy({ $0 == first }), let n = Int(first), n >= 0 else {
+            throw ServiceError(.badGateway, "origin_bad_length", "the origin sent an invalid Content-Length")
+        }
+        return n
     }
 
     private func readGrowing(_ body: HTTPClientResponse.Body, limit: Int) async throws -> ImageBody {
@@ -67,6 +94,12 @@ struct Downloader: Sendable {
             return try reader.finish()
         } catch {
             reader.discard()
+            // The connection ended before Content-Length bytes came (the HTTP parser says so
+            // in its own words): say it in ours.
+            if let contentLength, total < contentLength, !(error is ServiceError), !(error is CancellationError) {
+                throw ServiceError(
+                    .badGateway, "origin_bad_length", "the origin closed after \(total) of \(contentLength) bytes")
+            }
             throw error
         }
     }
@@ -76,8 +109,13 @@ struct Downloader: Sendable {
             .contentTooLarge, "body_too_large", "the image body has \(size) bytes or more; the limit is \(limit) bytes")
     }
 
-    /// Turns a client error into what the caller should know: timed out or unreachable.
+    /// Turns a client error into what the caller should know, in fixed words: timed out,
+    /// refused, reset, closed early, or failed. The client's own text stays out of the answer.
     static func describe(_ error: any Error, url: ImageURL, timeout: Double) -> ServiceError {
+        if error is Deadline.Exceeded {
+            return ServiceError(
+                .gatewayTimeout, "origin_timeout", "\(url.host):\(url.port) did not send \(url.text) within \(timeout) seconds")
+        }
         if let e = error as? HTTPClientError,
             e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout
         {
@@ -87,7 +125,37 @@ struct Downloader: Sendable {
         if error is CancellationError {
             return ServiceError(.gatewayTimeout, "origin_timeout", "the download of \(url.text) was cancelled")
         }
+        if let e = error as? HTTPParserError {
+            if e == .invalidContentLength || e == .unexpectedContentLength {
+                return ServiceError(.badGateway, "origin_bad_length", "the origin sent an invalid Content-Length for \(url.text)")
+            }
+            return ServiceError(.badGateway, "origin_bad_response", "the origin's answer for \(url.text) is not valid HTTP")
+        }
         return ServiceError(
-            .badGateway, "origin_unreachable", "cannot fetch \(url.text) from \(url.host):\(url.port): \(error)")
+            .badGateway, "origin_unreachable", "cannot fetch \(url.text) from \(url.host):\(url.port): \(reason(error))")
+    }
+
+    /// A short, fixed description of why a connection failed.
+    static func reason(_ error: any Error) -> String {
+        var code: Int32?
+        if let io = error as? IOError {
+            code = io.errnoCode
+        } else if let e = error as? NIOConnectionError {
+            code = e.connectionErrors.lazy.compactMap { ($0.error as? IOError)?.errnoCode }.first
+        }
+        if let code {
+            switch code {
+            case ECONNREFUSED: return "connection refused"
+            case ECONNRESET: return "connection reset by the origin"
+            case EHOSTUNREACH, ENETUNREACH: return "no route to the origin"
+            case ETIMEDOUT: return "the connection timed out"
+            default: return "the connection failed"
+            }
+        }
+        if let e = error as? HTTPClientError, e == .remoteConnectionClosed {
+            return "the origin closed the connection before answering"
+        }
+        if String(reflecting: type(of: error)).contains("SSL") { return "the TLS handshake failed" }
+        return "the connection failed"
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
 
 /// A URL the service was asked to fetch, checked: http or https, a host, and an allowed origin.
-struct ImageURL: Sendable, Hashable {
-    var text: String
-    var host: String
-    var port: Int
+public struct ImageURL: Sendable, Hashable {
+    public var text: String
+    public var host: String
+    public var port: Int
 
-    init(_ text: String, allowed: [AllowedOrigin]) throws(ServiceError) {
+    /// Checks `text` against the allowed origins (by name; addresses are checked when fetching).
+    public init(_ text: String, allowed: [AllowedOrigin]) throws(ServiceError) {
         guard !text.isEmpty else { throw .badParameter("url is missing: pass url=http://HOST[:PORT]/PATH") }
-        guard text.utf8.count <= 4096, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+        guard text.utf8.count <= 4096 else { throw .badParameter("url is longer than 4096 bytes") }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", var host = url.host, !host.isEmpty
         else {
             throw .badParameter("url \(text) is not an absolute http or https URL")

@@ -55,10 +55,12 @@ public enum JPEGCodec {
         defer { tjDestroy(handle) }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let base = jpeg.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // TJFLAG_LIMITSCANS: a progressive JPEG of more than 500 scans is refused, so one small
+        // image cannot make the decoder pass over its pixels thousands of times.
         let status = pixels.withUnsafeMutableBufferPointer {
             tjDecompress2(
                 handle, base, UInt(jpeg.count), $0.baseAddress, Int32(width), 0, Int32(height), Int32(TJPF_RGB.rawValue),
-                0)
+                TJFLAG_LIMITSCANS)
         }
         // Warnings (a truncated but readable image) still give pixels; errors do not.
         if status != 0 && tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) {
@@ -67,8 +69,8 @@ public enum JPEGCodec {
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    /// Encodes RGB pixels as a baseline JPEG with 4:2:0 chroma at `quality` (1…100).
-    public static func encode(_ image: RGBImage, quality: Int) throws(ServiceError) -> [UInt8] {
+    /// Encodes RGB pixels as a baseline (or progressive) JPEG with 4:2:0 chroma at `quality` (1…100).
+    public static func encode(_ image: RGBImage, quality: Int, progressive: Bool = false) throws(ServiceError) -> [UInt8] {
         guard let handle = tjInitCompress() else { throw internalError("cannot start the JPEG encoder") }
         defer { tjDestroy(handle) }
         var output: UnsafeMutablePointer<UInt8>?
@@ -76,7 +78,8 @@ public enum JPEGCodec {
         let status = image.pixels.withUnsafeBufferPointer {
             tjCompress2(
                 handle, $0.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(TJPF_RGB.rawValue), &output,
-                &size, Int32(TJSAMP_420.rawValue), Int32(min(max(quality, 1), 100)), 0)
+                &size, Int32(TJSAMP_420.rawValue), Int32(min(max(quality, 1), 100)),
+                progressive ? TJFLAG_PROGRESSIVE : 0)
         }
         defer { if let output { tjFree(output) } }
         guard status == 0, let output else { throw internalError("JPEG encoding failed: \(reason(handle))") }

@@ -8,10 +8,11 @@ struct MemProfileWriter: Sendable {
     let interval: Double?
     let logger: Logger
 
-    func write() {
+    /// Writes the profile; the last one, at shutdown, is logged at info level.
+    func write(final: Bool = false) {
         do {
             try HeapProfiler.writeProfile(to: path)
-            logger.debug("wrote heap profile", metadata: ["path": "\(path)"])
+            logger.log(level: final ? .info : .debug, "wrote heap profile", metadata: ["path": "\(path)"])
         } catch {
             logger.error("\(error)")
         }

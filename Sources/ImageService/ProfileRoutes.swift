@@ -29,29 +29,3 @@ func addProfileRoutes(to router: Router<BasicRequestContext>, token: String?) {
         }
     }
 }
-
-/// Throws 401 unless the request carries the token (when one is configured).
-func authorize(_ request: Request, token: String?) throws(ServiceError) {
-    guard let token else { return }
-    var offered: String?
-    if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-        offered = String(header.dropFirst("Bearer ".count))
-    } else {
-        offered = request.uri.queryParameters.get("token")
-    }
-    guard let offered, constantTimeEqual(offered, token) else {
-        throw ServiceError(
-            .unauthorized, "unauthorized",
-            "profiles need the token: send Authorization: Bearer TOKEN or add ?token=TOKEN")
-    }
-}
-
-/// Compares without stopping at the first difference, so timing does not reveal the token.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
-    for i in 0..<max(x.count, y.count) {
-        difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
-    }
-    return difference == 0 && x.count == y.count
-}

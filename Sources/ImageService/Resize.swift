@@ -3,8 +3,12 @@
 public enum Resize {
     /// The image scaled to `width`, keeping the aspect ratio (at least 1 pixel high).
     public static func toWidth(_ image: RGBImage, _ width: Int) -> RGBImage {
-        let height = max(1, Int((Double(image.height) * Double(width) / Double(image.width)).rounded()))
-        return to(image, width: width, height: height)
+        to(image, width: width, height: height(ofWidth: width, from: image.width, image.height))
+    }
+
+    /// The height of an image `sourceWidth`×`sourceHeight` scaled to `width` (at least 1).
+    public static func height(ofWidth width: Int, from sourceWidth: Int, _ sourceHeight: Int) -> Int {
+        max(1, Int(min((Double(sourceHeight) * Double(width) / Double(max(sourceWidth, 1))).rounded(), 1e15)))
     }
 
     /// The image scaled to exactly `width` × `height`.

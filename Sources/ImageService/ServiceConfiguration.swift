@@ -10,6 +10,8 @@ public struct ServiceConfiguration: Sendable {
     public var maxWidth = 4096
     /// How long one download may take, headers and body, in seconds.
     public var downloadTimeout = 10.0
+    /// The most downloads in flight at once, across all requests.
+    public var maxConcurrentDownloads = 64
     /// The most URLs in one batch, and how many of them are worked on at once.
     public var maxBatchURLs = 32
     public var batchConcurrency = 8
@@ -70,7 +72,7 @@ public struct AllowedOrigin: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether `host` is a loopback name or address (the default when no origin is given).
-    static func isLoopback(_ host: String) -> Bool {
+    public static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
         if h == "localhost" || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)

@@ -150,7 +150,8 @@ public enum PprofCommand {
     static func isELF(_ path: String) -> Bool {
         guard let h = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? h.close() }
-        let magic = h.readData(ofLength: 4)
+        // read(upToCount:) throws where readData(ofLength:) traps (a directory: EISDIR).
+        let magic = (try? h.read(upToCount: 4)) ?? Data()
         return magic == Data([0x7f, 0x45, 0x4c, 0x46])
     }
 

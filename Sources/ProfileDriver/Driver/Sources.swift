@@ -14,9 +14,9 @@ public struct ProfileLoader {
     public var seconds = -1
     /// `-timeout`: how long to wait for a URL source, in seconds; negative for the default.
     public var timeout = -1
-    /// Reads standard input (tests replace it).
+    /// Reads standard input (tests replace it), up to the same cap as a profile's inflated size.
     public var readStandardInput: () throws(ProfileError) -> [UInt8] = { () throws(ProfileError) in
-        try readAll(fd: 0, name: "standard input")
+        try readAll(fd: 0, name: "standard input", limit: ProfileLoader.configuredMaxBytes())
     }
     /// Fetches a URL (tests and the shell may replace it).
     public var fetchURL: (URL, _ timeoutSeconds: Double) throws(ProfileError) -> [UInt8] = { url, timeout throws(ProfileError) in
@@ -28,11 +28,14 @@ public struct ProfileLoader {
     public var note: (String) -> Void = { _ in }
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        if let v = environment["PPROF_MAX_INFLATED_BYTES"], let n = Int(v), n > 0 {
-            maxInflatedSize = n
-        } else {
-            maxInflatedSize = Gzip.defaultMaxInflatedSize
-        }
+        maxInflatedSize = Self.configuredMaxBytes(environment: environment)
+    }
+
+    /// The cap on a profile's bytes: PPROF_MAX_INFLATED_BYTES, else 512 MiB. It bounds a gzip
+    /// stream's inflated size, and also what is read from a file, standard input or a URL.
+    public static func configuredMaxBytes(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        if let v = environment["PPROF_MAX_INFLATED_BYTES"], let n = Int(v), n > 0 { return n }
+        return Gzip.defaultMaxInflatedSize
     }
 
     /// The URL that `source` names, if it names one (with `seconds=` added for timed profiles).
@@ -53,13 +56,13 @@ public struct ProfileLoader {
         if source == "-" {
             return (try readStandardInput(), false)
         } else if let (url, _, wait) = Fetch.plan(source, seconds: seconds, timeout: timeout) {
-            note("Fetching profile over HTTP from \(url.absoluteString)")
+            note("Fetching profile over HTTP from \(Fetch.redact(url.absoluteString))")
             if seconds > 0 { note("Please wait... (\(Fetch.durationText(seconds)))") }
             return (try fetchURL(url, wait + 5), true)
         } else if source.contains("://") && !FileManager.default.fileExists(atPath: source) {
             throw ProfileError("not a URL pprof can fetch: it needs http:// or https:// and a host")
         } else {
-            return (try readFile(source), false)
+            return (try readFile(source, limit: maxInflatedSize), false)
         }
     }
 
@@ -88,7 +91,7 @@ public struct ProfileLoader {
                 if r { keepFetchedCopy(merged) }
                 return (merged, r)
             } catch {
-                throw error.context(sources[0])
+                throw error.context(Fetch.redact(sources[0]))
             }
         }
         for s in sources {
@@ -97,7 +100,7 @@ public struct ProfileLoader {
                 profiles.append(p)
                 remote = remote || r
             } catch {
-                warn("\(s): \(error)")
+                warn("\(Fetch.redact(s)): \(error)")
             }
         }
         if profiles.isEmpty { throw ProfileError("failed to fetch any \(kind) profiles") }
@@ -189,8 +192,8 @@ func scaleProfiles(_ ps: inout [Profile]) throws(ProfileError) {
     }
 }
 
-/// Reads a whole file, with errors that name the file and the reason.
-func readFile(_ path: String) throws(ProfileError) -> [UInt8] {
+/// Reads a whole file (at most `limit` bytes), with errors that name the file and the reason.
+func readFile(_ path: String, limit: Int) throws(ProfileError) -> [UInt8] {
     let fd = open(path, O_RDONLY)
     if fd < 0 { throw ProfileError("cannot open: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
@@ -198,11 +201,12 @@ func readFile(_ path: String) throws(ProfileError) -> [UInt8] {
     if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
         throw ProfileError("is a directory, not a profile")
     }
-    return try readAll(fd: fd, name: path)
+    return try readAll(fd: fd, name: path, limit: limit)
 }
 
-/// Reads a file descriptor to its end.
-func readAll(fd: Int32, name: String) throws(ProfileError) -> [UInt8] {
+/// Reads a file descriptor to its end, refusing more than `limit` bytes (a profile larger than
+/// the cap, or /dev/zero named as one).
+func readAll(fd: Int32, name: String, limit: Int) throws(ProfileError) -> [UInt8] {
     var out: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -212,6 +216,10 @@ func readAll(fd: Int32, name: String) throws(ProfileError) -> [UInt8] {
             throw ProfileError("reading \(name): \(String(cString: strerror(errno)))")
         }
         if n == 0 { break }
+        guard out.count + n <= limit else {
+            throw ProfileError(
+                "reading \(name): more than \(limit) bytes, the limit on a profile; set PPROF_MAX_INFLATED_BYTES to raise it")
+        }
         out.append(contentsOf: buf[0..<n])
     }
     return out

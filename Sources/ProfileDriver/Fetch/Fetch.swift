@@ -45,85 +45,74 @@ public enum Fetch {
     }
 
     /// A blocking GET that returns the body of a 200 answer. Every failure is one line:
-    /// an unknown or unreachable host, a bad status (with the server's short plain-text
-    /// message, as Go's pprof handlers send one), no answer in time. With `progress`, the wait
-    /// is shown on standard error and the line is cleared afterwards.
-    public static func get(_ url: URL, timeout: Double, progress: Bool) throws(ProfileError) -> [UInt8] {
+    /// an unknown or unreachable host, a bad status (with the server's message, as Go's pprof
+    /// handlers send one in plain text and the image service in JSON, bounded and stripped of
+    /// control characters), no answer in time, an answer over `limit` bytes. A `token=` in the
+    /// URL is sent as `Authorization: Bearer` to that origin only, and never printed. With
+    /// `progress`, the wait is shown on standard error and the line is cleared afterwards.
+    public static func get(
+        _ url: URL, timeout: Double, progress: Bool, limit: Int = ProfileLoader.configuredMaxBytes()
+    ) throws(ProfileError) -> [UInt8] {
         let line = progress ? ProgressLine(host: url.host ?? "the server", timeout: timeout) : nil
         defer { line?.clear() }
-        var headers: [String: String] = [:]
-        if let comps = URLComponents(url: url, resolvingAgainstBaseURL: false),
-            let token = comps.queryItems?.first(where: { $0.name == "token" })?.value
-        {
-            headers["Authorization"] = "Bearer \(token)"
-        }
-        let response: HTTPClient.Response
+        let token = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems?
+            .first(where: { $0.name == "token" })?.value.flatMap { $0.isEmpty ? nil : $0 }
+        let response: ProfileHTTPClient.Response
         do {
-            if url.scheme == "http" {
-                var client = HTTPClient(deadline: .now() + timeout)
-                if let line { client.waiting = { line.update(received: $0) } }
-                response = try client.get(url, headers: headers)
-            } else {
-                response = try sessionGet(url, timeout: timeout, headers: headers, line: line)
-            }
+            response = try ProfileHTTPClient(timeout: timeout, limit: limit, progress: line).get(url, token: token)
         } catch {
             // go tool pprof's words for a request that got no answer.
-            throw ProfileError("http fetch: " + error.message)
+            throw ProfileError(hide(token, in: "http fetch: " + error.message))
         }
         if response.status != 200 {
             let reason = HTTPURLResponse.localizedString(forStatusCode: response.status).capitalized
             var message = "server response: \(response.status) \(reason)"
-            if (response.headers["content-type"] ?? "").contains("text/plain"), response.body.count < 500 {
-                let text = String(decoding: response.body, as: UTF8.self)
-                if let first = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").first {
-                    message += " - " + first
-                }
-            }
-            throw ProfileError(message)
+            if let text = serverMessage(response) { message += " - " + text }
+            throw ProfileError(hide(token, in: message))
         }
         return response.body
     }
 
-    /// HTTPS through Foundation's URLSession (plain http uses HTTPClient).
-    static func sessionGet(_ url: URL, timeout: Double, headers: [String: String], line: ProgressLine?)
-        throws(ProfileError) -> HTTPClient.Response
-    {
-        final class Box: @unchecked Sendable {
-            var data: Data?
-            var response: URLResponse?
-            var error: Error?
-        }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        config.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: config)
-        var request = URLRequest(url: url)
-        request.timeoutInterval = timeout
-        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-        session.dataTask(with: request) { data, response, error in
-            box.data = data
-            box.response = response
-            box.error = error
-            done.signal()
-        }.resume()
-        let deadline = DispatchTime.now() + timeout + 1
-        while done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
-            if DispatchTime.now() >= deadline {
-                session.invalidateAndCancel()
-                throw ProfileError("no answer in time (-timeout sets how long to wait)")
+    /// The short message a server put in an error answer: the first line of a plain-text body,
+    /// or `error.message` (or `message`) of a JSON one; at most 200 characters, without
+    /// control characters (so a server cannot move the cursor or recolour the terminal).
+    static func serverMessage(_ response: ProfileHTTPClient.Response) -> String? {
+        let type = (response.headers["content-type"] ?? "").lowercased()
+        let body = response.body.prefix(64 << 10)
+        var text: String?
+        if type.contains("text/plain") {
+            text = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .first { !$0.allSatisfy(\.isWhitespace) }.map(String.init)
+        } else if type.contains("json"), let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
+            if let error = json["error"] as? [String: Any], let m = error["message"] as? String {
+                text = m
+            } else if let m = (json["message"] as? String) ?? (json["error"] as? String) {
+                text = m
             }
-            line?.update(received: 0)
         }
-        session.finishTasksAndInvalidate()
-        if let error = box.error { throw ProfileError(describe(error)) }
-        guard let http = box.response as? HTTPURLResponse else { throw ProfileError("the answer is not HTTP") }
-        var fields: [String: String] = [:]
-        for (k, v) in http.allHeaderFields {
-            if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v }
+        guard let text else { return nil }
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? " " : $0
+        })).trimmingCharacters(in: .whitespaces)
+        guard !clean.isEmpty else { return nil }
+        return clean.count > 200 ? String(clean.prefix(200)) + "…" : clean
+    }
+
+    /// `text` with every occurrence of `token` replaced by "xxxxx".
+    static func hide(_ token: String?, in text: String) -> String {
+        guard let token, !token.isEmpty else { return text }
+        return text.replacingOccurrences(of: token, with: "xxxxx")
+    }
+
+    /// A URL or source as it may be printed: `token=` values and a password replaced by
+    /// "xxxxx", as Go's url.Redacted does for passwords.
+    public static func redact(_ text: String) -> String {
+        var out = text
+        for (pattern, template) in [("([?&]token=)[^&#\\s]+", "$1xxxxx"), ("(://[^/@:\\s]*:)[^/@\\s]+@", "$1xxxxx@")] {
+            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
+            out = re.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: template)
         }
-        return HTTPClient.Response(status: http.statusCode, headers: fields, body: [UInt8](box.data ?? Data()))
+        return out
     }
 
     /// A network error in words, with the reason when Foundation knows it.
@@ -141,7 +130,7 @@ public enum Fetch {
             default: break
             }
         }
-        return ns.localizedDescription
+        return ns.localizedDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// Where copies of fetched profiles go: $PPROF_TMPDIR, else ~/pprof, else the temporary

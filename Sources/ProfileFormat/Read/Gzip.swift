@@ -37,12 +37,14 @@ public enum Gzip {
         while true {
             let result: Int32 = input.withUnsafeBufferPointer { inBuf in
                 buffer.withUnsafeMutableBufferPointer { outBuf in
+                    // zlib counts input in 32 bits: offer at most 4 GiB - 1 at a time.
+                    let offered = min(inBuf.count - consumed, Int(UInt32.max))
                     stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + consumed)
-                    stream.avail_in = UInt32(inBuf.count - consumed)
+                    stream.avail_in = UInt32(offered)
                     stream.next_out = outBuf.baseAddress
                     stream.avail_out = UInt32(chunk)
                     let r = inflate(&stream, Z_NO_FLUSH)
-                    consumed = inBuf.count - Int(stream.avail_in)
+                    consumed += offered - Int(stream.avail_in)
                     return r
                 }
             }

@@ -55,7 +55,12 @@ struct SourceReader {
     }
 }
 
-/// The bytes of a file; a directory reads as empty, as Go's reader sees it.
+/// The most bytes of one source file read for `list` and `weblist`: far above real sources,
+/// far below memory (a profile naming /dev/zero would otherwise be read for ever).
+let maxSourceFileBytes = 64 << 20
+
+/// The bytes of a file; a directory reads as empty, as Go's reader sees it. A file over
+/// `maxSourceFileBytes` fails as "file too large".
 private func readSource(_ path: String) -> Result<[UInt8], Int32Error> {
     let fd = Glibc.open(path, O_RDONLY)
     if fd < 0 { return .failure(Int32Error(code: errno)) }
@@ -66,6 +71,7 @@ private func readSource(_ path: String) -> Result<[UInt8], Int32Error> {
         let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { continue }
         if n <= 0 { break }
+        if out.count + n > maxSourceFileBytes { return .failure(Int32Error(code: EFBIG)) }
         out.append(contentsOf: buf[0..<n])
     }
     return .success(out)
