@@ -28,11 +28,18 @@ public enum GraphSVG {
     static let panZoomScript = #"""
         (function () {
           "use strict";
+          // The script comes before the drawing: start once the document is parsed.
+          if (document.readyState === "loading") {
+            document.addEventListener("DOMContentLoaded", start);
+          } else {
+            start();
+          }
+          function start() {
           var root = document.documentElement;
           var view = document.getElementById("viewport");
           if (!view) { return; }
-          var start = { s: 0.5, x: 0, y: 0 };
-          var s = start.s, x = start.x, y = start.y;
+          var home = { s: 0.5, x: 0, y: 0 };
+          var s = home.s, x = home.x, y = home.y;
           var drag = null;
           function show() {
             view.setAttribute("transform", "translate(" + x + "," + y + ") scale(" + s + ")");
@@ -76,8 +83,9 @@ public enum GraphSVG {
             var mid = { x: box.width / 2, y: box.height / 2 };
             if (evt.key === "+" || evt.key === "=") { zoomAt(mid, 1.25); }
             else if (evt.key === "-") { zoomAt(mid, 0.8); }
-            else if (evt.key === "0") { s = start.s; x = start.x; y = start.y; show(); }
+            else if (evt.key === "0") { s = home.s; x = home.x; y = home.y; show(); }
           });
+          }
         })();
         """#
 }
