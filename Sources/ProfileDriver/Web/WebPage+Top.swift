@@ -41,7 +41,9 @@ extension WebPage {
     static func topTable(_ text: String, query: [String: String]) -> String {
         let (notes, rows) = parseTop(text)
         let cum = query["sort"] == "cum"
-        var h = "<div class=\"summary\">" + notes.map { "<div>" + escape($0) + "</div>" }.joined() + "</div>\n"
+        // The profile's labels and filters are in the page's legend already.
+        let summary = notes.filter { $0.hasPrefix("Showing ") || $0.hasPrefix("Dropped ") }
+        var h = "<div class=\"summary\">" + summary.map { "<div>" + escape($0) + "</div>" }.joined() + "</div>\n"
         h += "<table id=\"toptable\"><thead><tr>"
         let heads: [(String, String?)] = [("Flat", "flat"), ("Flat%", nil), ("Sum%", nil), ("Cum", "cum"), ("Cum%", nil)]
         for (label, sort) in heads {
