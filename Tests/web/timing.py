@@ -3,8 +3,8 @@
 same report in the same run (the machine may be loaded: compare, do not quote absolutes).
 
 Usage: python3 Tests/web/timing.py PPROF PROFILE
-Prints one line per view: median of 5 answers after a first (warming) request, and the shell's
-median of 5 for the matching command.
+Prints one line per view: the first answer (the report cache is cold) and the median of the
+next 5, and the same two for the shell running the matching command.
 """
 import re
 import statistics
@@ -18,13 +18,15 @@ from test_web import Server  # noqa: E402
 
 
 def web_times(url, reps=5):
+    t = time.perf_counter()
     urllib.request.urlopen(url).read()
+    first = (time.perf_counter() - t) * 1000
     times = []
     for _ in range(reps):
         t = time.perf_counter()
         body = urllib.request.urlopen(url).read()
         times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), len(body)
+    return first, statistics.median(times), len(body)
 
 
 def shell_times(pprof, profile, command, reps=5):
@@ -32,7 +34,9 @@ def shell_times(pprof, profile, command, reps=5):
     r = subprocess.run([pprof, profile], input=lines, capture_output=True, text=True,
                        env={"PPROF_SHELL_TIMING": "1", "PATH": "/usr/bin:/bin", "TZ": "UTC"})
     ms = [float(m) for m in re.findall(r"^\[([0-9.]+) ms\]", r.stderr, re.M)]
-    return statistics.median(ms[1:]) if len(ms) > 1 else float("nan")
+    if len(ms) < 2:
+        return float("nan"), float("nan")
+    return ms[0], statistics.median(ms[1:])
 
 
 def main():
@@ -45,18 +49,19 @@ def main():
         ("/ui/top?i=runtime", "top 500 -runtime"),
         ("/ui/top?g=lines", None),
         ("/ui/flamegraph?f=main", "flame main >/dev/null"),
-        ("/ui/peek?f=main%5C.worker", "peek main\\.worker"),
+        ("/ui/peek?f=Method164", "peek Method164"),
+        ("/ui/source?f=Method164", "list Method164"),
         ("/ui/?n=80", "svg >/dev/null"),
     ]
     server = Server(pprof, [profile])
     try:
         print("load average: %s" % open("/proc/loadavg").read().split()[:3])
-        print("%-28s %10s %10s %12s" % ("view", "web ms", "shell ms", "bytes"))
+        print("%-28s %10s %10s %10s %10s %10s" % ("view", "web 1st", "web med", "shell 1st", "shell med", "bytes"))
         for path, command in views:
             url = server.url + (path if not path.startswith("/ui/?") else "/ui/graph.svg" + path[4:])
-            web, size = web_times(url)
-            shell = shell_times(pprof, profile, command) if command else float("nan")
-            print("%-28s %10.1f %10.1f %12d" % (path, web, shell, size))
+            first, web, size = web_times(url)
+            s1, shell = shell_times(pprof, profile, command) if command else (float("nan"), float("nan"))
+            print("%-28s %10.1f %10.1f %10.1f %10.1f %10d" % (path, first, web, s1, shell, size))
     finally:
         server.stop()
 
