@@ -42,15 +42,24 @@ let package = Package(
         .target(
             name: "ProfileFormat", dependencies: ["CZlib", "CProfileProto"], swiftSettings: hotPathSettings),
         .target(name: "ProfileReport", dependencies: ["ProfileFormat"], swiftSettings: hotPathSettings),
-        // pprof's driver: the command line and its flags, fetching, sessions, the interactive shell.
-        .target(name: "ProfileDriver", dependencies: ["ProfileFormat", "ProfileReport", "CEditLine"]),
+        // pprof's driver: the command line and its flags, fetching, sessions, the interactive shell, the web UI.
+        .target(
+            name: "ProfileDriver",
+            dependencies: [
+                "ProfileFormat", "ProfileReport", "CEditLine", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(name: "pprof", dependencies: ["ProfileDriver"]),
         .testTarget(
             name: "ProfileFormatTests", dependencies: ["ProfileFormat"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ProfileReportTests", dependencies: ["ProfileReport", "ProfileFormat"]),
         .testTarget(
-            name: "ProfileDriverTests", dependencies: ["ProfileDriver", "ProfileReport", "ProfileFormat", "LoopbackOrigin"],
+            name: "ProfileDriverTests",
+            dependencies: [
+                "ProfileDriver", "ProfileReport", "ProfileFormat", "LoopbackOrigin",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             exclude: ["Fixtures"]),
         // The heap profiler and the image service. Their own code keeps frame pointers so that the
         // sampler's stack walk sees every frame (swiftc omits them on Linux by default).

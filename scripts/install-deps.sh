@@ -8,9 +8,10 @@
 #   graphviz                                     dot, for -svg/-png/-pdf
 #   tmux                                         the end-to-end terminal test of the shell
 #   time                                         GNU time, for the benchmarks
+#   chromium, chromium-driver                    headless browser for the web UI's test (Tests/web/test_web.py)
 set -euo pipefail
 packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils
-  golang-go graphviz tmux time)
+  golang-go graphviz tmux time chromium chromium-driver)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()
@@ -20,4 +21,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# PyPI: selenium drives the headless browser in Tests/web/test_web.py.
+if ! python3 -c "import selenium" 2>/dev/null; then
+  python3 -m pip install -q selenium || python3 -m pip install -q --break-system-packages selenium
 fi

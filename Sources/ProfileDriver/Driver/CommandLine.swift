@@ -64,6 +64,9 @@ public enum PprofCommand {
         public var buildID = ""
         public var execName = ""
         public var warnings: [String] = []
+        /// `-http=[host]:port`: serve the web UI there (nil: not asked for); `-no_browser`.
+        public var http: String?
+        public var noBrowser = false
     }
 
     /// Parses a command line (without the program name) into an invocation.
@@ -104,8 +107,11 @@ public enum PprofCommand {
             inv.command = c
             inv.argument = a
         }
-        if fs.isSet("http") && !(fs.string("http") ?? "").isEmpty {
-            throw FlagError("-http (the web interface) is not supported; use a report flag such as -top or the shell")
+        if let http = fs.string("http"), !http.isEmpty {
+            if inv.command != nil { throw FlagError("-http is not compatible with an output format on the command line") }
+            _ = try WebServer.Address(http)
+            inv.http = http
+            inv.noBrowser = fs.bool("no_browser")
         }
         var si = cfg.sampleIndex
         for (flag, type) in [
@@ -198,6 +204,9 @@ public enum PprofCommand {
         let session = Session(
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,
             loader: loader)
+        if let http = inv.http {
+            return WebServer.run(session, address: http, openBrowser: !inv.noBrowser, sink: sink)
+        }
         guard let command = inv.command else {
             return Interactive.start(session, sink: sink)
         }

@@ -1,0 +1,158 @@
+/// The web UI's stylesheet and script, served by the binary itself: no request leaves the machine.
+enum WebAssets {
+    static func named(_ path: String) -> WebAnswer? {
+        switch path {
+        case "/ui/static/pprof.css": return asset(css, type: "text/css; charset=utf-8")
+        case "/ui/static/pprof.js": return asset(script, type: "text/javascript; charset=utf-8")
+        default: return nil
+        }
+    }
+
+    private static func asset(_ text: String, type: String) -> WebAnswer {
+        WebAnswer(contentType: type, body: Array(text.utf8), headers: [("Cache-Control", "max-age=3600")])
+    }
+
+    static let css = """
+        html, body { margin: 0; padding: 0; font: 14px system-ui, "DejaVu Sans", sans-serif; color: #222; background: #fff; }
+        #toolbar { display: flex; align-items: center; gap: 6px; padding: 6px 10px; background: #eef1f6;
+          border-bottom: 1px solid #c8ccd4; position: sticky; top: 0; z-index: 10; }
+        .brand { font-weight: bold; margin-right: 10px; color: #335; }
+        .menu { position: relative; }
+        .menu-name { font: inherit; background: none; border: 1px solid transparent; border-radius: 4px;
+          padding: 4px 8px; cursor: pointer; }
+        .menu-name:hover, .menu.open .menu-name { border-color: #99a; background: #fff; }
+        .menu-items { display: none; position: absolute; top: 100%; left: 0; min-width: 180px; background: #fff;
+          border: 1px solid #99a; border-radius: 4px; box-shadow: 0 3px 8px rgba(0,0,0,.2); padding: 4px 0; }
+        .menu.open .menu-items { display: block; }
+        .menu-items a, .menu-items button { display: block; width: 100%; box-sizing: border-box; text-align: left;
+          padding: 5px 14px; color: #222; text-decoration: none; background: none; border: 0; font: inherit; cursor: pointer; }
+        .menu-items a:hover, .menu-items button:hover { background: #e3e8f3; }
+        .menu-items a.current { font-weight: bold; }
+        .menu-items a.current::before { content: "\\2713  "; }
+        .config-entry { display: flex; }
+        .config-entry a { flex: 1; }
+        .config-entry button.delete-config { width: auto; color: #a00; }
+        #searchbox { flex: 1; max-width: 480px; margin-left: 8px; font: 13px "DejaVu Sans Mono", monospace;
+          padding: 4px 8px; border: 1px solid #99a; border-radius: 4px; }
+        .download { margin-left: auto; color: #335; }
+        #legend { padding: 6px 12px; color: #444; font-size: 12px; }
+        .error { margin: 8px 12px; padding: 8px 12px; background: #fde8e8; border: 1px solid #e0a0a0; color: #900;
+          border-radius: 4px; font-family: "DejaVu Sans Mono", monospace; white-space: pre-wrap; }
+        .note { margin: 4px 12px; padding: 4px 12px; background: #fff6d8; border: 1px solid #e6d38c; border-radius: 4px; }
+        main { padding: 0 12px 12px; }
+        .summary { font-size: 12px; color: #444; margin: 4px 0 8px; }
+        #toptable { border-collapse: collapse; font: 13px "DejaVu Sans Mono", monospace; }
+        #toptable th { position: sticky; top: 41px; background: #f6f7f9; border-bottom: 1px solid #c8ccd4;
+          padding: 4px 10px; text-align: right; cursor: pointer; user-select: none; }
+        #toptable th.name { text-align: left; }
+        #toptable th a { color: inherit; text-decoration: none; }
+        #toptable th a.sorted, #toptable th.sorted { color: #0030c0; }
+        #toptable td { padding: 2px 10px; border-bottom: 1px solid #eee; }
+        #toptable td.num { text-align: right; white-space: pre; }
+        #toptable tr:hover td { background: #f0f4ff; }
+        #toptable tr.match td { background: #f6d8f6; }
+        #flamegraph svg { width: 100%; height: auto; display: block; }
+        iframe#graph { width: 100%; height: calc(100vh - 110px); border: 1px solid #ddd; }
+        pre.report { font: 12px "DejaVu Sans Mono", monospace; line-height: 1.35; }
+
+        """
+
+    static let script = #"""
+        (function () {
+          "use strict";
+          var view = document.body.getAttribute("data-view");
+          var box = document.getElementById("searchbox");
+
+          // Menus open on click and close on a click elsewhere or Escape.
+          document.querySelectorAll(".menu-name").forEach(function (b) {
+            b.addEventListener("click", function (e) {
+              var m = b.parentNode, open = m.classList.contains("open");
+              document.querySelectorAll(".menu.open").forEach(function (o) { o.classList.remove("open"); });
+              if (!open) { m.classList.add("open"); }
+              e.stopPropagation();
+            });
+          });
+          document.addEventListener("click", function () {
+            document.querySelectorAll(".menu.open").forEach(function (o) { o.classList.remove("open"); });
+          });
+
+          // Refine: the regexp in the box becomes focus, ignore, hide, show or show_from.
+          function go(changes) {
+            var url = new URL(window.location.href);
+            Object.keys(changes).forEach(function (k) {
+              if (changes[k] === "") { url.searchParams.delete(k); } else { url.searchParams.set(k, changes[k]); }
+            });
+            window.location.href = url.toString();
+          }
+          document.querySelectorAll("button.refine").forEach(function (b) {
+            b.addEventListener("click", function () {
+              var p = b.getAttribute("data-param");
+              if (p === "") { go({ f: "", i: "", h: "", s: "", sf: "" }); return; }
+              var c = {}; c[p] = box.value; go(c);
+            });
+          });
+
+          // Search: highlights matching frames (flame graph) or rows (top); Enter focuses on it.
+          var rows = Array.prototype.slice.call(document.querySelectorAll("#toptable tbody tr"));
+          function highlight() {
+            var text = box.value, re = null;
+            if (text !== "") {
+              try { re = new RegExp(text); } catch (e) { re = null; }
+            }
+            if (view === "/ui/flamegraph") {
+              var inner = document.querySelector("#flamegraph input#search");
+              if (inner) { inner.value = text; inner.dispatchEvent(new Event("input")); }
+            }
+            rows.forEach(function (r) {
+              r.classList.toggle("match", re !== null && re.test(r.lastElementChild.textContent));
+            });
+          }
+          var timer = null;
+          box.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(highlight, 150); });
+          box.addEventListener("keydown", function (e) { if (e.key === "Enter") { go({ f: box.value }); } });
+          if (box.value !== "" && view === "/ui/top") { highlight(); }
+
+          // The top table sorts by name in the page; flat and cum are links (the report's own order).
+          var nameHead = document.getElementById("sort-name");
+          if (nameHead) {
+            var original = rows.slice(), ascending = false;
+            nameHead.addEventListener("click", function () {
+              ascending = !ascending;
+              var sorted = ascending ? rows.slice().sort(function (a, b) {
+                var x = a.lastElementChild.textContent, y = b.lastElementChild.textContent;
+                return x < y ? -1 : x > y ? 1 : 0;
+              }) : original;
+              var body = document.querySelector("#toptable tbody");
+              sorted.forEach(function (r) { body.appendChild(r); });
+              nameHead.classList.toggle("sorted", ascending);
+            });
+          }
+
+          // Configurations: save the page's options under a name, delete a saved one.
+          function post(path, name) {
+            var url = new URL(window.location.href);
+            var q = new URLSearchParams(url.search);
+            q.set("config", name);
+            return fetch(path + "?" + q.toString(), { method: "POST" }).then(function (r) {
+              if (!r.ok) { return r.text().then(function (t) { alert(t); }); }
+              window.location.reload();
+            });
+          }
+          var save = document.getElementById("save-config");
+          if (save) {
+            save.addEventListener("click", function () {
+              var name = window.prompt("Save the current options as:");
+              if (name) { post("/ui/saveconfig", name); }
+            });
+          }
+          document.querySelectorAll("button.delete-config").forEach(function (b) {
+            b.addEventListener("click", function (e) {
+              e.preventDefault();
+              var name = b.getAttribute("data-name");
+              if (window.confirm("Delete the configuration " + name + "?")) { post("/ui/deleteconfig", name); }
+            });
+          });
+        })();
+
+        """#
+}

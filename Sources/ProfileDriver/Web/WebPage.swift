@@ -1,0 +1,135 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// The web UI's pages: one frame (menus, legend, messages) around each view's body.
+enum WebPage {
+    struct Context {
+        var view: WebView
+        var query: [String: String]
+        var profile: Profile
+        var hasBase = false
+        var configs: [WebSettings.MenuEntry] = []
+        var legend: [String] = []
+        var body = ""
+        var error: String?
+        var notes: [String] = []
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// `path` with the page's query, changed by `set` (an empty value removes the parameter).
+    static func link(_ path: String, _ query: [String: String], set: [String: String] = [:]) -> String {
+        var q = query
+        for (k, v) in set { q[k] = v.isEmpty ? nil : v }
+        return escape(path + WebUI.suffix(q))
+    }
+
+    static func render(_ c: Context) -> String {
+        let file = c.legend.first(where: { $0.hasPrefix("File: ") }).map { String($0.dropFirst(6)) } ?? "pprof"
+        var h = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <title>\(escape(file)) \(escape(c.view.title))</title>
+            <link rel="stylesheet" href="/ui/static/pprof.css">
+            </head><body data-view="\(escape(c.view.rawValue))">
+            <header id="toolbar"><span class="brand">pprof</span>
+
+            """
+        h += menu("View", id: "view-menu", items: views(c))
+        h += menu("Sample", id: "sample-menu", items: samples(c))
+        h += menu("Granularity", id: "granularity-menu", items: granularities(c))
+        h += menu(
+            "Refine", id: "refine-menu",
+            items: [("Focus", "f"), ("Ignore", "i"), ("Hide", "h"), ("Show", "s"), ("Show from", "sf")].map {
+                #"<button type="button" class="refine" data-param="\#($0.1)" id="refine-\#($0.1)">\#($0.0)</button>"#
+            } + [#"<button type="button" class="refine" data-param="" id="refine-reset">Reset</button>"#])
+        h += menu("Config", id: "config-menu", items: configItems(c))
+        h += #"<input id="searchbox" type="search" placeholder="regexp" autocomplete="off" spellcheck="false" value="\#(escape(c.query["f"] ?? ""))">"#
+        h += #"<a class="download" href="/ui/download">Download</a></header>"# + "\n"
+        h += "<div id=\"legend\">" + c.legend.map { "<div>" + escape($0) + "</div>" }.joined() + "</div>\n"
+        if let e = c.error { h += "<div id=\"error\" class=\"error\">" + escape(e) + "</div>\n" }
+        for n in c.notes { h += "<div class=\"note\">" + escape(n) + "</div>\n" }
+        h += "<main id=\"content\">\n" + c.body + "</main>\n"
+        h += "<script src=\"/ui/static/pprof.js\"></script>\n</body></html>\n"
+        return h
+    }
+
+    static func menu(_ title: String, id: String, items: [String]) -> String {
+        "<div class=\"menu\" id=\"\(id)\"><button type=\"button\" class=\"menu-name\">\(escape(title)) &#9662;</button>"
+            + "<div class=\"menu-items\">" + items.joined() + "</div></div>\n"
+    }
+
+    static func item(_ label: String, _ href: String, current: Bool, id: String? = nil) -> String {
+        let idAttr = id.map { " id=\"\(escape($0))\"" } ?? ""
+        return "<a\(idAttr) href=\"\(href)\"\(current ? " class=\"current\"" : "")>\(escape(label))</a>"
+    }
+
+    static func views(_ c: Context) -> [String] {
+        WebView.allCases.filter { $0 != .diff || c.hasBase }.map {
+            item($0.title, link($0.rawValue, c.query), current: $0 == c.view, id: "view-" + $0.title.lowercased().replacingOccurrences(of: " ", with: ""))
+        }
+    }
+
+    static func samples(_ c: Context) -> [String] {
+        let current = (try? ReportPipeline.sampleIndex(c.profile, c.query["si"] ?? "")) ?? -1
+        return c.profile.sampleTypes.enumerated().map { i, t in
+            item(t.type, link(c.view.rawValue, c.query, set: ["si": t.type]), current: i == current, id: "si-" + t.type)
+        }
+    }
+
+    static func granularities(_ c: Context) -> [String] {
+        let current = c.query["g"].flatMap { $0.isEmpty ? nil : $0 } ?? "functions"
+        return ["functions", "filefunctions", "files", "lines", "addresses"].map { g in
+            item(g, link(c.view.rawValue, c.query, set: ["g": g == "functions" ? "" : g]), current: g == current, id: "g-" + g)
+        }
+    }
+
+    static func configItems(_ c: Context) -> [String] {
+        var items = c.configs.map { e in
+            var s = item(e.name, escape(e.url), current: e.current)
+            if e.user {
+                s = "<span class=\"config-entry\">" + s
+                    + "<button type=\"button\" class=\"delete-config\" data-name=\"\(escape(e.name))\" title=\"Delete\">&#x2715;</button></span>"
+            }
+            return s
+        }
+        items.append(#"<button type="button" id="save-config">Save as&#8230;</button>"#)
+        return items
+    }
+
+    /// A page with one line of text, for paths that are not views.
+    static func plain(_ message: String) -> String {
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pprof</title></head><body><p class=\"error\">"
+            + escape(message) + "</p></body></html>\n"
+    }
+
+    static func preformatted(_ text: String) -> String {
+        "<pre class=\"report\">" + escape(text) + "</pre>\n"
+    }
+
+    /// A standalone SVG document placed inside the page (its script and styles come with it).
+    static func inlineSVG(_ svg: String) -> String {
+        var s = Substring(svg)
+        if s.hasPrefix("<?xml"), let end = s.firstIndex(of: "\n") { s = s[s.index(after: end)...] }
+        return "<div id=\"flamegraph\">" + s + "</div>\n"
+    }
+
+    static func graphFrame(query: [String: String]) -> String {
+        "<iframe id=\"graph\" title=\"call graph\" src=\"\(link("/ui/graph.svg", query))\"></iframe>\n"
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import ProfileFormat
+import ProfileReport
+
+/// What the web UI answers to one request, before it becomes an HTTP response.
+struct WebAnswer: Sendable {
+    var status: Int = 200
+    var contentType = "text/html; charset=utf-8"
+    var body: [UInt8]
+    var headers: [(String, String)] = []
+
+    static func html(_ text: String, status: Int = 200) -> WebAnswer {
+        WebAnswer(status: status, body: Array(text.utf8))
+    }
+}
+
+/// The web UI over a loaded profile. Every view is answered by the interactive shell's own
+/// path (`Shell.reportBytes`, `Shell.diff`): the profile stays loaded with the shell's engine
+/// and caches, and each request re-queries it with the options in its URL. One request at a
+/// time goes through the shell.
+final class WebUI: @unchecked Sendable {
+    let shell: Shell
+    private let lock = NSLock()
+    private let messages: CollectedLines
+    private let output: OutputBuffer
+    /// Where saved configurations live (go's settings.json).
+    let settingsFile: String
+    /// Options from the command line: the defaults the URL parameters apply to.
+    let baseConfig: ReportConfig
+
+    init(session: Session, settingsFile: String = WebSettings.defaultPath()) {
+        let messages = CollectedLines()
+        let output = OutputBuffer()
+        self.messages = messages
+        self.output = output
+        shell = Shell(
+            session: session, ui: messages,
+            sink: OutputSink(out: { output.bytes += $0 }, err: { messages.lines.append($0) }))
+        self.settingsFile = settingsFile
+        baseConfig = session.config
+    }
+
+    /// Decodes the profile's stacks and indexes before the first request, as the shell does
+    /// before its first prompt.
+    func prepare() {
+        lock.withLock { shell.prepareEngine() }
+    }
+
+    /// The answer to `GET path?query` (or POST for the configuration paths).
+    func answer(path: String, query: [String: String], method: String = "GET") -> WebAnswer {
+        lock.withLock {
+            messages.lines = []
+            output.bytes = []
+            return route(path: path, query: query, method: method)
+        }
+    }
+
+    private func route(path: String, query: [String: String], method: String) -> WebAnswer {
+        if let asset = WebAssets.named(path) { return asset }
+        let isConfigPath = path == "/ui/saveconfig" || path == "/ui/deleteconfig"
+        if isConfigPath != (method == "POST") {
+            var a = WebAnswer.html(WebPage.plain("\(method) is not allowed on \(path)"), status: 405)
+            a.headers = [("Allow", isConfigPath ? "POST" : "GET")]
+            return a
+        }
+        switch path {
+        case "/", "/ui":
+            return WebAnswer(status: 303, body: [], headers: [("Location", "/ui/flamegraph")])
+        case "/ui/flamegraph2", "/ui/flamegraphold":
+            return WebAnswer(status: 301, body: [], headers: [("Location", "/ui/flamegraph" + Self.suffix(query))])
+        case "/ui/download":
+            return WebAnswer(
+                contentType: "application/vnd.google.protobuf+gzip", body: shell.session.profile.serialized(),
+                headers: [("Content-Disposition", "attachment;filename=profile.pb.gz")])
+        case "/ui/saveconfig":
+            return configChange { () throws(ReportError) in try WebSettings.save(query, base: baseConfig, to: settingsFile) }
+        case "/ui/deleteconfig":
+            return configChange { () throws(ReportError) in try WebSettings.delete(query["config"] ?? "", from: settingsFile) }
+        case "/ui/graph.svg":
+            return svgGraph(query)
+        default:
+            guard let view = WebView(path: path) else {
+                return .html(WebPage.plain("no such page: \(path)"), status: 404)
+            }
+            return page(view, query)
+        }
+    }
+
+    private func configChange(_ body: () throws(ReportError) -> Void) -> WebAnswer {
+        do {
+            try body()
+            return WebAnswer(status: 200, contentType: "text/plain; charset=utf-8", body: Array("ok\n".utf8))
+        } catch {
+            return WebAnswer(status: 400, contentType: "text/plain; charset=utf-8", body: Array((error.message + "\n").utf8))
+        }
+    }
+
+    static func suffix(_ query: [String: String]) -> String {
+        query.isEmpty ? "" : "?" + WebParams.queryString(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// The options of a request: the command line's, then the URL's.
+    func config(_ query: [String: String]) throws(ReportError) -> ReportConfig {
+        var cfg = try WebParams.apply(query, to: baseConfig)
+        cfg.output = ""
+        return cfg
+    }
+
+    /// One view's page: the menus, the profile's legend, then the view's body or the error
+    /// that kept it from being made.
+    private func page(_ view: WebView, _ query: [String: String]) -> WebAnswer {
+        var context = WebPage.Context(view: view, query: query, profile: shell.session.profile)
+        context.hasBase = !shell.session.bases.isEmpty
+        context.configs = WebSettings.menu(settingsFile, view: view, query: query)
+        var status = 200
+        do {
+            let cfg = try config(query)
+            context.legend = legend(cfg)
+            context.body = try body(view, cfg, query)
+        } catch {
+            context.error = error.message
+            status = 400
+        }
+        context.notes = messages.lines
+        return .html(WebPage.render(context), status: status)
+    }
+
+    /// File, type, time and filters of the profile with these options.
+    private func legend(_ cfg: ReportConfig) -> [String] {
+        guard let options = try? reportOptions(shell.session.profile, cfg) else { return [] }
+        var labels = Report(profile: shell.session.profile, options: options).profileLabels()
+        if !options.activeFilters.isEmpty { labels.append("Active filters: " + options.activeFilters.joined(separator: " ")) }
+        return labels
+    }
+
+    private func text(_ name: String, argument: String? = nil, _ cfg: ReportConfig) throws(ReportError) -> String {
+        guard let command = ReportCommands.named(name) else { throw ReportError("no \(name) report") }
+        return String(decoding: try shell.reportBytes(command, argument: argument, config: cfg), as: UTF8.self)
+    }
+
+    private func body(_ view: WebView, _ cfg: ReportConfig, _ query: [String: String]) throws(ReportError) -> String {
+        switch view {
+        case .flameGraph:
+            return WebPage.inlineSVG(try text("flame", cfg))
+        case .top:
+            var c = cfg
+            if query["n"]?.isEmpty ?? true { c.nodeCount = WebView.topRows }
+            return WebPage.topTable(try text("top", c), query: query)
+        case .graph:
+            return WebPage.graphFrame(query: query)
+        case .peek:
+            var c = cfg
+            if query["g"]?.isEmpty ?? true { c.granularity = "lines" }
+            return WebPage.preformatted(try text("peek", argument: query["f"] ?? "", c))
+        case .source:
+            guard let re = query["f"], !re.isEmpty else {
+                throw ReportError("source needs a function: type a regexp in the search box and choose Refine › Focus")
+            }
+            return WebPage.preformatted(try text("list", argument: re, cfg))
+        case .disasm:
+            throw ReportError(
+                "disasm needs the program's binary and objdump, which this pprof does not read; try Source or Peek")
+        case .diff:
+            return WebPage.preformatted(try diffTable(cfg, query))
+        }
+    }
+
+    /// The shell's `diff` table: the sources (new) against the first base.
+    private func diffTable(_ cfg: ReportConfig, _ query: [String: String]) throws(ReportError) -> String {
+        guard let base = shell.session.bases.first, let command = ShellCommands.named("diff") else {
+            throw ReportError("no base profile to compare with: start pprof with -diff_base=PROFILE or -base=PROFILE")
+        }
+        var c = cfg
+        if query["n"]?.isEmpty ?? true { c.nodeCount = WebView.topRows }
+        // Filters are the diff's own include/exclude, as in the shell's `diff PROFILE re -re`.
+        let rest = [c.focus, c.ignore]
+        c.focus = ""
+        c.ignore = ""
+        try shell.diff(ParsedCommand(command: command, argument: base, config: c, rest: rest))
+        return String(decoding: output.bytes, as: UTF8.self)
+    }
+
+    /// The call graph through Graphviz, with pan and zoom, for the graph view's frame.
+    private func svgGraph(_ query: [String: String]) -> WebAnswer {
+        do throws(ReportError) {
+            let cfg = try config(query)
+            guard let svg = ReportCommands.named("svg") else { throw ReportError("no svg report") }
+            let bytes = try shell.reportBytes(svg, argument: nil, config: cfg)
+            return WebAnswer(contentType: "image/svg+xml", body: bytes)
+        } catch {
+            let text = WebPage.escape(error.message)
+            let svg = ##"<svg xmlns="http://www.w3.org/2000/svg" width="900" height="40"><text x="10" y="24" "##
+                + ##"font-family="sans-serif" font-size="14" fill="#b00">"## + text + "</text></svg>"
+            return WebAnswer(status: 400, contentType: "image/svg+xml", body: Array(svg.utf8))
+        }
+    }
+}
+
+/// The pages, by path.
+enum WebView: String, CaseIterable, Sendable {
+    case flameGraph = "/ui/flamegraph"
+    case top = "/ui/top"
+    case graph = "/ui/"
+    case peek = "/ui/peek"
+    case source = "/ui/source"
+    case disasm = "/ui/disasm"
+    case diff = "/ui/diff"
+
+    /// Rows in the top and diff tables when the URL gives no `n` (go's web UI shows 500).
+    static let topRows = 500
+
+    init?(path: String) {
+        self.init(rawValue: path)
+    }
+
+    var title: String {
+        switch self {
+        case .flameGraph: return "Flame Graph"
+        case .top: return "Top"
+        case .graph: return "Graph"
+        case .peek: return "Peek"
+        case .source: return "Source"
+        case .disasm: return "Disassemble"
+        case .diff: return "Diff"
+        }
+    }
+}
+
+/// Messages the shell prints while answering a request (warnings such as a filter that
+/// matched nothing), shown in the page.
+final class CollectedLines: LineSource {
+    var lines: [String] = []
+    func readLine(prompt: String) -> String? { nil }
+    func print(_ text: String) { lines.append(text) }
+    func printError(_ text: String) { lines.append(text) }
+    var isTerminal: Bool { false }
+    func setCompletion(_ completer: @escaping LineCompleter) {}
+}
+
+/// Report bytes the shell writes to its sink (the diff table).
+final class OutputBuffer {
+    var bytes: [UInt8] = []
+}
