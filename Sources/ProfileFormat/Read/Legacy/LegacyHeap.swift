@@ -50,10 +50,15 @@ enum LegacyHeap {
         var addresses: [UInt64] = []
         while lines.scan() {
             let t = lines.trimmed
-            if lines.isSpaceOrComment(t) { continue }
-            if lines.isMemoryMapSentinel(t) { break }
+            if t.isEmpty || lines.bytes[t.lowerBound] == UInt8(ascii: "#") { continue }
             addresses.removeAll(keepingCapacity: true)
-            let (values, blockSize) = try sample(lines.bytes, t, period: period, scaled: scaled, alloc: hasAlloc, &addresses)
+            // A line the fast path reads holds only digits, spaces and `:[]@x`: it is never a
+            // memory map sentinel, so only other lines are checked for one.
+            var stackStart = 0
+            let fast = fastFields(lines.bytes, t, &stackStart)
+            if fast == nil && lines.isMemoryMapSentinel(t) { break }
+            let (values, blockSize) = try sample(
+                lines.bytes, t, fast, stackStart, period: period, scaled: scaled, alloc: hasAlloc, &addresses)
             var stack: [Int32] = []
             stack.reserveCapacity(addresses.count)
             for a in addresses { stack.append(b.location(a &- 1)) }
@@ -65,11 +70,12 @@ enum LegacyHeap {
 
     /// One sample line: its values (alloc first when the profile has them), block size and stack.
     static func sample(
-        _ bytes: [UInt8], _ r: Range<Int>, period: Int64, scaled: Bool, alloc: Bool, _ addresses: inout [UInt64]
+        _ bytes: [UInt8], _ r: Range<Int>, _ fast: (Int64, Int64, Int64, Int64)?, _ fastStack: Int, period: Int64,
+        scaled: Bool, alloc: Bool, _ addresses: inout [UInt64]
     ) throws(ProfileError) -> ([Int64], Int64) {
         var fields: (Int64, Int64, Int64, Int64)
-        var stackStart = 0
-        if let f = fastFields(bytes, r, &stackStart) {
+        var stackStart = fastStack
+        if let f = fast {
             fields = f
         } else {
             let line = String(decoding: bytes[r], as: UTF8.self)

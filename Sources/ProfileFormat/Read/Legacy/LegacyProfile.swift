@@ -7,6 +7,10 @@ public enum LegacyProfile {
     /// protobuf or nothing pprof reads); a recognised format with bad content throws.
     public static func parse(_ raw: [UInt8]) throws(ProfileError) -> Profile? {
         guard mayBeLegacy(raw) else { return nil }
+        return try PhaseTimer.measure("legacy parse") { () throws(ProfileError) in try parseLegacy(raw) }
+    }
+
+    static func parseLegacy(_ raw: [UInt8]) throws(ProfileError) -> Profile? {
         do {
             for kind in 0..<6 {
                 let builder: LegacyBuilder?
