@@ -1,3 +1,4 @@
+import Foundation
 import ProfileFormat
 
 /// `-symbolize=…`, read as go tool pprof reads it: `none`, `local`, `fastlocal`, `remote`,
@@ -46,8 +47,16 @@ public struct SymbolizeOptions: Equatable, Sendable {
 /// pprof's symbolizer step, run on every loaded profile unless `-symbolize=none`.
 public enum ProfileSymbolizer {
     /// Symbolizes what can be (see `LocalSymbolizer`), then demangles and simplifies names.
-    public static func run(_ options: SymbolizeOptions, _ profile: inout Profile, warn: (String) -> Void) {
+    public static func run(
+        _ options: SymbolizeOptions, _ profile: inout Profile,
+        environment: [String: String] = ProcessInfo.processInfo.environment, warn: (String) -> Void
+    ) {
         if options.disabled { return }
+        if options.local {
+            let local = LocalSymbolizer(environment: environment)
+            local.locateBinaries(&profile, warn: warn)
+            local.symbolize(&profile, force: options.force, warn: warn)
+        }
         profile.demangleNames(options.demangle, force: options.force)
     }
 }

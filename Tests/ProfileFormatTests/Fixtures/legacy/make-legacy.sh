@@ -28,3 +28,34 @@ for name in heap goroutine threadcreate mutex block; do
 	cp "$tmp/go/$name.txt" "$here/go-$name.txt"
 done
 echo "make-legacy: remade the profiles in $here; re-record the goldens (Tests/record-goldens.sh legacy)"
+
+# A profile to symbolize: cppdemo itself is kept (symbolize/cppdemo) and the profile's memory
+# map names it by its path from the repository root, with every other library left out (their
+# frames stay addresses), so that go tool pprof and ours symbolize it the same way anywhere.
+mkdir -p "$here/symbolize" "$tmp/sym"
+g++ -O1 -g -fno-omit-frame-pointer -o "$here/symbolize/cppdemo" "$here/cppdemo.cc" -lprofiler -ltcmalloc
+(cd "$tmp/sym" && TCMALLOC_SAMPLE_PARAMETER=65536 "$here/symbolize/cppdemo" "$tmp/sym" >/dev/null)
+rel=Tests/ProfileFormatTests/Fixtures/legacy/symbolize/cppdemo
+for f in heap_v2.heap cpu.prof; do
+	# Keep everything before the memory map, then only the binary's own lines, renamed.
+	python3 - "$tmp/sym/$f" "$here/symbolize/$f" "$here/symbolize/cppdemo" "$rel" <<'PY'
+import sys
+src, dst, binary, rel = sys.argv[1:]
+data = open(src, "rb").read()
+if data.startswith(b"heap profile:"):
+    cut = data.index(b"MAPPED_LIBRARIES:\n") + len(b"MAPPED_LIBRARIES:\n")
+else:  # CPU profile: 64-bit words, five of header, records up to the 0 1 0 one, then the map
+    import struct
+    words = lambda i: struct.unpack_from("<Q", data, 8 * i)[0]
+    i = 5
+    while True:
+        count, depth = words(i), words(i + 1)
+        i += 2 + depth
+        if count == 0 and depth == 1 and words(i - 1) == 0:
+            break
+    cut = 8 * i
+head, maps = data[:cut], data[cut:]
+lines = [l for l in maps.split(b"\n") if l.endswith(binary.encode())]
+open(dst, "wb").write(head + b"\n".join(l.replace(binary.encode(), rel.encode()) for l in lines) + b"\n")
+PY
+done
