@@ -4,12 +4,15 @@
 #   libedit-dev                                  the interactive shell's line editor
 #   libturbojpeg0-dev                            the image service's JPEG codec
 #   binutils                                     addr2line, for the heap profiler's symbolizer
+#   llvm                                         llvm-symbolizer, for symbolizing address-only profiles
+#                                                (Tests/ProfileFormatTests/Fixtures/legacy/make-legacy.sh,
+#                                                not CI, also needs g++ and libgoogle-perftools-dev)
 #   golang-go                                    go tool pprof, the reference the tests compare with
 #   graphviz                                     dot, for -svg/-png/-pdf
 #   tmux                                         the end-to-end terminal test of the shell
 #   time                                         GNU time, for the benchmarks
 set -euo pipefail
-packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils
+packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils llvm
   golang-go graphviz tmux time)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi

@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func swiftNamesDemangleThroughTheRuntime() {
-        #expect(SymbolNames.readable("$s4main5CacheC3get3keySSSgSS_tF", .simplified) == "main.Cache.get")
+        #expect(SymbolNames.readable("$s4main5CacheC3get3keySSSgSS_tF", .simplified) == "main.Cache.get(key:)")
         #expect(SymbolNames.readable("$s4main5CacheC3get3keySSSgSS_tF", .full) == "main.Cache.get(key: Swift.String) -> Swift.Optional<Swift.String>")
         // Not a Swift symbol after all: left alone.
         #expect(SymbolNames.readable("$s", .simplified) == "$s")

@@ -37,7 +37,7 @@ public enum SymbolNames {
     }
 
     /// A Swift name demangled through the Swift runtime and shortened like the heap profiler's
-    /// names (parameter lists and generic arguments dropped) unless `mode` keeps everything.
+    /// names (`M.T.read(from:limit:)`) unless `mode` keeps everything.
     static func swiftDemangled(_ raw: String, _ mode: DemangleMode) -> String? {
         guard isSwiftMangled(raw), let c = pprof_swift_demangle(raw) else { return nil }
         defer { free(c) }
@@ -45,8 +45,7 @@ public enum SymbolNames {
         if full == raw { return nil }
         switch mode {
         case .full, .none: return full
-        case .templates: return SwiftNames.shorten(full, keepGenerics: true)
-        case .simplified: return SwiftNames.shorten(full, keepGenerics: false)
+        case .templates, .simplified: return SwiftNames.simplify(full)
         }
     }
 

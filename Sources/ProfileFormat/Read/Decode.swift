@@ -42,7 +42,7 @@ extension Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
         if var legacy = try LegacyProfile.parse(raw) {
             prepare(&legacy)
-            return try merge([legacy])
+            return try PhaseTimer.measure("legacy merge") { () throws(ProfileError) in try merge([legacy]) }
         }
         var decoded = try decodeTables(raw)
         prepare(&decoded.tables)
