@@ -39,8 +39,11 @@ let package = Package(
         .target(
             name: "CProfileProto", dependencies: ["CProtobufC"],
             exclude: ["proto", "regenerate.sh"]),
+        // Name demangling through the C++ and Swift runtimes.
+        .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++")]),
         .target(
-            name: "ProfileFormat", dependencies: ["CZlib", "CProfileProto"], swiftSettings: hotPathSettings),
+            name: "ProfileFormat", dependencies: ["CZlib", "CProfileProto", "CDemangle"],
+            swiftSettings: hotPathSettings),
         .target(name: "ProfileReport", dependencies: ["ProfileFormat"], swiftSettings: hotPathSettings),
         // pprof's driver: the command line and its flags, fetching, sessions, the interactive shell, the web UI.
         .target(

@@ -4,13 +4,16 @@
 #   libedit-dev                                  the interactive shell's line editor
 #   libturbojpeg0-dev                            the image service's JPEG codec
 #   binutils                                     addr2line, for the heap profiler's symbolizer
+#   llvm                                         llvm-symbolizer, for symbolizing address-only profiles
+#                                                (Tests/ProfileFormatTests/Fixtures/legacy/make-legacy.sh,
+#                                                not CI, also needs g++ and libgoogle-perftools-dev)
 #   golang-go                                    go tool pprof, the reference the tests compare with
 #   graphviz                                     dot, for -svg/-png/-pdf
 #   tmux                                         the end-to-end terminal test of the shell
 #   time                                         GNU time, for the benchmarks
 #   chromium, chromium-driver                    headless browser for the web UI's test (Tests/web/test_web.py)
 set -euo pipefail
-packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils
+packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils llvm
   golang-go graphviz tmux time chromium chromium-driver)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi

@@ -67,6 +67,7 @@ public enum PprofCommand {
         /// `-http=[host]:port`: serve the web UI there (nil: not asked for); `-no_browser`.
         public var http: String?
         public var noBrowser = false
+        public var symbolize = SymbolizeOptions()
     }
 
     /// Parses a command line (without the program name) into an invocation.
@@ -145,6 +146,7 @@ public enum PprofCommand {
         inv.seconds = Int(fs.string("seconds") ?? "") ?? -1
         inv.timeout = Int(fs.string("timeout") ?? "") ?? -1
         inv.comment = fs.string("add_comment") ?? ""
+        inv.symbolize = SymbolizeOptions(fs.string("symbolize") ?? "") { inv.warnings.append($0) }
         inv.config = cfg
         return inv
     }
@@ -200,6 +202,7 @@ public enum PprofCommand {
             if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
             if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
         }
+        ProfileSymbolizer.run(inv.symbolize, &profile, warn: sink.err)
         if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
         let session = Session(
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,

@@ -1,0 +1,133 @@
+import Foundation
+
+/// One frame of an address: innermost (inlined) first, as symbolizers print them.
+struct SymbolFrame: Equatable {
+    var function: String
+    var file: String
+    var line: Int64
+}
+
+/// The program that turns addresses into frames: LLVM's llvm-symbolizer, else binutils' addr2line.
+struct SymbolizerTool {
+    enum Kind { case llvm, addr2line }
+    var path: String
+    var kind: Kind
+
+    /// The first of llvm-symbolizer and addr2line on PATH (PPROF_TOOLS directories first).
+    static func find(environment: [String: String]) -> SymbolizerTool? {
+        let dirs =
+            (environment["PPROF_TOOLS"] ?? "").split(separator: ":").map(String.init)
+            + (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        for (name, kind) in [("llvm-symbolizer", Kind.llvm), ("addr2line", Kind.addr2line)] {
+            for d in dirs {
+                let p = (d as NSString).appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: p) { return SymbolizerTool(path: p, kind: kind) }
+            }
+        }
+        return nil
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The frames of every address in `binary`, from one run of the tool.
+    func frames(_ binary: String, _ addresses: [UInt64]) throws -> [[SymbolFrame]] {
+        let args: [String]
+        switch kind {
+        case .llvm: args = ["--inlining", "-demangle=false", "--obj=" + binary]
+        case .addr2line: args = ["-a", "-f", "-i", "-e", binary]
+        }
+        let input = addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n") + "\n"
+        let output = try run(args, input: Data(input.utf8))
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return kind == .llvm ? Self.parseLLVM(lines, count: addresses.count) : Self.parseAddr2line(lines, count: addresses.count)
+    }
+
+    /// llvm-symbolizer: `function` and `file:line:column` pairs per frame, a blank line after each address.
+    static func parseLLVM(_ lines: [String], count: Int) -> [[SymbolFrame]] {
+        var out: [[SymbolFrame]] = []
+        var current: [SymbolFrame] = []
+        var i = 0
+        while i < lines.count && out.count < count {
+            if lines[i].isEmpty {
+                out.append(current)
+                current = []
+                i += 1
+                continue
+            }
+            let function = lines[i] == "??" ? "" : lines[i]
+            let where_ = i + 1 < lines.count ? lines[i + 1] : ""
+            current.append(frame(function, where_))
+            i += 2
+        }
+        return out
+    }
+
+    /// addr2line -a: the address, then `function` and `file:line` pairs per frame.
+    static func parseAddr2line(_ lines: [String], count: Int) -> [[SymbolFrame]] {
+        var out: [[SymbolFrame]] = []
+        var current: [SymbolFrame]? = nil
+        var i = 0
+        while i < lines.count {
+            let l = lines[i]
+            if l.hasPrefix("0x") && !l.contains(":") {
+                if let c = current { out.append(c) }
+                current = []
+                i += 1
+                continue
+            }
+            if l.isEmpty {
+                i += 1
+                continue
+            }
+            let function = l == "??" ? "" : l
+            current?.append(frame(function, i + 1 < lines.count ? lines[i + 1] : ""))
+            i += 2
+        }
+        if let c = current { out.append(c) }
+        return out
+    }
+
+    /// A frame from a function name and `file:line[:column]` (`??:0` for unknown).
+    static func frame(_ function: String, _ fileLine: String) -> SymbolFrame {
+        if fileLine == "??:0" || fileLine == "??:0:0" || fileLine == "??:?" { return SymbolFrame(function: function, file: "", line: 0) }
+        let parts = fileLine.split(separator: ":", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1: return SymbolFrame(function: function, file: String(parts[0]), line: 0)
+        case 2, 3:
+            let n = Int64(parts[1].split(separator: " ").first ?? "") ?? 0
+            return SymbolFrame(function: function, file: String(parts[0]), line: n)
+        default: return SymbolFrame(function: function, file: "", line: 0)
+        }
+    }
+
+    /// Runs the tool with `input` on standard input and returns its standard output.
+    func run(_ args: [String], input: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw Failure(description: "cannot run \(path): \(error.localizedDescription)")
+        }
+        // Feed standard input from another thread so that a full output pipe cannot block us both.
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            throw Failure(description: "\((path as NSString).lastPathComponent) exited with status \(process.terminationStatus)")
+        }
+        return data
+    }
+}

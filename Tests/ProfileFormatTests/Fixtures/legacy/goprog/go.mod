@@ -1,0 +1,3 @@
+module legacydemo
+
+go 1.19
