@@ -1,12 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Whether this package is being built as another package's dependency (SwiftPM and Xcode check
+/// dependencies out under a `checkouts` folder). SwiftPM refuses a versioned dependency whose
+/// library products use `unsafeFlags`, so such flags apply only to a build of this repository itself.
+let builtAsDependency = Context.packageDirectory.contains("/checkouts/")
+
 /// The analyzer's hot loops index arrays held in local variables; Swift's run-time exclusivity
 /// checks on them cost about 5% of a large report, and the code has no overlapping accesses.
-let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-
-/// Swift code that the heap profiler should see through: keep frame pointers.
-let keepFramePointers: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-omit-frame-pointer"])]
+let hotPathSettings: [SwiftSetting] =
+    builtAsDependency ? [] : [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "pprof-swift",
@@ -50,18 +53,20 @@ let package = Package(
         .testTarget(
             name: "ProfileDriverTests", dependencies: ["ProfileDriver", "ProfileReport", "ProfileFormat"],
             exclude: ["Fixtures"]),
-        // The heap profiler and the image service. Their own code keeps frame pointers so that the
-        // sampler's stack walk sees every frame (swiftc omits them on Linux by default).
+        // The heap profiler and the image service.
         .systemLibrary(
             name: "CTurboJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(
+            name: "CLibunwind", pkgConfig: "libunwind",
+            providers: [.apt(["libunwind-dev"])]),
+        // The sampler walks stacks with libunwind (the binaries' unwind tables), so nothing needs
+        // frame pointers, and no target of a library product uses unsafeFlags: another package can
+        // depend on this one by version (Tests/HeapProfilerTests/AdoptionTests.swift proves it).
         .target(
-            name: "CHeapSampler",
-            cSettings: [.unsafeFlags(["-fno-omit-frame-pointer", "-O2"])],
+            name: "CHeapSampler", dependencies: ["CLibunwind"],
             linkerSettings: [.linkedLibrary("m")]),
-        .target(
-            name: "HeapProfiler", dependencies: ["CHeapSampler", "ProfileFormat"],
-            swiftSettings: keepFramePointers),
+        .target(name: "HeapProfiler", dependencies: ["CHeapSampler", "ProfileFormat"]),
         .target(
             name: "ImageService",
             dependencies: [
@@ -70,20 +75,16 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: keepFramePointers),
-        .executableTarget(
-            name: "image-service", dependencies: ["ImageService"], swiftSettings: keepFramePointers),
+            ]),
+        .executableTarget(name: "image-service", dependencies: ["ImageService"]),
         .testTarget(
-            name: "HeapProfilerTests", dependencies: ["HeapProfiler", "ProfileFormat"],
-            swiftSettings: keepFramePointers),
+            name: "HeapProfilerTests", dependencies: ["HeapProfiler", "ProfileFormat"]),
         .testTarget(
             name: "ImageServiceTests",
             dependencies: [
                 "ImageService", "HeapProfiler", "ProfileFormat",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: keepFramePointers),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

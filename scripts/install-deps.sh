@@ -3,13 +3,14 @@
 #   pkg-config, zlib1g-dev, libprotobuf-c-dev   the profile reader/writer (C libraries)
 #   libedit-dev                                  the interactive shell's line editor
 #   libturbojpeg0-dev                            the image service's JPEG codec
+#   libunwind-dev                                the heap profiler's stack walk (unwind tables)
 #   binutils                                     addr2line, for the heap profiler's symbolizer
 #   golang-go                                    go tool pprof, the reference the tests compare with
 #   graphviz                                     dot, for -svg/-png/-pdf
 #   tmux                                         the end-to-end terminal test of the shell
 #   time                                         GNU time, for the benchmarks
 set -euo pipefail
-packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils
+packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev libunwind-dev binutils
   golang-go graphviz tmux time)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi

@@ -21,6 +21,20 @@ public enum HeapProfiler {
         set { hs_set_rate(Int64(max(newValue, 0))) }
     }
 
+    /// How sampled stacks are walked.
+    public enum Unwinder: Sendable {
+        /// libunwind reads the binaries' unwind tables: every frame, with or without frame pointers.
+        case libunwind
+        /// The frame-pointer chain: cheaper, but frames of code built without them are lost.
+        case framePointers
+    }
+
+    /// The stack walk for samples taken from now on (`HEAPPROFILER_UNWIND=fp` starts with frame pointers).
+    public static var unwinder: Unwinder {
+        get { hs_get_unwinder() == HS_UNWIND_FRAME_POINTERS ? .framePointers : .libunwind }
+        set { hs_set_unwinder(newValue == .framePointers ? HS_UNWIND_FRAME_POINTERS : HS_UNWIND_LIBUNWIND) }
+    }
+
     /// Starts sampling at `rate` bytes (0 turns sampling off).
     public static func start(rate: Int = defaultRate) {
         if rate > 0 { AsyncFunctions.registerOnce() }

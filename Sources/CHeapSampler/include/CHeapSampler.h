@@ -7,7 +7,7 @@
 // valloc, pvalloc) is defined here and forwarded to glibc's own __libc_* entry points, so linking
 // this target into an executable interposes the allocator for the whole process. Each thread
 // counts down the bytes it allocates; when the count crosses zero the allocation is sampled (its
-// stack is walked through frame pointers and added to a bucket keyed by stack, size and rate) and
+// stack is walked with libunwind, or through frame pointers, and added to a bucket keyed by stack, size and rate) and
 // a new count is drawn from an exponential distribution whose mean is the sampling rate, as Go's
 // runtime does with MemProfileRate. Frees of sampled objects are found in a table of live sampled
 // pointers, so every bucket knows how much of what it allocated is still in use.
@@ -30,6 +30,18 @@ int64_t hs_get_rate(void);
 
 /// The last rate that was not 0 (512 KiB before any was set): a profile's period once sampling stops.
 int64_t hs_get_last_rate(void);
+
+/// Stack walks: libunwind reads the binaries' unwind tables and sees every frame (the default);
+/// frame pointers are cheaper but see only code built with them. HEAPPROFILER_UNWIND=fp in the
+/// environment selects frame pointers from the start.
+#define HS_UNWIND_LIBUNWIND 0
+#define HS_UNWIND_FRAME_POINTERS 1
+
+/// Chooses the stack walk for samples taken from now on.
+void hs_set_unwinder(int unwinder);
+
+/// The stack walk in use (HS_UNWIND_*).
+int hs_get_unwinder(void);
 
 /// One bucket: the allocations of one size from one stack at one rate, and how many were freed.
 typedef struct hs_record {
