@@ -78,7 +78,7 @@ let package = Package(
             ]),
         .executableTarget(name: "image-service", dependencies: ["ImageService"]),
         .testTarget(
-            name: "HeapProfilerTests", dependencies: ["HeapProfiler", "ProfileFormat"]),
+            name: "HeapProfilerTests", dependencies: ["HeapProfiler", "ProfileFormat"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ImageServiceTests",
             dependencies: [

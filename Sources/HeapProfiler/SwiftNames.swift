@@ -16,21 +16,76 @@ enum SymbolNames {
         return String(cString: c)
     }
 
-    /// The name to show for a raw symbol: Swift symbols demangled and shortened, others unchanged.
+    /// The name to show for a raw symbol: Swift symbols demangled and shortened, C++ symbols
+    /// demangled and shortened as go tool pprof shortens them, others unchanged. The profile keeps
+    /// the raw symbol as the function's system_name; as the name then differs from it, go tool pprof
+    /// prints this name as it is, and so does our pprof.
     static func displayName(_ raw: String) -> String {
-        guard let full = demangle(raw) else { return raw }
-        return simplify(full)
+        if let full = demangle(raw) { return simplify(full) }
+        if raw.hasPrefix("_Z"), let c = hs_cxx_demangle(raw) {
+            defer { free(c) }
+            return simplifyCPlusPlus(String(cString: c))
+        }
+        return raw
+    }
+
+    /// go tool pprof's default simplification of a demangled C++ name: parameter lists and template
+    /// arguments removed, nested brackets included (`ns::Map<K, V>::find(K const&) const` →
+    /// `ns::Map::find const`). Beyond go's heuristic, `(anonymous namespace)` is kept and return
+    /// types left over from template functions are dropped, as go's demangler does.
+    static func simplifyCPlusPlus(_ name: String) -> String {
+        let anonymous = "(anonymous namespace)", placeholder = "\u{1}"
+        var s = name.replacing(anonymous, with: placeholder)
+        s = removeMatching(s, "(", ")")
+        s = removeMatching(s, "<", ">")
+        // What is left of a template function's return type goes too (`std::pair ns::Map::insert`,
+        // `decltype  ns::f` → `ns::Map::insert`, `ns::f`), and so do doubled spaces.
+        var words = s.split(separator: " ")
+        if words.count >= 2, !words[0].hasPrefix("operator"), !words[0].hasSuffix("::operator"), words[1].contains("::") {
+            words.removeFirst()
+        }
+        return words.joined(separator: " ").replacing(placeholder, with: anonymous)
+    }
+
+    /// Removes each outermost `open`…`close` span with what it nests; an unbalanced `close`
+    /// leaves the name as it was (pprof's removeMatching).
+    static func removeMatching(_ name: String, _ open: Character, _ close: Character) -> String {
+        var out = ""
+        var pending = ""
+        var depth = 0
+        for c in name {
+            if c == open {
+                depth += 1
+            } else if c == close {
+                depth -= 1
+                if depth < 0 { return name }
+                if depth == 0 {
+                    pending = ""
+                    continue
+                }
+            }
+            if depth == 0 { out.append(c) } else { pending.append(c) }
+        }
+        return out + pending
     }
 
     /// Shortens a demangled Swift name the way Swift writes a function reference: parameter lists
     /// become their labels, and effects and return types go, so
     /// `M.T.read(from: M.Body, limit: Swift.Int) async throws -> M.Buffer` becomes `M.T.read(from:limit:)`.
     static func simplify(_ name: String) -> String {
-        let chars = Array(collapsePrivateNames(dropSpecializationPrefixes(dropPartialFunctionPrefix(name))))
+        let chars = Array(
+            collapsePrivateNames(dropExtensionContexts(dropSpecializationPrefixes(dropPartialFunctionPrefix(name)))))
         var out = ""
         var i = 0
         while i < chars.count {
             let c = chars[i]
+            // A generic function's parameter clause goes with its parameter list: `map<A, B>(_:)` → `map(_:)`.
+            if c == "<", i > 0, isNameCharacter(chars[i - 1]), let close = matching(chars, from: i),
+                close + 1 < chars.count, chars[close + 1] == "("
+            {
+                i = close + 1
+                continue
+            }
             if c == "(", i > 0, isNameCharacter(chars[i - 1]), !out.hasSuffix("throws"), let close = matching(chars, from: i) {
                 out += "(" + labels(String(chars[(i + 1)..<close])) + ")"
                 i = skipSignatureTail(chars, from: close + 1)
@@ -81,6 +136,23 @@ enum SymbolNames {
             }
             if !matched { return String(s) }
         }
+    }
+
+    /// `(extension in Swift):Swift.Collection.map` → `Swift.Collection.map`: the module that
+    /// extends a type says where the code lives, which the frame's file already shows.
+    static func dropExtensionContexts(_ name: String) -> String {
+        var out = ""
+        var rest = Substring(name)
+        while let start = rest.firstRange(of: "(extension in ") {
+            out += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            guard let close = after.firstRange(of: "):") else {
+                out += rest[start.lowerBound...]
+                return out
+            }
+            rest = after[close.upperBound...]
+        }
+        return out + rest
     }
 
     /// `M.T.(read in _A2664…)` → `M.T.read`: private declarations carry their file's hash.
