@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ProfileFormat", targets: ["ProfileFormat"]),
         .library(name: "ProfileReport", targets: ["ProfileReport"]),
         .library(name: "HeapProfiler", targets: ["HeapProfiler"]),
+        .library(name: "HeapProfilerHummingbird", targets: ["HeapProfilerHummingbird"]),
         .executable(name: "image-service", targets: ["image-service"]),
     ],
     dependencies: [
@@ -67,10 +68,14 @@ let package = Package(
             name: "CHeapSampler", dependencies: ["CLibunwind"],
             linkerSettings: [.linkedLibrary("m")]),
         .target(name: "HeapProfiler", dependencies: ["CHeapSampler", "ProfileFormat"]),
+        // The ready /debug/pprof route for Hummingbird services.
+        .target(
+            name: "HeapProfilerHummingbird",
+            dependencies: ["HeapProfiler", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(
             name: "ImageService",
             dependencies: [
-                "CTurboJPEG", "HeapProfiler", "ProfileFormat",
+                "CTurboJPEG", "HeapProfiler", "HeapProfilerHummingbird", "ProfileFormat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

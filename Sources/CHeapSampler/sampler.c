@@ -94,6 +94,11 @@ static int64_t hs_draw(hs_thread *t, int64_t rate) {
     return (int64_t)bytes;
 }
 
+void hs_draw_countdowns(int64_t rate, int64_t *out, size_t count) {
+    hs_thread t = {0};
+    for (size_t i = 0; i < count; i++) out[i] = hs_draw(&t, rate);
+}
+
 // MARK: - Stack bounds and the walk
 
 static int hs_parse_hex(const char **s, const char *end, uintptr_t *out) {

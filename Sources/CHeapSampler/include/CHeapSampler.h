@@ -51,6 +51,9 @@ typedef struct hs_record {
     uint64_t free_bytes;
     uint64_t size;
     int64_t rate;
+    /// In use (sampled objects and bytes) at the moment of the peak (see hs_get_peak).
+    uint64_t peak_inuse_objects;
+    uint64_t peak_inuse_bytes;
     uint32_t depth;
     /// Return addresses, leaf first: pcs[0] is the return address into the allocator's caller.
     uintptr_t pcs[HS_MAX_DEPTH];
@@ -68,6 +71,22 @@ size_t hs_record_count(void);
 /// Copies up to `capacity` buckets into `out` and returns how many were copied.
 /// Nothing is allocated while the sampler's lock is held: allocate `out` before calling.
 size_t hs_copy_records(hs_record *out, size_t capacity);
+
+/// The peak of sampled in-use bytes since start or the last hs_reset_peak.
+typedef struct hs_peak {
+    uint64_t inuse_bytes;     // sampled bytes in use now
+    uint64_t peak_bytes;      // the highest inuse_bytes seen
+    int64_t peak_time_nanos;  // when (CLOCK_REALTIME), 0 before the first sample
+} hs_peak;
+
+/// Reads the peak; hs_copy_records fills each bucket's peak_inuse_* for that same moment.
+void hs_get_peak(hs_peak *out);
+
+/// Starts a new peak from what is in use now.
+void hs_reset_peak(void);
+
+/// Draws `count` countdowns as the sampler does (for tests of their distribution).
+void hs_draw_countdowns(int64_t rate, int64_t *out, size_t count);
 
 /// Counters that describe the sampler itself.
 typedef struct hs_stats {
