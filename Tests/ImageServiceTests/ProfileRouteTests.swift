@@ -24,15 +24,18 @@ struct ProfileRouteTests {
 
     @Test("seconds=N answers the change over N seconds, as Go's heap-delta")
     func delta() async throws {
+        // Objects of 1 MiB at a 64 KiB rate are sampled with probability 1 - e^-16: exact counts,
+        // while the rest of the process (other tests run alongside) samples cheaply.
         let previousRate = HeapProfiler.rate
-        HeapProfiler.start(rate: 1)
+        HeapProfiler.start(rate: 64 * 1024)
         defer { HeapProfiler.rate = previousRate }
-        let before = Self.allocate(count: 5, size: 23_457)  // allocated before the request: not in the delta
+        let before = Self.allocate(count: 5, size: 1_048_593)  // allocated before the request: not in the delta
         defer { for p in before { free(p) } }
         try await withService { client, _ in
-            async let answer = client.execute(uri: "/debug/pprof/allocs?seconds=1", method: .get)
-            try await Task.sleep(nanoseconds: 300_000_000)
-            let during = Self.allocate(count: 10, size: 12_345)
+            async let answer = client.execute(uri: "/debug/pprof/allocs?seconds=4", method: .get)
+            // Well inside the window, even on a loaded machine where the first snapshot is slow.
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            let during = Self.allocate(count: 10, size: 1_048_579)
             defer { for p in during { free(p) } }
             let response = try await answer
             #expect(response.status == .ok)
@@ -43,9 +46,9 @@ struct ProfileRouteTests {
                 return profile.samples.filter { $0.numLabels.contains { $0.key == "bytes" && $0.value == bytes } }
                     .reduce(0) { $0 + $1.values[i] }
             }
-            #expect(objects(12_345) == 10)
-            #expect(objects(23_457) == 0)
-            #expect(profile.durationNanos >= 900_000_000, "\(profile.durationNanos)")
+            #expect(objects(1_048_579) == 10)
+            #expect(objects(1_048_593) == 0)
+            #expect(profile.durationNanos >= 3_900_000_000, "\(profile.durationNanos)")
             #expect(profile.defaultSampleType == "alloc_space")
         }
     }
