@@ -279,7 +279,28 @@ int hs_get_unwinder(void) { return atomic_load(&hs_unwinder); }
 /// the allocator holds. Frames up to the hook's caller (`return_address`) are the sampler's own
 /// and are skipped. A frame in a Swift async function continues through the task's async contexts,
 /// as the frame-pointer walk does: its frame record (RBP) keeps the context in the word below it.
+static uint32_t hs_walk_libunwind_steps(void *return_address, uintptr_t *pcs);
+
+/// libunwind's fast path first: unw_backtrace caches each frame's layout per thread and returns
+/// only instruction pointers. When a frame lies in a Swift async function, its async context is
+/// needed, which only a cursor has: the walk is then redone step by step.
 static uint32_t hs_walk_libunwind(void *return_address, uintptr_t *pcs) {
+    void *ips[HS_MAX_DEPTH + 8];
+    int m = unw_backtrace(ips, HS_MAX_DEPTH + 8);
+    int first = 0;
+    while (first < m && first < 8 && ips[first] != return_address) first++;
+    if (first >= m || first >= 8) return hs_walk_libunwind_steps(return_address, pcs);
+    uint32_t n = 0;
+    for (int i = first; i < m && n < HS_MAX_DEPTH; i++) {
+        uintptr_t ip = (uintptr_t)ips[i];
+        if (ip < 4096) break;
+        if (hs_in_async_function(ip)) return hs_walk_libunwind_steps(return_address, pcs);
+        pcs[n++] = ip;
+    }
+    return n;
+}
+
+static uint32_t hs_walk_libunwind_steps(void *return_address, uintptr_t *pcs) {
     unw_context_t context;
     unw_cursor_t cursor;
     if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;

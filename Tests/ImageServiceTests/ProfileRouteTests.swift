@@ -35,6 +35,9 @@ struct ProfileRouteTests {
             async let answer = client.execute(uri: "/debug/pprof/allocs?seconds=4", method: .get)
             // Well inside the window, even on a loaded machine where the first snapshot is slow.
             try await Task.sleep(nanoseconds: 2_000_000_000)
+            // The sampler is process-wide and HeapProfilerTests (same test process) stop it between
+            // their tests: set the rate again right before the allocations that must be seen.
+            HeapProfiler.rate = 64 * 1024
             let during = Self.allocate(count: 10, size: 1_048_579)
             defer { for p in during { free(p) } }
             let response = try await answer
