@@ -1,12 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Whether this package is being built as another package's dependency (SwiftPM and Xcode check
+/// dependencies out under a `checkouts` folder). SwiftPM refuses a versioned dependency whose
+/// library products use `unsafeFlags`, so such flags apply only to a build of this repository itself.
+let builtAsDependency = Context.packageDirectory.contains("/checkouts/")
+
 /// The analyzer's hot loops index arrays held in local variables; Swift's run-time exclusivity
 /// checks on them cost about 5% of a large report, and the code has no overlapping accesses.
-let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-
-/// Swift code that the heap profiler should see through: keep frame pointers.
-let keepFramePointers: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-omit-frame-pointer"])]
+let hotPathSettings: [SwiftSetting] =
+    builtAsDependency ? [] : [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "pprof-swift",
@@ -16,6 +19,7 @@ let package = Package(
         .library(name: "ProfileFormat", targets: ["ProfileFormat"]),
         .library(name: "ProfileReport", targets: ["ProfileReport"]),
         .library(name: "HeapProfiler", targets: ["HeapProfiler"]),
+        .library(name: "HeapProfilerHummingbird", targets: ["HeapProfilerHummingbird"]),
         .executable(name: "image-service", targets: ["image-service"]),
     ],
     dependencies: [
@@ -64,41 +68,44 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             exclude: ["Fixtures"]),
-        // The heap profiler and the image service. Their own code keeps frame pointers so that the
-        // sampler's stack walk sees every frame (swiftc omits them on Linux by default).
+        // The heap profiler and the image service.
         .systemLibrary(
             name: "CTurboJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(
+            name: "CLibunwind", pkgConfig: "libunwind",
+            providers: [.apt(["libunwind-dev"])]),
+        // The sampler walks stacks with libunwind (the binaries' unwind tables), so nothing needs
+        // frame pointers, and no target of a library product uses unsafeFlags: another package can
+        // depend on this one by version (Tests/HeapProfilerTests/AdoptionTests.swift proves it).
         .target(
-            name: "CHeapSampler",
-            cSettings: [.unsafeFlags(["-fno-omit-frame-pointer", "-O2"])],
+            name: "CHeapSampler", dependencies: ["CLibunwind"],
             linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "HeapProfiler", dependencies: ["CHeapSampler", "ProfileFormat"]),
+        // The ready /debug/pprof route for Hummingbird services.
         .target(
-            name: "HeapProfiler", dependencies: ["CHeapSampler", "ProfileFormat"],
-            swiftSettings: keepFramePointers),
+            name: "HeapProfilerHummingbird",
+            dependencies: ["HeapProfiler", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(
             name: "ImageService",
             dependencies: [
-                "CTurboJPEG", "HeapProfiler", "ProfileFormat",
+                "CTurboJPEG", "HeapProfiler", "HeapProfilerHummingbird", "ProfileFormat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: keepFramePointers),
+            ]),
         .executableTarget(
-            name: "image-service", dependencies: ["ImageService"], swiftSettings: keepFramePointers),
+            name: "image-service", dependencies: ["ImageService"]),
         .testTarget(
-            name: "HeapProfilerTests", dependencies: ["HeapProfiler", "ProfileFormat"],
-            swiftSettings: keepFramePointers),
+            name: "HeapProfilerTests", dependencies: ["HeapProfiler", "ProfileFormat"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ImageServiceTests",
             dependencies: [
                 "ImageService", "HeapProfiler", "ProfileFormat", "LoopbackOrigin",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: keepFramePointers),
+            ]),
         // A scripted loopback HTTP server for the tests: origins and profile servers that misbehave.
         .target(name: "LoopbackOrigin", path: "Tests/LoopbackOrigin"),
         // libFuzzer targets (see .ci/run): built with -D FUZZING and -sanitize=fuzzer they fuzz;

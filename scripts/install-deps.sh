@@ -3,6 +3,7 @@
 #   pkg-config, zlib1g-dev, libprotobuf-c-dev   the profile reader/writer (C libraries)
 #   libedit-dev                                  the interactive shell's line editor
 #   libturbojpeg0-dev                            the image service's JPEG codec
+#   libunwind-dev                                the heap profiler's stack walk (unwind tables)
 #   binutils                                     addr2line, for the heap profiler's symbolizer
 #   llvm                                         llvm-symbolizer, for symbolizing address-only profiles
 #                                                (Tests/ProfileFormatTests/Fixtures/legacy/make-legacy.sh,
@@ -13,8 +14,8 @@
 #   time                                         GNU time, for the benchmarks
 #   chromium, chromium-driver                    headless browser for the web UI's test (Tests/web/test_web.py)
 set -euo pipefail
-packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils llvm
-  golang-go graphviz tmux time chromium chromium-driver)
+packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev libunwind-dev
+  binutils llvm golang-go graphviz tmux time chromium chromium-driver)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +17,10 @@
 
 #include "sampler_internal.h"
 #include "sampler_tables.h"
+// libunwind (CLibunwind links it), local-only: the unw_* names resolve to the _UL* entry points,
+// which read this process's memory directly.
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 
 __thread hs_thread hs_tls __attribute__((tls_model("initial-exec")));
 _Atomic uint64_t hs_epoch = 1;
@@ -87,6 +92,11 @@ static int64_t hs_draw(hs_thread *t, int64_t rate) {
     double bytes = -log1p(-u) * (double)rate;
     if (bytes > (double)(INT64_MAX / 4)) return INT64_MAX / 4;
     return (int64_t)bytes;
+}
+
+void hs_draw_countdowns(int64_t rate, int64_t *out, size_t count) {
+    hs_thread t = {0};
+    for (size_t i = 0; i < count; i++) out[i] = hs_draw(&t, rate);
 }
 
 // MARK: - Stack bounds and the walk
@@ -245,6 +255,83 @@ static uint32_t hs_walk(hs_thread *t, void *return_address, void *frame, uintptr
     return n;
 }
 
+/// Which walk hs_alloc_slow uses (HS_UNWIND_*). Read from HEAPPROFILER_UNWIND once, before
+/// main, because getenv must not race with setenv inside an allocation.
+static atomic_int hs_unwinder = HS_UNWIND_LIBUNWIND;
+
+__attribute__((constructor)) static void hs_read_unwinder(void) {
+    const char *choice = getenv("HEAPPROFILER_UNWIND");
+    if (choice != NULL && strcmp(choice, "fp") == 0) atomic_store(&hs_unwinder, HS_UNWIND_FRAME_POINTERS);
+    // Each thread keeps its own cache of unwind rules: the global cache's lock would be one more
+    // lock that a fork could leave held.
+    unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+}
+
+void hs_set_unwinder(int unwinder) {
+    atomic_store(&hs_unwinder, unwinder == HS_UNWIND_FRAME_POINTERS ? HS_UNWIND_FRAME_POINTERS : HS_UNWIND_LIBUNWIND);
+}
+
+int hs_get_unwinder(void) { return atomic_load(&hs_unwinder); }
+
+/// Walks the stack with libunwind, which reads each binary's unwind tables (.eh_frame), so frames
+/// built without frame pointers are seen too. Safe inside malloc: the local-only unwinder keeps its
+/// caches in mmap'ed memory and thread-local storage, never calls malloc, and takes no lock that
+/// the allocator holds. Frames up to the hook's caller (`return_address`) are the sampler's own
+/// and are skipped. A frame in a Swift async function continues through the task's async contexts,
+/// as the frame-pointer walk does: its frame record (RBP) keeps the context in the word below it.
+static uint32_t hs_walk_libunwind_steps(void *return_address, uintptr_t *pcs);
+
+/// libunwind's fast path first: unw_backtrace caches each frame's layout per thread and returns
+/// only instruction pointers. When a frame lies in a Swift async function, its async context is
+/// needed, which only a cursor has: the walk is then redone step by step.
+static uint32_t hs_walk_libunwind(void *return_address, uintptr_t *pcs) {
+    void *ips[HS_MAX_DEPTH + 8];
+    int m = unw_backtrace(ips, HS_MAX_DEPTH + 8);
+    int first = 0;
+    while (first < m && first < 8 && ips[first] != return_address) first++;
+    if (first >= m || first >= 8) return hs_walk_libunwind_steps(return_address, pcs);
+    uint32_t n = 0;
+    for (int i = first; i < m && n < HS_MAX_DEPTH; i++) {
+        uintptr_t ip = (uintptr_t)ips[i];
+        if (ip < 4096) break;
+        if (hs_in_async_function(ip)) return hs_walk_libunwind_steps(return_address, pcs);
+        pcs[n++] = ip;
+    }
+    return n;
+}
+
+static uint32_t hs_walk_libunwind_steps(void *return_address, uintptr_t *pcs) {
+    unw_context_t context;
+    unw_cursor_t cursor;
+    if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
+    uint32_t n = 0;
+    int found = 0;
+    for (int skipped = 0; skipped < 8 && !found; skipped++) {
+        if (unw_step(&cursor) <= 0) return 0;
+        unw_word_t ip = 0;
+        unw_get_reg(&cursor, UNW_REG_IP, &ip);
+        found = (uintptr_t)ip == (uintptr_t)return_address;
+    }
+    if (!found) return 0;
+    for (;;) {
+        unw_word_t ip = 0;
+        unw_get_reg(&cursor, UNW_REG_IP, &ip);
+        if (ip < 4096) break;
+        pcs[n++] = (uintptr_t)ip;
+        if (n >= HS_MAX_DEPTH) break;
+        if (hs_in_async_function((uintptr_t)ip)) {
+            unw_word_t rbp = 0;
+            uintptr_t async_context = 0;
+            if (unw_get_reg(&cursor, UNW_X86_64_RBP, &rbp) == 0 && (rbp & 7) == 0 && rbp > 8 &&
+                hs_safe_read((uintptr_t)rbp - 8, &async_context, sizeof(async_context)))
+                return hs_walk_async(async_context, pcs, n);
+            break;
+        }
+        if (unw_step(&cursor) <= 0) break;
+    }
+    return n;
+}
+
 // MARK: - Slow paths
 
 void hs_alloc_slow(void *ptr, size_t size, void *return_address, void *frame) {
@@ -263,7 +350,11 @@ void hs_alloc_slow(void *ptr, size_t size, void *return_address, void *frame) {
     }
     if (sample && rate > 0) {
         uintptr_t pcs[HS_MAX_DEPTH];
-        uint32_t depth = hs_walk(t, return_address, frame, pcs);
+        uint32_t depth = 0;
+        if (atomic_load_explicit(&hs_unwinder, memory_order_relaxed) == HS_UNWIND_LIBUNWIND)
+            depth = hs_walk_libunwind(return_address, pcs);
+        // Frame pointers where libunwind found nothing (no unwind tables for the caller).
+        if (depth == 0) depth = hs_walk(t, return_address, frame, pcs);
         hs_record_sample(ptr, size, rate, pcs, depth);
         t->countdown = hs_draw(t, rate);
     } else if (sample) {

@@ -6,11 +6,13 @@
 #define _GNU_SOURCE
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "sampler_tables.h"
 
 typedef struct hs_bucket {
     hs_record record;
+    uint64_t peak_epoch;  // the peak its record.peak_inuse_* describe; older: the peak is "now"
     uint64_t hash;
     uint32_t next;  // index + 1 of the next bucket with the same head, 0 at the end
 } hs_bucket;
@@ -34,6 +36,28 @@ static size_t hs_live_capacity;  // a power of two
 static size_t hs_live_count;
 
 static uint64_t hs_samples, hs_sampled_frees, hs_dropped;
+
+// The peak, kept without copying every bucket at each new high: a new peak bumps hs_peak_epoch,
+// which says "every bucket's peak is its present state". Before a bucket changes, it saves its
+// present state as its peak if its epoch is older (its state has not changed since the peak).
+static uint64_t hs_inuse_bytes, hs_peak_bytes, hs_peak_epoch = 1;
+static int64_t hs_peak_time;
+
+static void hs_bucket_will_change(hs_bucket *b) {
+    if (b->peak_epoch == hs_peak_epoch) return;
+    b->record.peak_inuse_objects = b->record.alloc_objects - b->record.free_objects;
+    b->record.peak_inuse_bytes = b->record.alloc_bytes - b->record.free_bytes;
+    b->peak_epoch = hs_peak_epoch;
+}
+
+static void hs_check_peak(void) {
+    if (hs_inuse_bytes <= hs_peak_bytes) return;
+    hs_peak_bytes = hs_inuse_bytes;
+    hs_peak_epoch++;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    hs_peak_time = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
 
 static void *hs_map(size_t bytes) {
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -145,8 +169,10 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
         return;
     }
     hs_bucket *b = hs_bucket_at(index);
+    hs_bucket_will_change(b);
     b->record.alloc_objects++;
     b->record.alloc_bytes += size;
+    hs_inuse_bytes += size;
     hs_samples++;
     if (hs_live_reserve()) {
         // The same address cannot be live twice: a stale entry means its free was missed (a
@@ -154,8 +180,10 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
         uint32_t stale = hs_live_take((uintptr_t)ptr);
         if (stale != UINT32_MAX) {
             hs_bucket *old = hs_bucket_at(stale);
+            hs_bucket_will_change(old);
             old->record.free_objects++;
             old->record.free_bytes += old->record.size;
+            hs_inuse_bytes -= old->record.size;
         } else {
             atomic_fetch_add_explicit(&hs_filter[hs_filter_slot(ptr)], 1, memory_order_relaxed);
         }
@@ -164,6 +192,7 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
     } else {
         hs_dropped++;
     }
+    hs_check_peak();
     hs_unlock();
 }
 
@@ -173,8 +202,10 @@ void hs_record_free(void *ptr) {
     if (index != UINT32_MAX) {
         atomic_fetch_sub_explicit(&hs_filter[hs_filter_slot(ptr)], 1, memory_order_relaxed);
         hs_bucket *b = hs_bucket_at(index);
+        hs_bucket_will_change(b);
         b->record.free_objects++;
         b->record.free_bytes += b->record.size;
+        hs_inuse_bytes -= b->record.size;
         hs_sampled_frees++;
     }
     hs_unlock();
@@ -190,7 +221,14 @@ size_t hs_record_count(void) {
 size_t hs_copy_records(hs_record *out, size_t capacity) {
     hs_lock();
     size_t n = hs_bucket_total < capacity ? hs_bucket_total : capacity;
-    for (size_t i = 0; i < n; i++) out[i] = hs_bucket_at((uint32_t)i)->record;
+    for (size_t i = 0; i < n; i++) {
+        hs_bucket *b = hs_bucket_at((uint32_t)i);
+        out[i] = b->record;
+        if (b->peak_epoch != hs_peak_epoch) {  // unchanged since the peak: its peak is its present
+            out[i].peak_inuse_objects = b->record.alloc_objects - b->record.free_objects;
+            out[i].peak_inuse_bytes = b->record.alloc_bytes - b->record.free_bytes;
+        }
+    }
     hs_unlock();
     return n;
 }
@@ -202,5 +240,23 @@ void hs_table_stats(hs_stats *out) {
     out->dropped = hs_dropped;
     out->live = hs_live_count;
     out->buckets = hs_bucket_total;
+    hs_unlock();
+}
+
+void hs_get_peak(hs_peak *out) {
+    hs_lock();
+    out->inuse_bytes = hs_inuse_bytes;
+    out->peak_bytes = hs_peak_bytes;
+    out->peak_time_nanos = hs_peak_time;
+    hs_unlock();
+}
+
+void hs_reset_peak(void) {
+    hs_lock();
+    hs_peak_bytes = hs_inuse_bytes;
+    hs_peak_epoch++;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    hs_peak_time = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
     hs_unlock();
 }

@@ -23,6 +23,8 @@ struct HeapProfileBuilder {
     let regions: [MappedRegion]
     let executable: String
     let symbolizer: Symbolizer
+    /// In-use values from the moment of the peak (hs_record.peak_inuse_*) instead of now.
+    var peak = false
 
     private var profile = Profile()
     private var locationIndex: [UInt64: Int32] = [:]
@@ -51,13 +53,7 @@ struct HeapProfileBuilder {
         profile.dropFrames = Self.dropFramesPattern
         buildMappings()
 
-        // Return addresses point after the call; the call itself is one byte earlier.
-        var callSites = Set<UInt64>()
-        for r in records { forEachPC(r) { callSites.insert(UInt64($0) - 1) } }
-        // A return address outside executable code is what a broken frame chain left behind.
-        let executable = regions.filter(\.executable)
-        let code = Set(callSites.filter { a in executable.contains { $0.start <= a && a < $0.limit } })
-        let symbols = symbolizer.symbolize(callSites, regions: regions)
+        let (stacks, symbols) = Self.programStacks(records, regions: regions, symbolizer: symbolizer)
 
         struct Key: Hashable {
             var stack: [Int32]
@@ -65,18 +61,14 @@ struct HeapProfileBuilder {
         }
         var values: [Key: [Int64]] = [:]
         var order: [Key] = []
-        for r in records {
-            var pcs: [UInt64] = []
-            forEachPC(r) { if code.contains(UInt64($0) - 1) { pcs.append(UInt64($0) - 1) } }
+        for (r, pcs) in zip(records, stacks) {
             if pcs.isEmpty { continue }
-            // Cut the allocator's own frames at the leaf end.
-            while pcs.count > 1, let name = symbols[pcs[0]]?.last?.systemName, Self.isAllocator(name) {
-                pcs.removeFirst()
-            }
             let stack = pcs.map { location(for: $0, frames: symbols[$0] ?? []) }
             let alloc = HeapProfiler.unsample(count: Int64(r.alloc_objects), size: Int64(r.alloc_bytes), rate: r.rate)
-            let inuseCount = Int64(r.alloc_objects) - Int64(min(r.free_objects, r.alloc_objects))
-            let inuseBytes = Int64(r.alloc_bytes) - Int64(min(r.free_bytes, r.alloc_bytes))
+            let inuseCount =
+                peak ? Int64(r.peak_inuse_objects) : Int64(r.alloc_objects) - Int64(min(r.free_objects, r.alloc_objects))
+            let inuseBytes =
+                peak ? Int64(r.peak_inuse_bytes) : Int64(r.alloc_bytes) - Int64(min(r.free_bytes, r.alloc_bytes))
             let inuse = HeapProfiler.unsample(count: inuseCount, size: inuseBytes, rate: r.rate)
             let key = Key(stack: stack, size: r.size)
             if values[key] == nil { order.append(key) }
@@ -92,11 +84,34 @@ struct HeapProfileBuilder {
         return profile
     }
 
+    /// Each record's stack as call-site addresses, leaf first, without the allocator's own frames,
+    /// and the frames of every address. Return addresses point after the call; the call itself
+    /// is one byte earlier. A return address outside executable code is what a broken frame chain
+    /// left behind, and is dropped.
+    static func programStacks(_ records: [hs_record], regions: [MappedRegion], symbolizer: Symbolizer)
+        -> (stacks: [[UInt64]], symbols: [UInt64: [SymbolizedFrame]])
+    {
+        var callSites = Set<UInt64>()
+        for r in records { forEachPC(r) { callSites.insert(UInt64($0) - 1) } }
+        let executable = regions.filter(\.executable)
+        let code = Set(callSites.filter { a in executable.contains { $0.start <= a && a < $0.limit } })
+        let symbols = symbolizer.symbolize(callSites, regions: regions)
+        let stacks = records.map { r -> [UInt64] in
+            var pcs: [UInt64] = []
+            forEachPC(r) { if code.contains(UInt64($0) - 1) { pcs.append(UInt64($0) - 1) } }
+            while pcs.count > 1, let name = symbols[pcs[0]]?.last?.systemName, isAllocator(name) {
+                pcs.removeFirst()
+            }
+            return pcs
+        }
+        return (stacks, symbols)
+    }
+
     static func isAllocator(_ name: String) -> Bool {
         allocatorFunctions.contains(name) || name.hasPrefix("__libc_") || name.hasPrefix("hs_")
     }
 
-    private func forEachPC(_ r: hs_record, _ body: (UInt) -> Void) {
+    private static func forEachPC(_ r: hs_record, _ body: (UInt) -> Void) {
         withUnsafeBytes(of: r.pcs) { raw in
             let pcs = raw.bindMemory(to: UInt.self)
             for i in 0..<Int(min(r.depth, UInt32(HS_MAX_DEPTH))) where pcs[i] > 0 { body(pcs[i]) }

@@ -21,6 +21,20 @@ public enum HeapProfiler {
         set { hs_set_rate(Int64(max(newValue, 0))) }
     }
 
+    /// How sampled stacks are walked.
+    public enum Unwinder: Sendable {
+        /// libunwind reads the binaries' unwind tables: every frame, with or without frame pointers.
+        case libunwind
+        /// The frame-pointer chain: cheaper, but frames of code built without them are lost.
+        case framePointers
+    }
+
+    /// The stack walk for samples taken from now on (`HEAPPROFILER_UNWIND=fp` starts with frame pointers).
+    public static var unwinder: Unwinder {
+        get { hs_get_unwinder() == HS_UNWIND_FRAME_POINTERS ? .framePointers : .libunwind }
+        set { hs_set_unwinder(newValue == .framePointers ? HS_UNWIND_FRAME_POINTERS : HS_UNWIND_LIBUNWIND) }
+    }
+
     /// Starts sampling at `rate` bytes (0 turns sampling off).
     public static func start(rate: Int = defaultRate) {
         if rate > 0 { AsyncFunctions.registerOnce() }
@@ -54,24 +68,44 @@ public enum HeapProfiler {
 
     static let symbolizer = Symbolizer()
 
-    /// A pprof heap profile of this process in Go's shape, symbolized.
-    public static func snapshot(_ kind: Kind = .heap) -> Profile {
+    /// A pprof heap profile of this process in Go's shape, symbolized. With `peak`, the in-use
+    /// values are those of the moment the sampled in-use bytes were highest since start (or since
+    /// `resetPeak()`), and the profile's time is that moment; allocated values are those of now.
+    public static func snapshot(_ kind: Kind = .heap, peak: Bool = false) -> Profile {
         var builder = HeapProfileBuilder(
             records: records(), rate: hs_get_last_rate(), regions: MappedRegion.current(),
             executable: currentExecutablePath(), symbolizer: symbolizer)
+        builder.peak = peak
         var profile = builder.build()
         if kind == .allocs { profile.defaultSampleType = "alloc_space" }
+        if peak {
+            let p = peakState
+            if p.peak_time_nanos != 0 { profile.timeNanos = p.peak_time_nanos }
+            profile.comments.append("peak of sampled in-use bytes: \(p.peak_bytes) (in use now: \(p.inuse_bytes))")
+        }
         return profile
     }
 
     /// The snapshot as gzip-compressed protobuf, as `/debug/pprof/heap` serves it.
-    public static func serializedSnapshot(_ kind: Kind = .heap) -> [UInt8] {
-        snapshot(kind).serialized()
+    public static func serializedSnapshot(_ kind: Kind = .heap, peak: Bool = false) -> [UInt8] {
+        snapshot(kind, peak: peak).serialized()
     }
 
     /// Writes a snapshot to `path` atomically: a temporary file in the same folder, then a rename.
-    public static func writeProfile(to path: String, kind: Kind = .heap) throws(HeapProfilerError) {
-        try writeFileAtomically(path, contents: serializedSnapshot(kind))
+    public static func writeProfile(to path: String, kind: Kind = .heap, peak: Bool = false) throws(HeapProfilerError) {
+        try writeFileAtomically(path, contents: serializedSnapshot(kind, peak: peak))
+    }
+
+    /// The sampled in-use bytes now, their peak, and when the peak was.
+    public static var peakState: hs_peak {
+        var p = hs_peak()
+        hs_get_peak(&p)
+        return p
+    }
+
+    /// Starts a new peak from what is in use now.
+    public static func resetPeak() {
+        hs_reset_peak()
     }
 
     /// Go's unsampling of a heap bucket: each sampled object of average size s stood for

@@ -98,7 +98,7 @@ final class Symbolizer: Sendable {
         return String(cString: name)
     }
 
-    /// Runs `addr2line -f -i -a -e FILE` with the addresses on standard input (from a temporary file,
+    /// Runs `addr2line -f -i -a -e FILE` (names stay mangled: the profile keeps them as system names) with the addresses on standard input (from a temporary file,
     /// so a large batch cannot fill a pipe both ways) and parses its blocks.
     private func runAddr2line(_ tool: String, file: String, addresses: [UInt64]) -> [[SymbolizedFrame]] {
         var template = Array("/tmp/heapprofiler-addrs-XXXXXX".utf8CString)
@@ -110,7 +110,7 @@ final class Symbolizer: Sendable {
         let written = input.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         guard written == input.count,
-            let output = runCapturingOutput(tool, arguments: ["-f", "-i", "-a", "-C", "-e", file], stdinPath: tempPath)
+            let output = runCapturingOutput(tool, arguments: ["-f", "-i", "-a", "-e", file], stdinPath: tempPath)
         else { return [] }
         return Self.parseAddr2line(String(decoding: output, as: UTF8.self), count: addresses.count)
     }

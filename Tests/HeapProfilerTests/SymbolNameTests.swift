@@ -72,3 +72,16 @@ struct SymbolNameTests {
         #expect(maps[1].path == "[stack]" && !maps[1].executable)
     }
 }
+
+extension SymbolNameTests {
+    @Test("extension contexts and generic parameter clauses are dropped from Swift names")
+    func extensionNoise() {
+        #expect(
+            SymbolNames.simplify(
+                "(extension in Swift):Swift.Collection.map<A, B where B1: Swift.Error>(_: (A.Element) throws(B1) -> A1) throws(B1) -> Swift.Array<A1>")
+                == "Swift.Collection.map(_:)")
+        #expect(
+            SymbolNames.simplify("(extension in NIOCore):NIOCore.ByteBuffer.writeBytes<A where A: Swift.Sequence>(_: A) -> Swift.Int")
+                == "NIOCore.ByteBuffer.writeBytes(_:)")
+    }
+}

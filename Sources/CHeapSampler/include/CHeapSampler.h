@@ -7,7 +7,7 @@
 // valloc, pvalloc) is defined here and forwarded to glibc's own __libc_* entry points, so linking
 // this target into an executable interposes the allocator for the whole process. Each thread
 // counts down the bytes it allocates; when the count crosses zero the allocation is sampled (its
-// stack is walked through frame pointers and added to a bucket keyed by stack, size and rate) and
+// stack is walked with libunwind, or through frame pointers, and added to a bucket keyed by stack, size and rate) and
 // a new count is drawn from an exponential distribution whose mean is the sampling rate, as Go's
 // runtime does with MemProfileRate. Frees of sampled objects are found in a table of live sampled
 // pointers, so every bucket knows how much of what it allocated is still in use.
@@ -31,6 +31,18 @@ int64_t hs_get_rate(void);
 /// The last rate that was not 0 (512 KiB before any was set): a profile's period once sampling stops.
 int64_t hs_get_last_rate(void);
 
+/// Stack walks: libunwind reads the binaries' unwind tables and sees every frame (the default);
+/// frame pointers are cheaper but see only code built with them. HEAPPROFILER_UNWIND=fp in the
+/// environment selects frame pointers from the start.
+#define HS_UNWIND_LIBUNWIND 0
+#define HS_UNWIND_FRAME_POINTERS 1
+
+/// Chooses the stack walk for samples taken from now on.
+void hs_set_unwinder(int unwinder);
+
+/// The stack walk in use (HS_UNWIND_*).
+int hs_get_unwinder(void);
+
 /// One bucket: the allocations of one size from one stack at one rate, and how many were freed.
 typedef struct hs_record {
     uint64_t alloc_objects;
@@ -39,6 +51,9 @@ typedef struct hs_record {
     uint64_t free_bytes;
     uint64_t size;
     int64_t rate;
+    /// In use (sampled objects and bytes) at the moment of the peak (see hs_get_peak).
+    uint64_t peak_inuse_objects;
+    uint64_t peak_inuse_bytes;
     uint32_t depth;
     /// Return addresses, leaf first: pcs[0] is the return address into the allocator's caller.
     uintptr_t pcs[HS_MAX_DEPTH];
@@ -57,6 +72,22 @@ size_t hs_record_count(void);
 /// Nothing is allocated while the sampler's lock is held: allocate `out` before calling.
 size_t hs_copy_records(hs_record *out, size_t capacity);
 
+/// The peak of sampled in-use bytes since start or the last hs_reset_peak.
+typedef struct hs_peak {
+    uint64_t inuse_bytes;     // sampled bytes in use now
+    uint64_t peak_bytes;      // the highest inuse_bytes seen
+    int64_t peak_time_nanos;  // when (CLOCK_REALTIME), 0 before the first sample
+} hs_peak;
+
+/// Reads the peak; hs_copy_records fills each bucket's peak_inuse_* for that same moment.
+void hs_get_peak(hs_peak *out);
+
+/// Starts a new peak from what is in use now.
+void hs_reset_peak(void);
+
+/// Draws `count` countdowns as the sampler does (for tests of their distribution).
+void hs_draw_countdowns(int64_t rate, int64_t *out, size_t count);
+
 /// Counters that describe the sampler itself.
 typedef struct hs_stats {
     uint64_t samples;        // allocations sampled
@@ -73,6 +104,10 @@ void hs_get_stats(hs_stats *out);
 /// Demangles a Swift symbol with the runtime's swift_demangle (looked up once with dlsym).
 /// Returns a malloc'ed string or NULL when the name is not a Swift symbol.
 char *hs_swift_demangle(const char *mangled);
+
+/// Demangles a C++ symbol with the C++ runtime's __cxa_demangle (looked up once with dlsym; the
+/// Swift runtime links one). Returns a malloc'ed string or NULL when the name is not C++.
+char *hs_cxx_demangle(const char *mangled);
 
 /// The dynamic symbol that contains `address` (dladdr), or NULL. The string belongs to the loader.
 const char *hs_dynamic_symbol(uintptr_t address);
