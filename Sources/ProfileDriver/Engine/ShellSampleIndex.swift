@@ -81,7 +81,7 @@ final class SampleIndex {
             total = diffTotal
             div = diffDiv
         }
-        return div != 0 ? total / div : total
+        return meanValue(total, div)
     }
 
     /// The samples that `focus` and `ignore` keep (nil: all), as Profile.filterSamplesByName

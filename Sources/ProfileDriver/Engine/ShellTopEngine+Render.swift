@@ -29,12 +29,12 @@ extension TopEngine {
             nodes.append(n)
             totalFlat &+= flat
         }
-        let nodeCutoff = Int64(Double(totalFlat) * options.nodeFraction).magnitude
-        let edgeCutoff = Int64(Double(totalFlat) * options.edgeFraction).magnitude
+        let nodeCutoff = goAbs(goInt64(Double(totalFlat) * options.nodeFraction))
+        let edgeCutoff = goAbs(goInt64(Double(totalFlat) * options.edgeFraction))
         var parents: [Bool]?
         var droppedNodes = 0
         if nodeCutoff > 0 {
-            let kept = nodes.filter { s.cum[$0].magnitude >= nodeCutoff }
+            let kept = nodes.filter { goAbs(s.cum[$0]) >= nodeCutoff }
             if kept.count != nodes.count {
                 droppedNodes = nodes.count - kept.count
                 nodes = kept
@@ -54,7 +54,7 @@ extension TopEngine {
         options.outputUnit = outputUnit(nodes, s, total: total, options)
         func format(_ v: Int64) -> String {
             var v = v
-            if options.ratio > 0 && options.ratio != 1 { v = Int64(Double(v) * options.ratio) }
+            if options.ratio > 0 && options.ratio != 1 { v = goInt64(Double(v) * options.ratio) }
             return Measurement.scaledLabel(v, from: options.sampleUnit, to: options.outputUnit)
         }
         var labels: [String] = []
@@ -76,7 +76,7 @@ extension TopEngine {
                 + "\(Measurement.percentage(shownFlat, total).trimmingCharacters(in: .whitespaces)) of \(format(total)) total")
         if total != 0 {
             if droppedNodes > 0 {
-                let cut = format(abs(Int64(Double(total) * options.nodeFraction)))
+                let cut = format(goAbs(goInt64(Double(total) * options.nodeFraction)))
                 labels.append("Dropped \(droppedNodes) \(droppedNodes > 1 ? "nodes" : "node") (cum <= \(cut))")
             }
             if !nodes.isEmpty && nodes.count < origCount {
@@ -110,10 +110,10 @@ extension TopEngine {
     /// Report's flat or cum order: by |flat| (or |cum|), then name, then the other, then identity.
     private func sortNodes(_ nodes: inout [Int], _ s: Sums, cum: Bool) {
         nodes.sort { l, r in
-            let (l1, r1) = cum ? (s.cum[l].magnitude, s.cum[r].magnitude) : (s.flat[l].magnitude, s.flat[r].magnitude)
+            let (l1, r1) = cum ? (goAbs(s.cum[l]), goAbs(s.cum[r])) : (goAbs(s.flat[l]), goAbs(s.flat[r]))
             if l1 != r1 { return l1 > r1 }
             if name(l) != name(r) { return name(l) < name(r) }
-            let (l2, r2) = cum ? (s.flat[l].magnitude, s.flat[r].magnitude) : (s.cum[l].magnitude, s.cum[r].magnitude)
+            let (l2, r2) = cum ? (goAbs(s.flat[l]), goAbs(s.flat[r])) : (goAbs(s.cum[l]), goAbs(s.cum[r]))
             if l2 != r2 { return l2 > r2 }
             return goString(l) < goString(r)
         }

@@ -10,8 +10,8 @@ extension TopEngine {
         var cum: [Int64]
         var cumDiv: [Int64]
 
-        func flatValue(_ n: Int) -> Int64 { flatDiv[n] == 0 ? flat[n] : flat[n] / flatDiv[n] }
-        func cumValue(_ n: Int) -> Int64 { cumDiv[n] == 0 ? cum[n] : cum[n] / cumDiv[n] }
+        func flatValue(_ n: Int) -> Int64 { meanValue(flat[n], flatDiv[n]) }
+        func cumValue(_ n: Int) -> Int64 { meanValue(cum[n], cumDiv[n]) }
     }
 
     /// Sums each node's values: flat at the leaf frame, cum once per sample it appears in.

@@ -142,7 +142,7 @@ private struct TracesText {
             var v = column[si]
             if let divisors {
                 let d = divisors[si]
-                if d != 0 { v /= d }
+                v = meanValue(v, d)
             }
             if let known = valueIDs[v] {
                 value[si] = known

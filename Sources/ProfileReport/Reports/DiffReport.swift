@@ -52,8 +52,8 @@ public struct DiffReport {
                 var v = cum ? n.cumValue : n.flatValue
                 var flat = n.flatValue
                 if isBase && baseFactor != 1 {
-                    v = Int64((Double(v) * baseFactor).rounded())
-                    flat = Int64((Double(flat) * baseFactor).rounded())
+                    v = goInt64((Double(v) * baseFactor).rounded())
+                    flat = goInt64((Double(flat) * baseFactor).rounded())
                 }
                 let name = n.printableName
                 var entry = values[name] ?? (0, 0)
@@ -98,7 +98,7 @@ public struct DiffReport {
         let unit = outputUnit(for: shown)
         func value(_ v: Int64, signed: Bool = false) -> String {
             var v = v
-            if options.ratio > 0 && options.ratio != 1 { v = Int64(Double(v) * options.ratio) }
+            if options.ratio > 0 && options.ratio != 1 { v = goInt64(Double(v) * options.ratio) }
             let s = Measurement.scaledLabel(v, from: options.sampleUnit, to: unit)
             return signed && v > 0 ? "+" + s : s
         }
@@ -149,8 +149,8 @@ public struct DiffReport {
         var maxValue = max(Int64(clamping: baseTotal.magnitude), Int64(clamping: newTotal.magnitude))
         if minValue == 0 { minValue = maxValue }
         if options.ratio > 0 && options.ratio != 1 {
-            minValue = Int64(Double(minValue) * options.ratio)
-            maxValue = Int64(Double(maxValue) * options.ratio)
+            minValue = goInt64(Double(minValue) * options.ratio)
+            maxValue = goInt64(Double(maxValue) * options.ratio)
         }
         let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
         let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
