@@ -40,38 +40,6 @@ public struct DiffReport {
         }
     }
 
-    /// Compares `new` with `base` by node name, using cumulative values when `cum` is set.
-    /// `baseFactor` converts the base's values to the new profile's sample unit.
-    public init(base: Report, new: Report, cum: Bool, baseFactor: Double = 1) {
-        options = new.options
-        var values: [String: (base: Int64, new: Int64)] = [:]
-        var totals: (base: Int64, new: Int64) = (0, 0)
-        for (rpt, isBase) in [(base, true), (new, false)] {
-            let g = rpt.newGraph()
-            for n in g.nodes {
-                var v = cum ? n.cumValue : n.flatValue
-                var flat = n.flatValue
-                if isBase && baseFactor != 1 {
-                    v = goInt64((Double(v) * baseFactor).rounded())
-                    flat = goInt64((Double(flat) * baseFactor).rounded())
-                }
-                let name = n.printableName
-                var entry = values[name] ?? (0, 0)
-                if isBase {
-                    entry.base &+= v
-                    totals.base &+= flat
-                } else {
-                    entry.new &+= v
-                    totals.new &+= flat
-                }
-                values[name] = entry
-            }
-        }
-        baseTotal = totals.base
-        newTotal = totals.new
-        rows = Self.sortedRows(values)
-    }
-
     /// What to print besides the rows.
     public struct Layout {
         /// Lines printed first (which profiles are compared).

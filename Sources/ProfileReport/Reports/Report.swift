@@ -363,14 +363,25 @@ public final class Report {
     public func reportLabels(
         _ g: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int, fullHeaders: Bool
     ) -> [String] {
+        var flatSum: Int64 = g.omitted?.flatValue ?? 0
+        for n in g.nodes { flatSum &+= n.flatValue }
+        return reportLabels(
+            flatSum: flatSum, shown: g.nodes.count, selected: g.selectedCount, origCount: origCount,
+            droppedNodes: droppedNodes, droppedEdges: droppedEdges, fullHeaders: fullHeaders)
+    }
+
+    /// The header of a report that shows `shown` of the `selected` nodes (flat values adding up
+    /// to `flatSum`) out of `origCount` after cuts.
+    func reportLabels(
+        flatSum: Int64, shown: Int, selected: Int, origCount: Int, droppedNodes: Int, droppedEdges: Int,
+        fullHeaders: Bool
+    ) -> [String] {
         var label: [String] = []
         if !options.profileLabels.isEmpty {
             label += options.profileLabels
         } else if fullHeaders || !options.compactLabels {
             label += profileLabels()
         }
-        var flatSum: Int64 = g.omitted?.flatValue ?? 0
-        for n in g.nodes { flatSum &+= n.flatValue }
         if !options.activeFilters.isEmpty {
             label.append("Active filters:")
             for f in options.activeFilters {
@@ -392,8 +403,8 @@ public final class Report {
                 label.append(
                     dropLabel(droppedEdges, "edge", "freq", formatValue(Graph.cutoff(options.edgeFraction, of: total))))
             }
-            if g.nodes.count > 0 && g.selectedCount < origCount {
-                label.append("Showing top \(g.nodes.count) nodes out of \(origCount)")
+            if shown > 0 && selected < origCount {
+                label.append("Showing top \(shown) nodes out of \(origCount)")
             }
         }
         if fullHeaders { label.append("\nSee https://git.io/JfYMW for how to read the graph") }

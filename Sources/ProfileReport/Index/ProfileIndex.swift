@@ -1,11 +1,13 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-/// A profile's samples as flat arrays: each sample's locations (root first), its values by
-/// sample type, whether it belongs to a -diff_base; plus the focus/ignore masks over them.
-final class SampleIndex {
-    let profile: Profile
+/// The index of a loaded profile, made once and kept while the profile is: its samples as
+/// flat arrays (each sample's locations, root first, its values by sample type, whether it
+/// belongs to a -diff_base), the focus/ignore masks over them, and its node spaces (the
+/// stacks as node numbers at a granularity, NodeSpace), made on first use. Every report of
+/// the command line and the shell is made from one (ReportPipeline.run).
+public final class ProfileIndex {
+    public let profile: Profile
     let count: Int
     let locStart: [Int32]
     let locs: [Int32]
@@ -22,11 +24,23 @@ final class SampleIndex {
     /// The last focus/ignore masks: which samples they keep.
     private var mask: (focus: String, ignore: String, keep: [Bool]?, warnings: [String])?
 
-    init(profile: Profile) {
-        self.profile = profile
+    /// The node spaces made so far, the most recently made last (a few are kept).
+    private var spaces: [NodeSpace] = []
+    /// The index of the profile the last transforming options made (IndexView), by those options.
+    var transformed: (key: [String], index: ProfileIndex, warnings: [String])?
+
+    /// Indexes `profile`.
+    public convenience init(profile: Profile) {
         var warnings: [String] = []
-        numLabelUnits = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
-        unitWarnings = warnings
+        let units = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
+        self.init(profile: profile, numLabelUnits: units, unitWarnings: warnings)
+    }
+
+    /// Indexes a profile transformed from another, whose numeric label units it keeps.
+    init(profile: Profile, numLabelUnits: [String: String], unitWarnings: [String] = []) {
+        self.profile = profile
+        self.numLabelUnits = numLabelUnits
+        self.unitWarnings = unitWarnings
         let n = profile.samples.count
         count = n
         var starts = [Int32](repeating: 0, count: n + 1)
@@ -60,6 +74,27 @@ final class SampleIndex {
         names = Self.numberNames(profile)
     }
 
+    /// The node space for `key`, made on first use; the last four are kept.
+    func nodeSpace(_ key: NodeSpace.Key) -> NodeSpace {
+        if let known = spaces.first(where: { $0.key == key }) { return known }
+        let made = PhaseTimer.measure("index: node space") { NodeSpace(samples: self, key: key) }
+        spaces.append(made)
+        if spaces.count > 4 { spaces.removeFirst() }
+        return made
+    }
+
+    /// Makes what the first report of each kind needs with options `cfg`, so that it is as quick
+    /// as the next (the shell does this before its first prompt): the node space, its ranked
+    /// names, the lines for `list`, the labels for `tags` and `traces`.
+    public func prepare(for cfg: ReportConfig) {
+        if IndexView.transforms(cfg) { return }
+        let e = nodeSpace(NodeSpace.Key(cfg))
+        _ = e.nameRank
+        _ = lineIndex
+        _ = labelIndex
+        _ = traceLabels
+    }
+
     /// pprof's report total: the sum of |value| (over the base's samples only with
     /// -diff_base), divided by the summed counts with -mean.
     func total(index: Int, meanIndex: Int?) -> Int64 {
@@ -88,8 +123,8 @@ final class SampleIndex {
     /// decides, with its "matched no samples" warnings.
     func keep(focus: String, ignore: String) throws(ReportError) -> (keep: [Bool]?, warnings: [String]) {
         if let m = mask, m.focus == focus, m.ignore == ignore { return (m.keep, m.warnings) }
-        let focusRE = try compile("focus", focus)
-        let ignoreRE = try compile("ignore", ignore)
+        let focusRE = try ReportPipeline.compile("focus", focus)
+        let ignoreRE = try ReportPipeline.compile("ignore", ignore)
         var keep: [Bool]?
         var warnings: [String] = []
         if focusRE != nil || ignoreRE != nil {
@@ -130,15 +165,6 @@ final class SampleIndex {
         }
         mask = (focus, ignore, keep, warnings)
         return (keep, warnings)
-    }
-
-    private func compile(_ name: String, _ value: String) throws(ReportError) -> GoRegex? {
-        if value.isEmpty { return nil }
-        do {
-            return try GoRegex(value)
-        } catch {
-            throw ReportError("parsing \(name) regexp: \(error)")
-        }
     }
 
     /// The distinct names, file names and binaries of the profile ("" is number 0), and

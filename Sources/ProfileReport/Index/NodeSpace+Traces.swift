@@ -1,6 +1,5 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
 /// The label lines `traces` prints above each sample's stack (Report.printTraces's layout),
 /// made once per distinct set of labels.
@@ -56,7 +55,7 @@ struct TraceLabels {
     }
 }
 
-extension TopEngine {
+extension NodeSpace {
     /// `traces` as Report.printTraces prints it for the profile filtered by `keep` and
     /// aggregated to the engine's granularity: every sample with a stack, its labels, its
     /// value, its frames from the leaf. Each node's lines, each label set's and each value's
@@ -106,7 +105,7 @@ private struct TracesText {
     let value: [Int32]
     let valueStart: [Int]
     let valueBytes: [UInt8]
-    /// The nodes' printed names (TopEngine.nameBytes).
+    /// The nodes' printed names (NodeSpace.nameBytes).
     let names: (bytes: [UInt8], start: [Int])
     let separator = Array("-----------+-------------------------------------------------------\n".utf8)
     /// The three spaces before a frame's name.
@@ -122,7 +121,7 @@ private struct TracesText {
         return (v, tail.utf8.count)
     }
 
-    init(_ engine: TopEngine, _ rpt: Report, keep: [Bool]?) {
+    init(_ engine: NodeSpace, _ rpt: Report, keep: [Bool]?) {
         start = engine.sampleStart
         frames = engine.frameNode
         inlines = engine.frameInline

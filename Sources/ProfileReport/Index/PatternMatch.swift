@@ -9,7 +9,7 @@ func matchAll(_ re: GoRegex, _ strings: [String]) -> [Bool] {
 
 /// `re.matches` over every node's printed name: simple patterns on the names' bytes (no
 /// String is made for a name), the rest by the regexp.
-func matchNames(_ re: GoRegex, _ engine: TopEngine) -> [Bool] {
+func matchNames(_ re: GoRegex, _ engine: NodeSpace) -> [Bool] {
     guard let simple = re.simple else { return parallelMatch(re, (0..<engine.nodeCount).map { engine.name($0) }) }
     let names = engine.nameBytes
     var out = [Bool](repeating: false, count: engine.nodeCount)

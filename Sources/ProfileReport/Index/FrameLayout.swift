@@ -15,7 +15,7 @@ final class FrameLayout {
     let frameLine: [Int32]
     let frameInline: [Bool]
 
-    init(_ samples: SampleIndex, inlineFrames: Bool) {
+    init(_ samples: ProfileIndex, inlineFrames: Bool) {
         var expanded: [Int32] = [0]
         expanded.reserveCapacity(samples.profile.locations.count + 1)
         for loc in samples.profile.locations {

@@ -1,23 +1,10 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-extension TopEngine {
-    /// Go's `fmt.Sprint` of a node's identity: the last tie-breaker of pprof's sorts.
-    func goString(_ n: Int) -> String {
-        let i = info(n)
-        return "{\(i.name) \(i.origName) \(i.address) \(i.file) \(i.startLine) \(i.lineno) \(i.objfile)}"
-    }
-
-    /// `top`/`text` for `input` (the shell's options with the command's arguments applied).
-    func render(_ input: ReportConfig, command: String, warn: (String) -> Void) throws(ReportError) -> [UInt8] {
-        for w in unitWarnings { warn(w) }
-        let cfg = ReportPipeline.applyCommandOverrides(command, .text, input)
-        var options = try reportOptions(profile, cfg)
-        options.format = .text
-        let total = self.total(index: options.sampleIndex, meanIndex: options.meanDivisorIndex)
-        let (keep, warnings) = try self.keep(focus: cfg.focus, ignore: cfg.ignore)
-        for w in warnings { warn(w) }
+extension NodeSpace {
+    /// `top`/`text` with these options and total over the samples `keep` lets through.
+    func renderTop(_ reportOptions: ReportOptions, total: Int64, keep: [Bool]?) -> [UInt8] {
+        var options = reportOptions
         let s = sums(index: options.sampleIndex, meanIndex: options.meanDivisorIndex, keep: keep)
 
         var nodes: [Int] = []
@@ -29,8 +16,8 @@ extension TopEngine {
             nodes.append(n)
             totalFlat &+= flat
         }
-        let nodeCutoff = goAbs(goInt64(Double(totalFlat) * options.nodeFraction))
-        let edgeCutoff = goAbs(goInt64(Double(totalFlat) * options.edgeFraction))
+        let nodeCutoff = Graph.cutoff(options.nodeFraction, of: totalFlat)
+        let edgeCutoff = Graph.cutoff(options.edgeFraction, of: totalFlat)
         var parents: [Bool]?
         var droppedNodes = 0
         if nodeCutoff > 0 {
@@ -44,45 +31,22 @@ extension TopEngine {
         let origCount = nodes.count
         sortNodes(&nodes, s, cum: options.cumSort)
         if options.nodeCount > 0 && nodes.count > options.nodeCount {
-            nodes = Array(nodes.prefix(options.nodeCount))
+            // Go's SelectTopNodes also drops a node whose |cum| wraps below zero.
+            nodes = nodes.prefix(options.nodeCount).filter { goAbs(s.cum[$0]) >= 0 }
             parents = membership(nodes)
         }
         let inline = inlineLabels(
-            shown: nodes, parents: parents, cutoff: Int64(clamping: edgeCutoff), index: options.sampleIndex,
+            shown: nodes, parents: parents, cutoff: edgeCutoff, index: options.sampleIndex,
             meanIndex: options.meanDivisorIndex, keep: keep)
 
         options.outputUnit = outputUnit(nodes, s, total: total, options)
-        func format(_ v: Int64) -> String {
-            var v = v
-            if options.ratio > 0 && options.ratio != 1 { v = goInt64(Double(v) * options.ratio) }
-            return Measurement.scaledLabel(v, from: options.sampleUnit, to: options.outputUnit)
-        }
-        var labels: [String] = []
-        if !options.compactLabels {
-            labels += Report(profile: profile, options: options).profileLabels()
-        }
-        if !options.activeFilters.isEmpty {
-            labels.append("Active filters:")
-            for f in options.activeFilters {
-                var line = f
-                if line.utf8.count > 80 { line = String(decoding: Array(line.utf8.prefix(80)), as: UTF8.self) + "…" }
-                labels.append("   " + line)
-            }
-        }
+        let rpt = Report(profile: profile, options: options, total: total)
+        let format = rpt.formatValue
         var shownFlat: Int64 = 0
         for n in nodes { shownFlat &+= s.flatValue(n) }
-        labels.append(
-            "Showing nodes accounting for \(format(shownFlat)), "
-                + "\(Measurement.percentage(shownFlat, total).trimmingCharacters(in: .whitespaces)) of \(format(total)) total")
-        if total != 0 {
-            if droppedNodes > 0 {
-                let cut = format(goAbs(goInt64(Double(total) * options.nodeFraction)))
-                labels.append("Dropped \(droppedNodes) \(droppedNodes > 1 ? "nodes" : "node") (cum <= \(cut))")
-            }
-            if !nodes.isEmpty && nodes.count < origCount {
-                labels.append("Showing top \(nodes.count) nodes out of \(origCount)")
-            }
-        }
+        let labels = rpt.reportLabels(
+            flatSum: shownFlat, shown: nodes.count, selected: nodes.count, origCount: origCount,
+            droppedNodes: droppedNodes, droppedEdges: 0, fullHeaders: false)
         var w = labels.joined(separator: "\n") + "\n"
         w += "      flat  flat%   sum%        cum   cum%\n"
         var sum: Int64 = 0
@@ -115,7 +79,7 @@ extension TopEngine {
             if name(l) != name(r) { return name(l) < name(r) }
             let (l2, r2) = cum ? (goAbs(s.flat[l]), goAbs(s.flat[r])) : (goAbs(s.cum[l]), goAbs(s.cum[r]))
             if l2 != r2 { return l2 > r2 }
-            return goString(l) < goString(r)
+            return info(l).goString < info(r).goString
         }
     }
 

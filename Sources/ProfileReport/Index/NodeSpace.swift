@@ -1,6 +1,5 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
 /// The shell's fast `top`/`text`: the loaded profile's stacks decoded once into flat arrays of
 /// node numbers at one granularity, so each `top` (another count, sort, sample type, unit,
@@ -8,7 +7,7 @@ import ProfileReport
 /// ReportPipeline and Report.printText compute, byte for byte (ShellTopEngineTests checks
 /// that); options it does not cover (hide, show, tag filters, tagroot, relative
 /// percentages, ...) go through the full pipeline.
-final class TopEngine {
+final class NodeSpace {
     /// What the decoded stacks depend on.
     struct Key: Equatable {
         var granularity: String
@@ -47,7 +46,7 @@ final class TopEngine {
 
     let key: Key
     /// The samples as flat arrays (shared by the engines of one profile).
-    let samples: SampleIndex
+    let samples: ProfileIndex
     var profile: Profile { samples.profile }
     var values: [[Int64]] { samples.values }
 
@@ -141,7 +140,7 @@ final class TopEngine {
     let frameNode: [Int32]
     let frameInline: [Bool]
 
-    init(samples: SampleIndex, key: Key) {
+    init(samples: ProfileIndex, key: Key) {
         self.key = key
         self.samples = samples
         // What the granularity keeps, as pprof's Profile.Aggregate decides: inlined frames,

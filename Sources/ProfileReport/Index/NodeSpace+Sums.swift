@@ -1,8 +1,7 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-extension TopEngine {
+extension NodeSpace {
     /// Flat and cumulative sums per node for one sample type, over the kept samples.
     struct Sums {
         var flat: [Int64]
@@ -141,7 +140,7 @@ extension TopEngine {
             }
         }
         var inline = Set<Int>(), noinline = Set<Int>()
-        for (key, e) in edges where e.weight.magnitude >= cutoff.magnitude {
+        for (key, e) in edges where goAbs(e.weight) >= cutoff {
             let dest = Int(key & 0xffff_ffff)
             if e.inline { inline.insert(dest) } else { noinline.insert(dest) }
         }
