@@ -39,12 +39,10 @@ extension Shell {
         }
     }
 
-    static func rowNoun(_ granularity: String) -> String {
+    static func rowNoun(_ granularity: Granularity) -> String {
         switch granularity {
-        case "lines": return "lines"
-        case "files": return "files"
-        case "addresses": return "addresses"
-        default: return "functions"
+        case .lines, .files, .addresses: return granularity.rawValue
+        case .functions, .filefunctions: return "functions"
         }
     }
 
@@ -62,7 +60,7 @@ extension Shell {
         throws(ReportError) -> DiffReport
     {
         let newIndex = profiles.bases.isEmpty ? session.index : diffIndex("\u{0}source", new)
-        let cum = config.sort == "cum"
+        let cum = config.sort == .cum
         let b = try diffIndex(path, base).diffValues(config, cum: cum, factor: factor, warn: { warn("base: " + $0) })
         let n = try newIndex.diffValues(config, cum: cum, factor: 1, warn: warn)
         var values: [String: (base: Int64, new: Int64)] = [:]

@@ -10,7 +10,7 @@ import ProfileFormat
 final class NodeSpace {
     /// What the decoded stacks depend on.
     struct Key: Equatable {
-        var granularity: String
+        var granularity: Granularity
         var noInlines: Bool
         var trimPath: String
         var sourcePath: String
@@ -28,7 +28,7 @@ final class NodeSpace {
         /// The key of `traces`: file names untrimmed, unless the granularity drops them.
         static func untrimmed(_ cfg: ReportConfig) -> Key {
             var key = Key(cfg)
-            if cfg.granularity != "functions" {
+            if cfg.granularity != .functions {
                 key.trimPath = ""
                 key.sourcePath = ""
                 key.trimsFiles = false
@@ -147,12 +147,12 @@ final class NodeSpace {
         // function names, file names, line numbers, addresses.
         let p = samples.profile
         let g = key.granularity
-        let all = g == "addresses" && !key.noInlines
+        let all = g == .addresses && !key.noInlines
         let inlineFrames = !key.noInlines
-        let keepName = all || g != "files"
-        let keepFile = all || g != "functions"
-        let keepLine = all || g == "lines" || g == "addresses"
-        let keepAddress = all || g == "addresses"
+        let keepName = all || g != .files
+        let keepFile = all || g != .functions
+        let keepLine = all || g == .lines || g == .addresses
+        let keepAddress = all || g == .addresses
 
         // One node per distinct NodeInfo. Names and files are numbers (the sample index's,
         // plus the trimmed file names), so a node is found by a key of integers; each
