@@ -104,6 +104,7 @@ extension ProfileIndex {
         var stamp = [Int32](repeating: -1, count: infos.count)
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
+        let locStart = self.locStart
         locs.withUnsafeBufferPointer { locs in
             for si in 0..<count {
                 if let keep, !keep[si] { continue }

@@ -9,16 +9,17 @@ import ProfileFormat
 public final class ProfileIndex {
     public let profile: Profile
     let count: Int
-    let locStart: [Int32]
-    let locs: [Int32]
+    /// Sample `s`'s locations, root first, are `locs[locStart[s]..<locStart[s+1]]`.
+    var locStart: [Int32] { flat.locStart }
+    var locs: [Int32] { flat.locs }
     /// `values[t][s]`: sample `s`'s value of sample type `t`.
-    let values: [[Int64]]
-    let isDiffBase: [Bool]
-    let anyDiffBase: Bool
+    var values: [[Int64]] { flat.values }
+    var isDiffBase: [Bool] { flat.isDiffBase }
+    var anyDiffBase: Bool { flat.anyDiffBase }
     /// Warnings ReportPipeline gives for every report of this profile (numeric label units).
-    let unitWarnings: [String]
+    var unitWarnings: [String] { units.warnings }
     /// The unit of each numeric label key (ReportPipeline.identifyNumLabelUnits).
-    let numLabelUnits: [String: String]
+    var numLabelUnits: [String: String] { units.units }
     /// How the stacks expand into frames, with inlined frames and without (`frameLayout`).
     private var layouts: [Bool: FrameLayout] = [:]
     /// The last focus/ignore masks: which samples they keep.
@@ -29,49 +30,76 @@ public final class ProfileIndex {
     /// The index of the profile the last transforming options made (IndexView), by those options.
     var transformed: (key: [String], index: ProfileIndex, warnings: [String])?
 
-    /// Indexes `profile`.
-    public convenience init(profile: Profile) {
-        var warnings: [String] = []
-        let units = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
-        self.init(profile: profile, numLabelUnits: units, unitWarnings: warnings)
+    /// Indexes `profile`. Nothing is made until a report asks for it: reports that build
+    /// their graphs from the profile itself cost no more for the index.
+    public init(profile: Profile) {
+        self.profile = profile
+        count = profile.samples.count
     }
 
     /// Indexes a profile transformed from another, whose numeric label units it keeps.
-    init(profile: Profile, numLabelUnits: [String: String], unitWarnings: [String] = []) {
+    init(profile: Profile, numLabelUnits: [String: String]) {
         self.profile = profile
-        self.numLabelUnits = numLabelUnits
-        self.unitWarnings = unitWarnings
-        let n = profile.samples.count
-        count = n
-        var starts = [Int32](repeating: 0, count: n + 1)
-        var locs: [Int32] = []
-        var columns = [[Int64]](repeating: [Int64](repeating: 0, count: n), count: profile.sampleTypes.count)
-        var diffBase = [Bool](repeating: false, count: n)
-        profile.samples.withUnsafeBufferPointer { samples in
-            var total = 0
-            for i in 0..<n { total += samples[i].locations.count }
-            locs.reserveCapacity(total)
-            for i in 0..<n {
-                samples[i].locations.withUnsafeBufferPointer { l in
-                    var k = l.count - 1
-                    while k >= 0 {
-                        locs.append(l[k])
-                        k -= 1
+        count = profile.samples.count
+        unitsIfMade = (numLabelUnits, [])
+    }
+
+    private var unitsIfMade: (units: [String: String], warnings: [String])?
+    private var units: (units: [String: String], warnings: [String]) {
+        if let known = unitsIfMade { return known }
+        var warnings: [String] = []
+        let made = (ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) }), warnings)
+        unitsIfMade = made
+        return made
+    }
+
+    /// The samples as flat arrays.
+    private struct FlatSamples {
+        let locStart: [Int32]
+        let locs: [Int32]
+        let values: [[Int64]]
+        let isDiffBase: [Bool]
+        let anyDiffBase: Bool
+
+        init(_ profile: Profile) {
+            let n = profile.samples.count
+            var starts = [Int32](repeating: 0, count: n + 1)
+            var locs: [Int32] = []
+            var columns = [[Int64]](repeating: [Int64](repeating: 0, count: n), count: profile.sampleTypes.count)
+            var diffBase = [Bool](repeating: false, count: n)
+            profile.samples.withUnsafeBufferPointer { samples in
+                var total = 0
+                for i in 0..<n { total += samples[i].locations.count }
+                locs.reserveCapacity(total)
+                for i in 0..<n {
+                    samples[i].locations.withUnsafeBufferPointer { l in
+                        var k = l.count - 1
+                        while k >= 0 {
+                            locs.append(l[k])
+                            k -= 1
+                        }
                     }
+                    starts[i + 1] = Int32(locs.count)
+                    samples[i].values.withUnsafeBufferPointer { v in
+                        for t in 0..<min(v.count, columns.count) { columns[t][i] = v[t] }
+                    }
+                    if !samples[i].labels.isEmpty { diffBase[i] = samples[i].isDiffBase }
                 }
-                starts[i + 1] = Int32(locs.count)
-                samples[i].values.withUnsafeBufferPointer { v in
-                    for t in 0..<min(v.count, columns.count) { columns[t][i] = v[t] }
-                }
-                if !samples[i].labels.isEmpty { diffBase[i] = samples[i].isDiffBase }
             }
+            locStart = starts
+            self.locs = locs
+            values = columns
+            isDiffBase = diffBase
+            anyDiffBase = diffBase.contains(true)
         }
-        locStart = starts
-        self.locs = locs
-        values = columns
-        isDiffBase = diffBase
-        anyDiffBase = diffBase.contains(true)
-        names = Self.numberNames(profile)
+    }
+
+    private var flatIfMade: FlatSamples?
+    private var flat: FlatSamples {
+        if let known = flatIfMade { return known }
+        let made = PhaseTimer.measure("index: samples") { FlatSamples(profile) }
+        flatIfMade = made
+        return made
     }
 
     /// The node space for `key`, made on first use; the last four are kept.
@@ -101,6 +129,7 @@ public final class ProfileIndex {
         var div: Int64 = 0, total: Int64 = 0, diffDiv: Int64 = 0, diffTotal: Int64 = 0
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
+        let anyDiffBase = self.anyDiffBase, isDiffBase = self.isDiffBase
         for s in column.indices {
             var v = column[s]
             let d = divisors?[s] ?? 0
@@ -143,6 +172,7 @@ public final class ProfileIndex {
                 }
             }
             var k = [Bool](repeating: false, count: count)
+            let locStart = self.locStart
             mark.withUnsafeBufferPointer { mark in
                 locs.withUnsafeBufferPointer { locs in
                     for si in 0..<count {
@@ -169,7 +199,7 @@ public final class ProfileIndex {
 
     /// The distinct names, file names and binaries of the profile ("" is number 0), and
     /// which of them each function and mapping has: what focus and ignore match against.
-    let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
+    lazy var names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32]) = Self.numberNames(profile)
 
     /// The locations' lines by function name, for `list`.
     lazy var lineIndex = LineIndex(profile, functionName: names.name, nameCount: names.distinct.count)
