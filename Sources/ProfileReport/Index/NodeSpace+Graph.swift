@@ -109,7 +109,7 @@ extension NodeSpace {
             return withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep))
         }
         let count = samples.count
-        let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
         let ranges = (0..<parts).map { (($0 * count / parts)..<(($0 + 1) * count / parts)) }
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
@@ -181,7 +181,7 @@ extension NodeSpace {
         // Edges are counted once per sample, so halves of the samples are summed apart, on
         // two threads for a large profile, and added.
         let count = samples.count
-        let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
         let out = UnsafeSendableBox([IncidentEdges?](repeating: nil, count: parts))
         let input = UnsafeSendableBox((self, matched, index, meanIndex, keep))
         DispatchQueue.concurrentPerform(iterations: parts) { part in

@@ -20,7 +20,7 @@ extension NodeSpace {
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
         let count = column.count
-        let parts = count >= 50_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let parts = Parallel.parts(count, from: 50_000, atMost: 4)
         let start = sampleStart, frames = frameNode
         // Each part writes only its own slot.
         let zero = [Int64](repeating: 0, count: n)

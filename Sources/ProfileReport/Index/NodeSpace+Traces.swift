@@ -70,7 +70,7 @@ extension NodeSpace {
         try withBytes(header, emit)
         let n = samples.count
         let blocks = (n + blockSize - 1) / blockSize
-        let parts = blocks > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = Parallel.parts(blocks, from: 2, atMost: 2)
         let buffers = UnsafeSendableBox((0..<parts).map { _ in ByteBuffer() })
         let shared = UnsafeSendableBox(text)
         defer { for b in buffers.value { b.free() } }

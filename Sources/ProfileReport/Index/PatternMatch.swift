@@ -34,7 +34,7 @@ func parallelMatch(_ re: GoRegex, _ strings: [String]) -> [Bool] {
         init(_ n: Int) { flags = [Bool](repeating: false, count: n) }
     }
     let results = Results(strings.count)
-    let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, strings.count / 256))
+    let chunks = max(1, min(Parallel.cores * 2, strings.count / 256))
     let size = (strings.count + chunks - 1) / max(chunks, 1)
     results.flags.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out

@@ -227,9 +227,7 @@ public final class Report {
     private func prepareGraphInputs(_ o: GraphOptions) {
         let needKeys = !(locationKeysCache?.fits(o) ?? false)
         let needFlat = flatSamplesCache == nil
-        if needKeys && needFlat && profile.samples.count >= o.parallelThreshold
-            && ProcessInfo.processInfo.activeProcessorCount > 1
-        {
+        if needKeys && needFlat && Parallel.parts(profile.samples.count, from: o.parallelThreshold, atMost: 2) == 2 {
             let keys = UnsafeSendableBox(LocationKeys?.none), flat = UnsafeSendableBox(FlatSamples?.none)
             let input = UnsafeSendableBox((profile, o))
             DispatchQueue.concurrentPerform(iterations: 2) { part in
