@@ -61,14 +61,15 @@ extension Shell {
     {
         let newIndex = profiles.bases.isEmpty ? session.index : diffIndex("\u{0}source", new)
         let cum = config.sort == .cum
-        let b = try diffIndex(path, base).diffValues(config, cum: cum, factor: factor, warn: { warn("base: " + $0) })
-        let n = try newIndex.diffValues(config, cum: cum, factor: 1, warn: warn)
         var values: [String: (base: Int64, new: Int64)] = [:]
-        for (name, v) in b.values { values[name, default: (0, 0)].base &+= v }
-        for (name, v) in n.values { values[name, default: (0, 0)].new &+= v }
+        let baseTotal = try diffIndex(path, base).diffValues(
+            config, cum: cum, factor: factor, warn: { warn("base: " + $0) },
+            add: { values[$0, default: (0, 0)].base &+= $1 })
+        let newTotal = try newIndex.diffValues(
+            config, cum: cum, factor: 1, warn: warn, add: { values[$0, default: (0, 0)].new &+= $1 })
         var options = try ReportPipeline.reportOptions(new, [:], config)
         options.format = .text
-        return DiffReport(values: values, baseTotal: b.flatTotal, newTotal: n.flatTotal, options: options)
+        return DiffReport(values: values, baseTotal: baseTotal, newTotal: newTotal, options: options)
     }
 
     /// The index of another profile, kept for the next `diff`.

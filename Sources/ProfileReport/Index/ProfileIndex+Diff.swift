@@ -1,13 +1,13 @@
 import ProfileFormat
 
 extension ProfileIndex {
-    /// One side of the shell's `diff`: each row name's value (cum with `cum`, else flat) and
-    /// the sum of the flat values, over the samples the options keep, at their granularity;
-    /// values multiplied by `factor` (the other side's unit) and rounded. Rows are the nodes a
-    /// graph would select, as `top` prints them.
-    public func diffValues(_ cfg: ReportConfig, cum: Bool, factor: Double, warn: (String) -> Void)
-        throws(ReportError) -> (values: [String: Int64], flatTotal: Int64)
-    {
+    /// One side of the shell's `diff`: hands each row's name and value (cum with `cum`, else
+    /// flat) to `add` and returns the sum of the flat values, over the samples the options keep,
+    /// at their granularity; values multiplied by `factor` (the other side's unit) and rounded.
+    /// Rows are the nodes a graph would select, as `top` prints them.
+    public func diffValues(
+        _ cfg: ReportConfig, cum: Bool, factor: Double, warn: (String) -> Void, add: (String, Int64) -> Void
+    ) throws(ReportError) -> Int64 {
         let view = try self.view(cfg, warn: warn)
         let samples = view.index
         let index = try ReportPipeline.sampleIndex(profile, cfg.sampleIndex)
@@ -16,7 +16,6 @@ extension ProfileIndex {
         for w in warnings { warn(w) }
         let space = samples.nodeSpace(NodeSpace.Key(view.masks))
         let s = space.sums(index: index, meanIndex: meanIndex, keep: keep)
-        var values: [String: Int64] = [:]
         var total: Int64 = 0
         for n in 0..<space.nodeCount where GraphSums.selected(s.flat[n], s.cum[n], cfg.dropNegative) {
             var v = cum ? s.cumValue(n) : s.flatValue(n)
@@ -25,9 +24,9 @@ extension ProfileIndex {
                 v = goInt64((Double(v) * factor).rounded())
                 f = goInt64((Double(f) * factor).rounded())
             }
-            values[space.name(n), default: 0] &+= v
+            add(space.name(n), v)
             total &+= f
         }
-        return (values, total)
+        return total
     }
 }
