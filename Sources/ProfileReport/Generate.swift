@@ -21,3 +21,16 @@ extension Report {
         return Array(w.utf8)
     }
 }
+
+/// `bytes.withUnsafeBytes(body)`, keeping the type of error `body` throws.
+public func withBytes<E: Error>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+    let failure: E? = bytes.withUnsafeBytes { b in
+        do throws(E) {
+            try body(b)
+            return nil
+        } catch {
+            return error
+        }
+    }
+    if let failure { throw failure }
+}

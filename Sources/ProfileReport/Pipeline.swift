@@ -66,17 +66,17 @@ public enum ReportPipeline {
         switch cmd {
         case "disasm":
             trim = false
-            cfg.granularity = "addresses"
+            cfg.granularity = .addresses
             cfg.noInlines = true
         case "weblist":
             trim = false
-            cfg.granularity = "addresses"
+            cfg.granularity = .addresses
             cfg.noInlines = false
         case "peek":
             trim = false
         case "list":
             trim = false
-            cfg.granularity = "lines"
+            cfg.granularity = .lines
         case "text", "top", "topproto":
             if cfg.nodeCount == -1 { cfg.nodeCount = 0 }
         default:
@@ -85,7 +85,7 @@ public enum ReportPipeline {
         switch format {
         case .proto, .raw, .callgrind:
             trim = false
-            cfg.granularity = "addresses"
+            cfg.granularity = .addresses
             cfg.noInlines = false
         default: break
         }
@@ -138,7 +138,7 @@ public enum ReportPipeline {
         ] where !v.isEmpty {
             filters.append(k + "=" + v)
         }
-        o.cumSort = cfg.sort == "cum"
+        o.cumSort = cfg.sort == .cum
         o.callTree = cfg.callTree
         o.dropNegative = cfg.dropNegative
         o.compactLabels = cfg.compactLabels
@@ -207,19 +207,17 @@ public enum ReportPipeline {
     public static func aggregate(_ p: inout Profile, _ cfg: ReportConfig) throws(ReportError) {
         let inlines = !cfg.noInlines
         switch cfg.granularity {
-        case "addresses":
+        case .addresses:
             if inlines { return }
             p.aggregate(inlineFrame: inlines, function: true, filename: true, lineNumber: true, address: true)
-        case "lines":
+        case .lines:
             p.aggregate(inlineFrame: inlines, function: true, filename: true, lineNumber: true, address: false)
-        case "files":
+        case .files:
             p.aggregate(inlineFrame: inlines, function: false, filename: true, lineNumber: false, address: false)
-        case "functions":
+        case .functions:
             p.aggregate(inlineFrame: inlines, function: true, filename: false, lineNumber: false, address: false)
-        case "filefunctions":
+        case .filefunctions:
             p.aggregate(inlineFrame: inlines, function: true, filename: true, lineNumber: false, address: false)
-        default:
-            throw ReportError("unexpected granularity")
         }
     }
 }

@@ -4,6 +4,7 @@ import ProfileReport
 import Testing
 
 @testable import ProfileDriver
+@testable import ProfileReport
 
 /// Names built as bytes, ranked eight bytes at a time, frames laid out once for all
 /// granularities, and `traces` written a block at a time must all give what the slower,
@@ -15,18 +16,39 @@ import Testing
         ["granularity": "lines", "noinlines": "true"], ["granularity": "lines", "trim_path": "/home"],
     ]
 
-    static func key(_ setting: [String: String]) throws -> TopEngine.Key {
-        TopEngine.Key(try FastReportTests.config(setting))
+    static let profiles = [
+        "heap-leak", "allocs-leak", "cpu", "block", "mutex", "goroutine", "heap-rate1", "heap-fixed",
+    ]
+
+    static func load(_ name: String) throws -> Profile {
+        Environment.prepare()
+        return try Session.loadProfile(
+            sources: ["Samples/\(name).pb.gz"], bases: [], diffBase: false, normalize: false, loader: ProfileLoader(),
+            warn: { _ in })
     }
 
-    @Test(arguments: ShellTopEngineTests.profiles)
+    static func config(_ setting: [String: String]) throws -> ReportConfig {
+        var cfg = ReportConfig()
+        cfg.compactLabels = true
+        for (k, v) in setting {
+            let f = try #require(ReportConfig.field(named: k), "option \(k)")
+            try cfg.set(f, v)
+        }
+        return cfg
+    }
+
+    static func key(_ setting: [String: String]) throws -> NodeSpace.Key {
+        NodeSpace.Key(try config(setting))
+    }
+
+    @Test(arguments: Self.profiles)
     func namesAsBytesAreNodeInfoNames(_ name: String) throws {
-        let samples = SampleIndex(profile: try ShellTopEngineTests.load(name))
+        let samples = ProfileIndex(profile: try Self.load(name))
         for setting in Self.keys {
-            let e = TopEngine(samples: samples, key: try Self.key(setting))
+            let e = NodeSpace(samples: samples, key: try Self.key(setting))
             let all = e.allNameBytes()
             // Names made one at a time, and cut from all the names made at once.
-            let cut = TopEngine(samples: samples, key: try Self.key(setting))
+            let cut = NodeSpace(samples: samples, key: try Self.key(setting))
             _ = cut.nameBytes
             for n in 0..<e.nodeCount {
                 let expected = e.info(n).printableName
@@ -47,9 +69,9 @@ import Testing
                 Location(id: UInt64(i + 1), address: UInt64(0x1000 + i), lines: [Line(function: Int32(i), line: Int64(i % 500))]))
         }
         p.samples = (0..<25_000).map { Sample(locations: [Int32($0), Int32(($0 * 7) % 25_000)], values: [1]) }
-        let samples = SampleIndex(profile: p)
+        let samples = ProfileIndex(profile: p)
         for g in ["functions", "lines"] {
-            let e = TopEngine(samples: samples, key: try Self.key(["granularity": g]))
+            let e = NodeSpace(samples: samples, key: try Self.key(["granularity": g]))
             #expect(e.nodeCount >= 20_000)
             let all = e.allNameBytes()
             #expect(all.start.count == e.nodeCount + 1)
@@ -77,9 +99,9 @@ import Testing
             Location(id: 2, mapping: -1, address: 0, lines: []),
         ]
         p.samples = [Sample(locations: [0, 1], values: [3])]
-        let samples = SampleIndex(profile: p)
+        let samples = ProfileIndex(profile: p)
         for g in ["functions", "addresses", "lines"] {
-            let e = TopEngine(samples: samples, key: try! Self.key(["granularity": g]))
+            let e = NodeSpace(samples: samples, key: try! Self.key(["granularity": g]))
             for n in 0..<e.nodeCount { #expect(e.name(n) == e.info(n).printableName, "\(g) \(n)") }
         }
     }
@@ -110,11 +132,11 @@ import Testing
         #expect(NameRanks(["", ""]).rank == [0, 0])
     }
 
-    @Test(arguments: ShellTopEngineTests.profiles)
+    @Test(arguments: Self.profiles)
     func granularitiesShareOneFrameLayout(_ name: String) throws {
-        let samples = SampleIndex(profile: try ShellTopEngineTests.load(name))
+        let samples = ProfileIndex(profile: try Self.load(name))
         for setting in Self.keys {
-            let e = TopEngine(samples: samples, key: try Self.key(setting))
+            let e = NodeSpace(samples: samples, key: try Self.key(setting))
             let layout = samples.frameLayout(inlineFrames: !e.key.noInlines)
             #expect(e.sampleStart == layout.sampleStart)
             // Each frame's node is its location line's node, the line laid out where the
@@ -137,14 +159,16 @@ import Testing
     /// `traces` written in blocks of any size, on one core or two, is the same text.
     @Test(arguments: ["heap-leak", "goroutine", "cpu"])
     func tracesInBlocksOfAnySize(_ name: String) throws {
-        let p = try ShellTopEngineTests.load(name)
-        let samples = SampleIndex(profile: p)
+        let p = try Self.load(name)
+        let samples = ProfileIndex(profile: p)
         for setting in [[:], ["granularity": "lines", "focus": "main"], ["mean": "true"]] {
-            let cfg = try FastReportTests.config(setting)
-            let job = try #require(
-                try FastReports.tracesJob(
-                    command: "traces", config: cfg, samples: samples, engine: { TopEngine(samples: samples, key: $0) },
-                    warn: { _ in }))
+            let cfg = try Self.config(setting)
+            guard case .traces(let job) = try ReportPipeline.run(
+                samples, command: "traces", format: .traces, config: cfg, warn: { _ in })
+            else {
+                Issue.record("traces is not written a block at a time")
+                return
+            }
             let whole = job.bytes()
             let rpt = try ReportPipeline.makeReport(
                 p, command: "traces", format: .traces, argument: nil, config: cfg, warn: { _ in })

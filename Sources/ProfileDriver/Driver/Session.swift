@@ -59,7 +59,10 @@ public struct OutputSink {
 /// The profile being examined with its sources and current options: what the command line
 /// and the shell share.
 public final class Session {
-    public var profile: Profile
+    /// The profile reports are made from; changing it drops its index.
+    public var profile: Profile {
+        didSet { indexIfMade = nil }
+    }
     public var config: ReportConfig
     public var sources: [String]
     public var bases: [String]
@@ -67,6 +70,16 @@ public final class Session {
     public var loader: ProfileLoader
     /// Reports are not freed: the process exits right after (see PprofCommand.run).
     var keepsReportsUntilExit = false
+    private var indexIfMade: ProfileIndex?
+
+    /// The index of `profile` that every report is made from, made on first use and kept
+    /// until the profile changes.
+    public var index: ProfileIndex {
+        if let known = indexIfMade { return known }
+        let made = PhaseTimer.measure("index") { ProfileIndex(profile: profile) }
+        indexIfMade = made
+        return made
+    }
 
     public init(
         profile: Profile, config: ReportConfig, sources: [String], bases: [String] = [], diffBase: Bool = false,
@@ -99,22 +112,24 @@ public final class Session {
         return p
     }
 
+    /// Makes one report from the index (pictures through Graphviz).
+    public func report(
+        _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
+    ) throws(ReportError) -> ReportOutput {
+        let output = try ReportPipeline.run(
+            index, command: command.name, format: command.format, argument: argument, config: config,
+            keepsGraphs: keepsReportsUntilExit, warn: warn)
+        guard let type = command.graphviz else { return output }
+        var bytes = try Graphviz.render(dot: output.bytes(), type: type)
+        if type == "svg" { bytes = Array(GraphSVG.addPanZoom(String(decoding: bytes, as: UTF8.self)).utf8) }
+        return .bytes(bytes)
+    }
+
     /// Makes the bytes of one report.
     public func generate(
         _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
     ) throws(ReportError) -> [UInt8] {
-        let rpt = try PhaseTimer.measure("pipeline") { () throws(ReportError) in
-            try ReportPipeline.makeReport(
-                profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
-        }
-        rpt.keepsGraphs = keepsReportsUntilExit
-        var bytes = try PhaseTimer.measure("report") { () throws(ReportError) in try rpt.generate() }
-        if keepsReportsUntilExit { _ = Unmanaged.passRetained(rpt) }
-        if let type = command.graphviz {
-            bytes = try Graphviz.render(dot: bytes, type: type)
-            if type == "svg" { bytes = Array(GraphSVG.addPanZoom(String(decoding: bytes, as: UTF8.self)).utf8) }
-        }
-        return bytes
+        try report(command, argument: argument, config: config, warn: warn).bytes()
     }
 
     /// Makes a report and sends it to `config.output`, to a file when binary output would hit a
@@ -122,17 +137,19 @@ public final class Session {
     public func emit(
         _ command: ReportCommand, argument: String?, config: ReportConfig, sink: OutputSink
     ) throws(ReportError) {
-        let bytes = try generate(command, argument: argument, config: config, warn: sink.err)
+        let report = try self.report(command, argument: argument, config: config, warn: sink.err)
         var output = config.output
         if output.isEmpty && command.binary && sink.outIsTerminal {
             output = Session.newReportFileName(suffix: command.name == "topproto" ? "pb.gz" : command.graphviz ?? "pb.gz")
         }
         if output.isEmpty {
-            PhaseTimer.measure("write") { sink.out(bytes) }
+            PhaseTimer.measure("write") { report.write { sink.write($0) } }
             return
         }
         sink.err("Generating report in \(output)")
-        try writeFileInPlace(bytes, to: output)
+        let file = try OutputFile(output)
+        defer { file.close() }
+        try report.write { (chunk) throws(ReportError) in try file.write(chunk) }
     }
 
     static func newReportFileName(suffix: String) -> String {
@@ -222,17 +239,4 @@ struct OutputFile {
     }
 
     func close() { _ = Foundation.close(fd) }
-}
-
-/// `bytes.withUnsafeBytes(body)`, keeping the type of error `body` throws.
-func withBytes<E: Error>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
-    let failure: E? = bytes.withUnsafeBytes { b in
-        do throws(E) {
-            try body(b)
-            return nil
-        } catch {
-            return error
-        }
-    }
-    if let failure { throw failure }
 }

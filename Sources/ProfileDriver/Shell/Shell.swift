@@ -14,12 +14,8 @@ public final class Shell {
     public private(set) var failures = 0
     /// Sources and bases as loaded, so options can change the base without rereading.
     var profiles: ShellProfiles
-    /// Fast `top`/`text` over the loaded profile: its samples as arrays, and the stacks at
-    /// the last two granularities used; rebuilt only when the profile changes.
-    var sampleIndex: SampleIndex?
-    var engines: [TopEngine] = []
-    /// Engines and profiles for `diff`, by base path ("\0source" for the sources when a base is set).
-    var diffEngines: [String: TopEngine] = [:]
+    /// Indexes and profiles for `diff`, by base path ("\0source" for the sources when a base is set).
+    var diffIndexes: [String: ProfileIndex] = [:]
     var diffBases: [String: Profile] = [:]
     /// Report outputs by command and options, dropped whenever the profile changes.
     var reportCache = ReportCache()
@@ -38,7 +34,7 @@ public final class Shell {
         ui.setCompletion { [weak self] line in self?.complete(line) ?? [] }
         session.config.compactLabels = true
         greet()
-        prepareEngine()
+        prepareIndex()
         let timing = ProcessInfo.processInfo.environment["PPROF_SHELL_TIMING"].map { !$0.isEmpty } ?? false
         while let line = ui.readLine(prompt: "(pprof) ") {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -103,7 +99,7 @@ public final class Shell {
     /// when the options do not fit it; adds a hint when the chosen sample type is all zero.
     func profileHeader() -> [String]? {
         let p = session.profile
-        guard let options = try? reportOptions(p, session.config) else { return nil }
+        guard let options = try? ReportPipeline.reportOptions(p, [:], session.config) else { return nil }
         let rpt = Report(profile: p, options: options)
         var labels = rpt.profileLabels()
         if rpt.total == 0 && p.sampleTypes.count > 1 {
@@ -127,48 +123,18 @@ public final class Shell {
         return [input]
     }
 
-    /// The fast `top` engine for the options' granularity, built on first use.
-    func engine(for cfg: ReportConfig) -> TopEngine {
-        engine(key: TopEngine.Key(cfg))
+    /// Indexes the loaded profile and makes what the first `top`, `tree`, `peek`, `list`,
+    /// `tags` and `traces` need before the first prompt, so the first of each is as quick as
+    /// the rest.
+    func prepareIndex() {
+        let index = session.index
+        PhaseTimer.measure("shell: prepare index") { index.prepare(for: session.config) }
     }
 
-    /// The loaded profile's samples as flat arrays, made on first use.
-    var samples: SampleIndex {
-        if let known = sampleIndex { return known }
-        let made = SampleIndex(profile: session.profile)
-        sampleIndex = made
-        return made
-    }
-
-    /// The fast engine for `key`, built on first use; the last four are kept.
-    func engine(key: TopEngine.Key) -> TopEngine {
-        if let e = engines.first(where: { $0.key == key }) { return e }
-        let e = TopEngine(samples: samples, key: key)
-        engines.append(e)
-        if engines.count > 4 { engines.removeFirst() }
-        return e
-    }
-
-    /// Decodes the stacks for `top`, encodes and ranks the names for `tree`, `peek` and
-    /// `traces`, indexes lines for `list` and labels for `tags` and `traces` before the first
-    /// prompt, so the first of each is as quick as the rest.
-    func prepareEngine() {
-        if TopEngine.handles(session.config) {
-            let e = PhaseTimer.measure("shell: decode stacks") { engine(for: session.config) }
-            PhaseTimer.measure("shell: indexes for tree, peek, list, tags, traces") {
-                _ = e.nameRank
-                _ = e.samples.lineIndex
-                _ = e.samples.labelIndex
-                _ = e.samples.traceLabels
-            }
-        }
-    }
-
-    /// Everything cached about the loaded profile is stale: it changed.
+    /// Everything cached about the loaded profile is stale: it changed (the session drops its
+    /// index itself).
     func profileChanged() {
-        sampleIndex = nil
-        engines = []
-        diffEngines["\u{0}source"] = nil
+        diffIndexes["\u{0}source"] = nil
         reportCache = ReportCache()
         functionNames = Self.functionNames(session.profile)
     }
@@ -176,10 +142,4 @@ public final class Shell {
     static func functionNames(_ p: Profile) -> [String] {
         Array(Set(p.functions.map(\.name).filter { !$0.isEmpty })).sorted()
     }
-}
-
-/// The report options pprof derives from a profile and a configuration, for headers and the
-/// fast `top` (the same rules as ReportPipeline's: sample index, mean, units, filters, ratio).
-func reportOptions(_ p: Profile, _ cfg: ReportConfig) throws(ReportError) -> ReportOptions {
-    try ReportPipeline.reportOptions(p, [:], cfg)
 }

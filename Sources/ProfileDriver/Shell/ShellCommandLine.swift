@@ -66,7 +66,7 @@ extension Shell {
                 parsed.config.output = file
             } else if t.hasPrefix("-") {
                 if t == "-cum" || t == "--cum" {
-                    parsed.config.sort = "cum"
+                    parsed.config.sort = .cum
                     continue
                 }
                 ignore = joinRegex(ignore, String(t.dropFirst()))

@@ -23,18 +23,7 @@ extension Shell {
         let factor = Measurement.scale(1, from: baseType.unit, to: type.unit).0
         var both = cfg
         both.sampleIndex = type.type
-        let table: DiffReport
-        if TopEngine.handles(both) {
-            table = try engineDiff(new: new, base: base, path: path, config: both, factor: factor)
-        } else {
-            var warnings: [String] = []
-            let newReport = try ReportPipeline.makeReport(
-                new, command: "top", format: .text, config: both, warn: { warnings.append($0) })
-            let baseReport = try ReportPipeline.makeReport(
-                base, command: "top", format: .text, config: both, warn: { warnings.append($0) })
-            for w in warnings { warn(w) }
-            table = DiffReport(base: baseReport, new: newReport, cum: cfg.sort == "cum", baseFactor: factor)
-        }
+        let table = try diffTable(new: new, base: base, path: path, config: both, factor: factor)
         var layout = DiffReport.Layout()
         layout.title = ["Base: \(path)", "New:  \(profiles.sources.joined(separator: " "))"]
         layout.rowCount = cfg.nodeCount
@@ -50,12 +39,10 @@ extension Shell {
         }
     }
 
-    static func rowNoun(_ granularity: String) -> String {
+    static func rowNoun(_ granularity: Granularity) -> String {
         switch granularity {
-        case "lines": return "lines"
-        case "files": return "files"
-        case "addresses": return "addresses"
-        default: return "functions"
+        case .lines, .files, .addresses: return granularity.rawValue
+        case .functions, .filefunctions: return "functions"
         }
     }
 
@@ -68,59 +55,29 @@ extension Shell {
         }
     }
 
-    /// The comparison from the fast engines of both profiles: same filters, sample type, mean.
-    func engineDiff(new: Profile, base: Profile, path: String, config: ReportConfig, factor: Double)
+    /// The comparison of both profiles' indexes: same filters, sample type, mean.
+    func diffTable(new: Profile, base: Profile, path: String, config: ReportConfig, factor: Double)
         throws(ReportError) -> DiffReport
     {
-        let key = TopEngine.Key(config)
-        let newEngine: TopEngine
-        if profiles.bases.isEmpty {
-            newEngine = engine(for: config)
-        } else {
-            newEngine = diffEngine("\u{0}source", new, key)
-        }
-        let baseEngine = diffEngine(path, base, key)
-        let cum = config.sort == "cum"
+        let newIndex = profiles.bases.isEmpty ? session.index : diffIndex("\u{0}source", new)
+        let cum = config.sort == .cum
         var values: [String: (base: Int64, new: Int64)] = [:]
-        var totals: (base: Int64, new: Int64) = (0, 0)
-        var options = try reportOptions(new, config)
+        let baseTotal = try diffIndex(path, base).diffValues(
+            config, cum: cum, factor: factor, warn: { warn("base: " + $0) },
+            add: { values[$0, default: (0, 0)].base &+= $1 })
+        let newTotal = try newIndex.diffValues(
+            config, cum: cum, factor: 1, warn: warn, add: { values[$0, default: (0, 0)].new &+= $1 })
+        var options = try ReportPipeline.reportOptions(new, [:], config)
         options.format = .text
-        for (engine, isBase) in [(baseEngine, true), (newEngine, false)] {
-            let index = try ReportPipeline.sampleIndex(engine.profile, config.sampleIndex)
-            let meanIndex: Int? = config.mean ? 0 : nil
-            let (keep, warnings) = try engine.keep(focus: config.focus, ignore: config.ignore)
-            for w in warnings { warn((isBase ? "base: " : "") + w) }
-            let s = engine.sums(index: index, meanIndex: meanIndex, keep: keep)
-            for n in 0..<engine.nodeCount {
-                let flat = s.flat[n], cumRaw = s.cum[n]
-                if flat == 0 && cumRaw == 0 { continue }
-                if config.dropNegative && (flat < 0 || (flat == 0 && cumRaw < 0)) { continue }
-                var v = cum ? s.cumValue(n) : s.flatValue(n)
-                var f = s.flatValue(n)
-                if isBase && factor != 1 {
-                    v = Int64((Double(v) * factor).rounded())
-                    f = Int64((Double(f) * factor).rounded())
-                }
-                var entry = values[engine.name(n)] ?? (0, 0)
-                if isBase {
-                    entry.base &+= v
-                    totals.base &+= f
-                } else {
-                    entry.new &+= v
-                    totals.new &+= f
-                }
-                values[engine.name(n)] = entry
-            }
-        }
-        return DiffReport(values: values, baseTotal: totals.base, newTotal: totals.new, options: options)
+        return DiffReport(values: values, baseTotal: baseTotal, newTotal: newTotal, options: options)
     }
 
-    /// An engine for another profile, kept for the next `diff` with the same granularity.
-    func diffEngine(_ name: String, _ p: Profile, _ key: TopEngine.Key) -> TopEngine {
-        if let e = diffEngines[name], e.key == key { return e }
-        let e = TopEngine(samples: diffEngines[name]?.samples ?? SampleIndex(profile: p), key: key)
-        diffEngines[name] = e
-        return e
+    /// The index of another profile, kept for the next `diff`.
+    func diffIndex(_ name: String, _ p: Profile) -> ProfileIndex {
+        if let known = diffIndexes[name] { return known }
+        let made = ProfileIndex(profile: p)
+        diffIndexes[name] = made
+        return made
     }
 
     /// The base profile of `diff`, read once per path (and again after `reload`).

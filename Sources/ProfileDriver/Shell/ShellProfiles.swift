@@ -126,7 +126,7 @@ extension Shell {
     /// `reload`: the same sources (and base), read again.
     func reload() throws(ReportError) {
         diffBases = [:]
-        diffEngines = [:]
+        diffIndexes = [:]
         try profiles.reload(normalize: session.config.normalize, warn: warn)
         afterLoad()
     }
@@ -139,6 +139,6 @@ extension Shell {
             session.config.sampleIndex = ""
         }
         if let labels = profileHeader() { ui.print(labels.joined(separator: "\n")) }
-        prepareEngine()
+        prepareIndex()
     }
 }

@@ -36,7 +36,8 @@ extension Shell {
     /// Makes a report and sends it to the terminal or a file.
     func report(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) {
         // `traces` can print hundreds of megabytes: written as it is made, never held whole.
-        if let traces = try fastTraces(c, config: config) {
+        if c.format == .traces && c.graphviz == nil {
+            let traces = try session.report(c, argument: argument, config: config, warn: warn)
             if config.output.isEmpty {
                 traces.write { sink.write($0) }
             } else {
@@ -60,13 +61,8 @@ extension Shell {
         try write(bytes, to: output)
     }
 
-    /// The bytes of a report: `top` and `text` from the fast engine, `tree`, `peek`, `list`,
-    /// `tags` and `traces` from the decoded samples (FastReports) when they apply, others from
-    /// the report pipeline; remembered by command and options.
+    /// The bytes of a report from the session's index, remembered by command and options.
     func reportBytes(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) -> [UInt8] {
-        if c.format == .text && (c.name == "top" || c.name == "text") && TopEngine.handles(config) {
-            return try engine(for: config).render(config, command: c.name, warn: warn)
-        }
         var probe = config
         probe.output = ""
         let key = "\(c.name)\u{0}\(argument ?? "")\u{0}\(probe)"
@@ -75,12 +71,7 @@ extension Shell {
             return hit.bytes
         }
         var warnings: [String] = []
-        let bytes: [UInt8]
-        if let fast = try fastReport(c, argument: argument, config: config, warn: { warnings.append($0) }) {
-            bytes = fast
-        } else {
-            bytes = try session.generate(c, argument: argument, config: config, warn: { warnings.append($0) })
-        }
+        let bytes = try session.generate(c, argument: argument, config: config, warn: { warnings.append($0) })
         for w in warnings { warn(w) }
         reportCache.store(key, bytes, warnings)
         return bytes

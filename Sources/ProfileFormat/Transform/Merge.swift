@@ -31,7 +31,7 @@ extension Profile {
         for i in sources.indices {
             let s = sources[i]
             if merged.timeNanos == 0 || s.timeNanos < merged.timeNanos { merged.timeNanos = s.timeNanos }
-            merged.durationNanos += s.durationNanos
+            merged.durationNanos &+= s.durationNanos
             if merged.period == 0 || merged.period < s.period { merged.period = s.period }
             for c in s.comments where seenComments.insert(c).inserted { merged.comments.append(c) }
             if merged.defaultSampleType.isEmpty { merged.defaultSampleType = s.defaultSampleType }

@@ -27,7 +27,7 @@ public struct GraphSums {
         for n in 0..<nodeCount where Self.selected(flat[n], cum[n], dropNegative) { flatSum &+= flat[n] }
         let cutoff = Graph.cutoff(fraction, of: flatSum)
         let cum = self.cum
-        return omit(dropNegative: dropNegative) { abs(cum[$0]) < cutoff }
+        return omit(dropNegative: dropNegative) { goAbs(cum[$0]) < cutoff }
     }
 
     /// Clears the values of the nodes `leaveOut` names, so that no Node is made for them (none
@@ -73,11 +73,11 @@ public struct OmittedNodes: Sendable {
         count += 1
         flat &+= f
         cum &+= c
-        let fv = flatDiv == 0 ? f : f / flatDiv
-        let cv = cumDiv == 0 ? c : c / cumDiv
+        let fv = meanValue(f, flatDiv)
+        let cv = meanValue(c, cumDiv)
         flatValue &+= fv
-        var m = abs(fv)
-        if m == 0 { m = abs(cv) }
+        var m = goAbs(fv)
+        if m == 0 { m = goAbs(cv) }
         if m > 0 && (minValue == 0 || m < minValue) { minValue = m }
     }
 }
@@ -86,7 +86,7 @@ extension Graph {
     /// The value under which nodes (nodefraction) or edges (edgefraction) are dropped: that
     /// fraction of the graph's total flat value, as pprof rounds it.
     public static func cutoff(_ fraction: Double, of total: Int64) -> Int64 {
-        abs(Int64(Double(total) * fraction))
+        goAbs(goInt64(Double(total) * fraction))
     }
 
     /// The graph of `sums` as `build` makes it for a non-tree graph without tags: a Node for

@@ -15,9 +15,9 @@ extension Graph {
         func tie(_ l: Node, _ r: Node) -> Bool { l.info.goString < r.info.goString }
         switch order {
         case .flatName:
-            sortByKeys { n in (abs(n.flat), 0, abs(n.cum)) }
+            sortByKeys { n in (goAbs(n.flat), 0, goAbs(n.cum)) }
         case .flatCumName:
-            sortByKeys { n in (abs(n.flat), abs(n.cum), 0) }
+            sortByKeys { n in (goAbs(n.flat), goAbs(n.cum), 0) }
         case .name:
             nodes.sort { l, r in l.info.name != r.info.name ? l.info.name < r.info.name : tie(l, r) }
         case .file:
@@ -29,7 +29,7 @@ extension Graph {
         case .address:
             nodes.sort { l, r in l.info.address != r.info.address ? l.info.address < r.info.address : tie(l, r) }
         case .cumName, .entropy:
-            sortByKeys { n in (goAbs(order == .cumName ? n.cum : entropyScore(n)), 0, abs(n.flat)) }
+            sortByKeys { n in (goAbs(order == .cumName ? n.cum : entropyScore(n)), 0, goAbs(n.flat)) }
         }
     }
 
@@ -71,20 +71,20 @@ extension Graph {
 
     /// The infos of nodes whose |cum| reaches `cutoff`.
     public func discardLowFrequencyNodes(_ cutoff: Int64) -> Set<NodeInfo> {
-        Set(nodes.filter { abs($0.cum) >= cutoff }.map(\.info))
+        Set(nodes.filter { goAbs($0.cum) >= cutoff }.map(\.info))
     }
 
     /// The nodes whose |cum| reaches `cutoff`, by identity (for call trees).
     public func discardLowFrequencyNodePtrs(_ cutoff: Int64) -> Set<Int> {
-        Set(nodes.filter { abs($0.cum) >= cutoff }.map(\.id))
+        Set(nodes.filter { goAbs($0.cum) >= cutoff }.map(\.id))
     }
 
     /// Removes tags whose flat and cum are both under `cutoff`.
     public func trimLowFrequencyTags(_ cutoff: Int64) {
         for n in nodes {
-            n.labelTags = n.labelTags.filter { abs($0.value.flat) >= cutoff || abs($0.value.cum) >= cutoff }
+            n.labelTags = n.labelTags.filter { goAbs($0.value.flat) >= cutoff || goAbs($0.value.cum) >= cutoff }
             for (k, tags) in n.numericTags {
-                n.numericTags[k] = tags.filter { abs($0.value.flat) >= cutoff || abs($0.value.cum) >= cutoff }
+                n.numericTags[k] = tags.filter { goAbs($0.value.flat) >= cutoff || goAbs($0.value.cum) >= cutoff }
             }
         }
     }
@@ -94,7 +94,7 @@ extension Graph {
     public func trimLowFrequencyEdges(_ cutoff: Int64) -> Int {
         var dropped = 0
         for n in nodes {
-            for (srcID, e) in n.inEdges where abs(e.weight) < cutoff {
+            for (srcID, e) in n.inEdges where goAbs(e.weight) < cutoff {
                 n.inEdges[srcID] = nil
                 e.src.outEdges[n.id] = nil
                 dropped += 1
@@ -117,6 +117,12 @@ extension Graph {
             }
         }
         return Array(nodes.prefix(max(0, min(limit, nodes.count))))
+    }
+
+    /// The top nodes as pprof's SelectTopNodes keeps them (its NodeSet drops nodes whose |cum|,
+    /// wrapped as Go's abs64 wraps it, is below 0: a cum of math.MinInt64).
+    static func keptByCum(_ top: [Node]) -> [Node] {
+        top.allSatisfy({ goAbs($0.cum) >= 0 }) ? top : top.filter { goAbs($0.cum) >= 0 }
     }
 
     /// Removes residual edges that another path already implies (pictures only).
@@ -200,14 +206,14 @@ func entropyScore(_ n: Node) -> Int64 {
 func edgeEntropyScore(_ edges: EdgeMap, self own: Int64) -> Double {
     var score = 0.0
     var total = own
-    for e in edges.values where e.weight > 0 { total += abs(e.weight) }
+    for e in edges.values where e.weight > 0 { total &+= goAbs(e.weight) }
     if total != 0 {
         for e in edges.values {
-            let frac = Double(abs(e.weight)) / Double(total)
+            let frac = Double(goAbs(e.weight)) / Double(total)
             score += -frac * log2(frac)
         }
         if own > 0 {
-            let frac = Double(abs(own)) / Double(total)
+            let frac = Double(goAbs(own)) / Double(total)
             score += -frac * log2(frac)
         }
     }

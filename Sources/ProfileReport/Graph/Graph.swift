@@ -66,8 +66,8 @@ public final class Tag {
         self.value = value
     }
 
-    public var flatValue: Int64 { flatDiv == 0 ? flat : flat / flatDiv }
-    public var cumValue: Int64 { cumDiv == 0 ? cum : cum / cumDiv }
+    public var flatValue: Int64 { meanValue(flat, flatDiv) }
+    public var cumValue: Int64 { meanValue(cum, cumDiv) }
 }
 
 /// A node of the call graph.
@@ -99,14 +99,14 @@ public final class Node {
         self.printableName = printableName
     }
 
-    public var flatValue: Int64 { flatDiv == 0 ? flat : flat / flatDiv }
-    public var cumValue: Int64 { cumDiv == 0 ? cum : cum / cumDiv }
+    public var flatValue: Int64 { meanValue(flat, flatDiv) }
+    public var cumValue: Int64 { meanValue(cum, cumDiv) }
 
     /// Adds weight to the edge from this node to `to`, creating it if needed.
     public func addToEdge(_ to: Node, dv: Int64, v: Int64, residual: Bool, inline: Bool) {
         if let e = outEdges[to.id] {
-            e.weightDiv += dv
-            e.weight += v
+            e.weightDiv &+= dv
+            e.weight &+= v
             if residual { e.residual = true }
             if !inline { e.inline = false }
             return
@@ -120,11 +120,11 @@ public final class Node {
     /// by SampleTagIndex and TagSums).
     func addSample(dw: Int64, w: Int64, flat isFlat: Bool) {
         if isFlat {
-            flatDiv += dw
-            flat += w
+            flatDiv &+= dw
+            flat &+= w
         } else {
-            cumDiv += dw
-            cum += w
+            cumDiv &+= dw
+            cum &+= w
         }
     }
 }
@@ -149,7 +149,7 @@ public final class Edge {
         self.inline = inline
     }
 
-    public var weightValue: Int64 { weightDiv == 0 ? weight : weight / weightDiv }
+    public var weightValue: Int64 { meanValue(weight, weightDiv) }
 }
 
 /// Edges in report order: heavier first, then by caller name, then by callee name.

@@ -20,7 +20,7 @@ extension Graph {
         var total: GraphAccumulator
         let samples = o.flatSamples ?? FlatSamples(profile)
         let tagIndex = o.collectTags ? o.sampleTags ?? SampleTagIndex(profile.samples, format: o.formatTag) : nil
-        if samples.count >= o.parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
+        if Parallel.parts(samples.count, from: o.parallelThreshold, atMost: 2) == 2 {
             let half = samples.count / 2
             let nodeCount = nodes.count
             // Each thread reads the shared inputs and writes only its own slot.

@@ -183,7 +183,7 @@ public final class Graph {
 
     /// The sum of the raw flat and cum values of all nodes.
     public func sum() -> (flat: Int64, cum: Int64) {
-        let s = nodes.reduce((Int64(0), Int64(0))) { ($0.0 + $1.flat, $0.1 + $1.cum) }
+        let s = nodes.reduce((Int64(0), Int64(0))) { ($0.0 &+ $1.flat, $0.1 &+ $1.cum) }
         guard let omitted else { return s }
         return (s.0 &+ omitted.flat, s.1 &+ omitted.cum)
     }

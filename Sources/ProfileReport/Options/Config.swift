@@ -1,4 +1,15 @@
 import Foundation
+
+/// What one node of a report stands for (pprof's -functions, -files, …).
+public enum Granularity: String, CaseIterable, Sendable {
+    case functions, filefunctions, files, lines, addresses
+}
+
+/// The order of report rows: by flat (own) value or by cumulative value.
+public enum SortOrder: String, CaseIterable, Sendable {
+    case cum, flat
+}
+
 /// Every report option that a flag, a shell command or a URL can set (pprof's `config`).
 public struct ReportConfig: Sendable, Equatable {
     public var output = ""
@@ -13,7 +24,7 @@ public struct ReportConfig: Sendable, Equatable {
     public var sampleIndex = ""
     public var divideBy = 1.0
     public var normalize = false
-    public var sort = "flat"
+    public var sort = SortOrder.flat
     public var tagRoot = ""
     public var tagLeaf = ""
     public var dropNegative = false
@@ -32,7 +43,7 @@ public struct ReportConfig: Sendable, Equatable {
     public var tagShow = ""
     public var tagHide = ""
     public var noInlines = false
-    public var granularity = "functions"
+    public var granularity = Granularity.functions
 
     public init() {}
 
@@ -48,6 +59,8 @@ public struct ReportConfig: Sendable, Equatable {
         let intPath: WritableKeyPath<ReportConfig, Int>?
         let floatPath: WritableKeyPath<ReportConfig, Double>?
         let boolPath: WritableKeyPath<ReportConfig, Bool>?
+        /// For a field whose values are the cases of an enum: its text and setting it from text.
+        let choice: (get: (ReportConfig) -> String, set: (inout ReportConfig, String) -> Bool)?
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, String>, choices: [String] = [], help: String) {
             self.name = name
@@ -58,6 +71,27 @@ public struct ReportConfig: Sendable, Equatable {
             intPath = nil
             floatPath = nil
             boolPath = nil
+            choice = nil
+        }
+
+        init<E: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<ReportConfig, E>, help: String)
+        where E.RawValue == String {
+            self.name = name
+            kind = .string
+            choices = E.allCases.map(\.rawValue)
+            self.help = help
+            keyPath = nil
+            intPath = nil
+            floatPath = nil
+            boolPath = nil
+            choice = (
+                { $0[keyPath: path].rawValue },
+                { cfg, text in
+                    guard let value = E(rawValue: text) else { return false }
+                    cfg[keyPath: path] = value
+                    return true
+                }
+            )
         }
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, Int>, help: String) {
@@ -69,6 +103,7 @@ public struct ReportConfig: Sendable, Equatable {
             intPath = path
             floatPath = nil
             boolPath = nil
+            choice = nil
         }
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, Double>, help: String) {
@@ -80,6 +115,7 @@ public struct ReportConfig: Sendable, Equatable {
             intPath = nil
             floatPath = path
             boolPath = nil
+            choice = nil
         }
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, Bool>, help: String) {
@@ -91,6 +127,7 @@ public struct ReportConfig: Sendable, Equatable {
             intPath = nil
             floatPath = nil
             boolPath = path
+            choice = nil
         }
     }
 
@@ -108,7 +145,7 @@ public struct ReportConfig: Sendable, Equatable {
         Field("sample_index", \.sampleIndex, help: "Sample value to report (0-based index or name)"),
         Field("divide_by", \.divideBy, help: "Ratio to divide all samples before visualization"),
         Field("normalize", \.normalize, help: "Scales profile based on the base profile."),
-        Field("sort", \.sort, choices: ["cum", "flat"], help: ""),
+        Field("sort", \.sort, help: ""),
         Field("tagroot", \.tagRoot, help: "Adds pseudo stack frames for labels key/value pairs at the callstack root."),
         Field("tagleaf", \.tagLeaf, help: "Adds pseudo stack frames for labels key/value pairs at the callstack leaf."),
         Field("drop_negative", \.dropNegative, help: "Ignore negative differences"),
@@ -127,9 +164,7 @@ public struct ReportConfig: Sendable, Equatable {
         Field("tagshow", \.tagShow, help: "Only consider tags matching this regexp"),
         Field("taghide", \.tagHide, help: "Skip tags matching this regexp"),
         Field("noinlines", \.noInlines, help: "Ignore inlines."),
-        Field(
-            "granularity", \.granularity, choices: ["functions", "filefunctions", "files", "lines", "addresses"],
-            help: ""),
+        Field("granularity", \.granularity, help: ""),
     ]
 
     /// Looks up a field by its name or by one of its choices (`cum`, `lines`, …).
@@ -140,6 +175,7 @@ public struct ReportConfig: Sendable, Equatable {
     /// The value of a field as text, as pprof prints it.
     public func get(_ f: Field) -> String {
         if let p = f.keyPath { return self[keyPath: p] }
+        if let c = f.choice { return c.get(self) }
         if let p = f.intPath { return String(self[keyPath: p]) }
         if let p = f.floatPath { return formatGoFloat(self[keyPath: p]) }
         if let p = f.boolPath { return self[keyPath: p] ? "true" : "false" }
@@ -148,10 +184,9 @@ public struct ReportConfig: Sendable, Equatable {
 
     /// Sets a field from text; throws a one-line reason when the value does not fit.
     public mutating func set(_ f: Field, _ value: String) throws(ReportError) {
-        if let p = f.keyPath {
-            if !f.choices.isEmpty && !f.choices.contains(value) {
-                throw ReportError("invalid \"\(f.name)\" value \"\(value)\"")
-            }
+        if let c = f.choice {
+            if !c.set(&self, value) { throw ReportError("invalid \"\(f.name)\" value \"\(value)\"") }
+        } else if let p = f.keyPath {
             self[keyPath: p] = value
         } else if let p = f.intPath {
             guard let v = Int(value) else { throw ReportError("invalid value \"\(value)\" for \(f.name): not an integer") }

@@ -40,38 +40,6 @@ public struct DiffReport {
         }
     }
 
-    /// Compares `new` with `base` by node name, using cumulative values when `cum` is set.
-    /// `baseFactor` converts the base's values to the new profile's sample unit.
-    public init(base: Report, new: Report, cum: Bool, baseFactor: Double = 1) {
-        options = new.options
-        var values: [String: (base: Int64, new: Int64)] = [:]
-        var totals: (base: Int64, new: Int64) = (0, 0)
-        for (rpt, isBase) in [(base, true), (new, false)] {
-            let g = rpt.newGraph()
-            for n in g.nodes {
-                var v = cum ? n.cumValue : n.flatValue
-                var flat = n.flatValue
-                if isBase && baseFactor != 1 {
-                    v = Int64((Double(v) * baseFactor).rounded())
-                    flat = Int64((Double(flat) * baseFactor).rounded())
-                }
-                let name = n.printableName
-                var entry = values[name] ?? (0, 0)
-                if isBase {
-                    entry.base &+= v
-                    totals.base &+= flat
-                } else {
-                    entry.new &+= v
-                    totals.new &+= flat
-                }
-                values[name] = entry
-            }
-        }
-        baseTotal = totals.base
-        newTotal = totals.new
-        rows = Self.sortedRows(values)
-    }
-
     /// What to print besides the rows.
     public struct Layout {
         /// Lines printed first (which profiles are compared).
@@ -103,7 +71,7 @@ public struct DiffReport {
         let unit = outputUnit(for: shown)
         func value(_ v: Int64, signed: Bool = false) -> String {
             var v = v
-            if options.ratio > 0 && options.ratio != 1 { v = Int64(Double(v) * options.ratio) }
+            if options.ratio > 0 && options.ratio != 1 { v = goInt64(Double(v) * options.ratio) }
             let s = Measurement.scaledLabel(v, from: options.sampleUnit, to: unit)
             return signed && v > 0 ? "+" + s : s
         }
@@ -155,8 +123,8 @@ public struct DiffReport {
         var maxValue = max(Int64(clamping: baseTotal.magnitude), Int64(clamping: newTotal.magnitude))
         if minValue == 0 { minValue = maxValue }
         if options.ratio > 0 && options.ratio != 1 {
-            minValue = Int64(Double(minValue) * options.ratio)
-            maxValue = Int64(Double(maxValue) * options.ratio)
+            minValue = goInt64(Double(minValue) * options.ratio)
+            maxValue = goInt64(Double(maxValue) * options.ratio)
         }
         let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
         let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1

@@ -77,7 +77,8 @@ struct DotWriter {
         }
         var fontSize = 8
         if maxFlat != 0 && flat != 0 && Double(goAbs(flat)) <= maxFlat {
-            fontSize += Int((16.0 * (Double(goAbs(flat)) / maxFlat).squareRoot()).rounded(.up))
+            // Go converts a NaN (the root of a wrapped, negative |flat|) to math.MinInt64.
+            fontSize &+= Int(goInt64((16.0 * (Double(goAbs(flat)) / maxFlat).squareRoot()).rounded(.up)))
         }
         let score = Double(cum) / Double(goAbs(total))
         w += "N\(id) [label=\"\(label)\" id=\"node\(id)\" fontsize=\(fontSize) shape=box"
@@ -95,9 +96,9 @@ struct DotWriter {
         var attr = "label=\" \(ws)\(e.inline ? "\\n (inline)" : "")\""
         if total != 0 {
             // Diffs can make an edge heavier than the total.
-            let edgeWeight = 1 + Int(min(goAbs(weight &* 100 / total), 100))
+            let edgeWeight = 1 &+ Int(min(goAbs(goDiv(weight &* 100, total)), 100))
             if edgeWeight > 1 { attr += " weight=\(edgeWeight)" }
-            let width = 1 + Int(min(goAbs(weight &* 5 / total), 5))
+            let width = 1 &+ Int(min(goAbs(goDiv(weight &* 5, total)), 5))
             if width > 1 { attr += " penwidth=\(width)" }
             attr += " color=\"\(dotColor(Double(weight) / Double(goAbs(total)), background: false))\""
         }

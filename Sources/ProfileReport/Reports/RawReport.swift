@@ -88,7 +88,7 @@ extension Report {
         if r > 0 && r != 1 {
             for i in p.samples.indices {
                 for j in p.samples[i].values.indices {
-                    p.samples[i].values[j] = Int64(Double(p.samples[i].values[j]) * r)
+                    p.samples[i].values[j] = goInt64(Double(p.samples[i].values[j]) * r)
                 }
             }
         }

@@ -72,7 +72,7 @@ public final class Report {
     public func formatValue(_ v: Int64) -> String {
         var v = v
         let r = options.ratio
-        if r > 0 && r != 1 { v = Int64(Double(v) * r) }
+        if r > 0 && r != 1 { v = goInt64(Double(v) * r) }
         return currentScaler().label(v)
     }
 
@@ -82,7 +82,7 @@ public final class Report {
         let r = options.ratio
         return { value in
             var v = value
-            if r > 0 && r != 1 { v = Int64(Double(v) * r) }
+            if r > 0 && r != 1 { v = goInt64(Double(v) * r) }
             return scaler.label(v)
         }
     }
@@ -104,7 +104,7 @@ public final class Report {
         for s in p.samples {
             var v = s.values[index]
             let d = meanIndex.map { s.values[$0] } ?? 0
-            if v < 0 { v = -v }
+            if v < 0 { v = 0 &- v }
             total &+= v
             div &+= d
             if s.isDiffBase {
@@ -116,7 +116,7 @@ public final class Report {
             total = diffTotal
             div = diffDiv
         }
-        return div != 0 ? total / div : total
+        return meanValue(total, div)
     }
 
     /// Picks one unit for the whole report from the smallest shown value and the total.
@@ -133,16 +133,16 @@ public final class Report {
     where S.Element == (Int64, Int64) {
         var minValue: Int64 = 0
         for (flat, cum) in values {
-            var nodeMin = abs(flat)
-            if nodeMin == 0 { nodeMin = abs(cum) }
+            var nodeMin = goAbs(flat)
+            if nodeMin == 0 { nodeMin = goAbs(cum) }
             if nodeMin > 0 && (minValue == 0 || nodeMin < minValue) { minValue = nodeMin }
         }
         var maxValue = total
         if minValue == 0 { minValue = maxValue }
         let r = options.ratio
         if r > 0 && r != 1 {
-            minValue = Int64(Double(minValue) * r)
-            maxValue = Int64(Double(maxValue) * r)
+            minValue = goInt64(Double(minValue) * r)
+            maxValue = goInt64(Double(maxValue) * r)
         }
         let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
         let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
@@ -227,9 +227,7 @@ public final class Report {
     private func prepareGraphInputs(_ o: GraphOptions) {
         let needKeys = !(locationKeysCache?.fits(o) ?? false)
         let needFlat = flatSamplesCache == nil
-        if needKeys && needFlat && profile.samples.count >= o.parallelThreshold
-            && ProcessInfo.processInfo.activeProcessorCount > 1
-        {
+        if needKeys && needFlat && Parallel.parts(profile.samples.count, from: o.parallelThreshold, atMost: 2) == 2 {
             let keys = UnsafeSendableBox(LocationKeys?.none), flat = UnsafeSendableBox(FlatSamples?.none)
             let input = UnsafeSendableBox((profile, o))
             DispatchQueue.concurrentPerform(iterations: 2) { part in
@@ -290,7 +288,8 @@ public final class Report {
         if options.nodeCount > 0 {
             g.trimLowFrequencyTags(nodeCutoff)
             g.trimLowFrequencyEdges(edgeCutoff)
-            let top = g.selectTopNodes(options.nodeCount, visualMode: visualMode)
+            var top = g.selectTopNodes(options.nodeCount, visualMode: visualMode)
+            if !callTree { top = Graph.keptByCum(top) }
             if top.count != g.nodes.count {
                 if callTree {
                     g.trimTree(Set(top.map(\.id)))
@@ -318,7 +317,7 @@ public final class Report {
         var survivors = first.nodes
         var droppedNodes = 0
         if nodeCutoff > 0 {
-            let kept = survivors.filter { abs($0.cum) >= nodeCutoff }
+            let kept = survivors.filter { goAbs($0.cum) >= nodeCutoff }
             if kept.count != first.selectedCount {
                 droppedNodes = first.selectedCount - kept.count
                 survivors = kept
@@ -326,7 +325,7 @@ public final class Report {
         }
         let ranked = Graph(nodes: survivors, storage: first.storage)
         ranked.sortNodes(cum: options.cumSort, visualMode: false)
-        let top = ranked.selectTopNodes(options.nodeCount, visualMode: false)
+        let top = Graph.keptByCum(ranked.selectTopNodes(options.nodeCount, visualMode: false))
         if top.count == ranked.nodes.count { return nil }
         let g = newGraph(keptNodes: Set(top.map(\.info)))
         g.sortNodes(cum: options.cumSort, visualMode: false)
@@ -362,14 +361,25 @@ public final class Report {
     public func reportLabels(
         _ g: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int, fullHeaders: Bool
     ) -> [String] {
+        var flatSum: Int64 = g.omitted?.flatValue ?? 0
+        for n in g.nodes { flatSum &+= n.flatValue }
+        return reportLabels(
+            flatSum: flatSum, shown: g.nodes.count, selected: g.selectedCount, origCount: origCount,
+            droppedNodes: droppedNodes, droppedEdges: droppedEdges, fullHeaders: fullHeaders)
+    }
+
+    /// The header of a report that shows `shown` of the `selected` nodes (flat values adding up
+    /// to `flatSum`) out of `origCount` after cuts.
+    func reportLabels(
+        flatSum: Int64, shown: Int, selected: Int, origCount: Int, droppedNodes: Int, droppedEdges: Int,
+        fullHeaders: Bool
+    ) -> [String] {
         var label: [String] = []
         if !options.profileLabels.isEmpty {
             label += options.profileLabels
         } else if fullHeaders || !options.compactLabels {
             label += profileLabels()
         }
-        var flatSum: Int64 = g.omitted?.flatValue ?? 0
-        for n in g.nodes { flatSum &+= n.flatValue }
         if !options.activeFilters.isEmpty {
             label.append("Active filters:")
             for f in options.activeFilters {
@@ -391,8 +401,8 @@ public final class Report {
                 label.append(
                     dropLabel(droppedEdges, "edge", "freq", formatValue(Graph.cutoff(options.edgeFraction, of: total))))
             }
-            if g.nodes.count > 0 && g.selectedCount < origCount {
-                label.append("Showing top \(g.nodes.count) nodes out of \(origCount)")
+            if shown > 0 && selected < origCount {
+                label.append("Showing top \(shown) nodes out of \(origCount)")
             }
         }
         if fullHeaders { label.append("\nSee https://git.io/JfYMW for how to read the graph") }

@@ -82,7 +82,7 @@ extension Report {
             var v = s.values[options.sampleIndex]
             if let mi = options.meanDivisorIndex {
                 let d = s.values[mi]
-                if d != 0 { v /= d }
+                v = meanValue(v, d)
             }
             var first = true
             for l in s.locations {
@@ -128,7 +128,7 @@ extension Report {
             let (f, u) = Measurement.scale(total, from: options.sampleUnit, to: outputUnit)
             tw.write("\(key):\t Total \(GoFormat.fixed(f, 1))\(u)\n")
             let sorted = values.sorted { a, b in
-                if a.value != b.value { return abs(a.value) > abs(b.value) }
+                if a.value != b.value { return goAbs(a.value) > goAbs(b.value) }
                 return a.key < b.key
             }
             for (name, c) in sorted {

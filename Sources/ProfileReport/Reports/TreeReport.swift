@@ -118,7 +118,7 @@ struct TreeRenderer {
     func split(minimumLines: Int = 20_000) -> [Range<Int>] {
         var lines = 0
         for n in shown { lines += 1 + n.inEdges.count + n.outEdges.count }
-        guard lines > minimumLines && ProcessInfo.processInfo.activeProcessorCount > 1 else { return [0..<shown.count] }
+        guard Parallel.parts(lines, from: minimumLines + 1, atMost: 2) == 2 else { return [0..<shown.count] }
         var seen = 0
         for (i, n) in shown.enumerated() {
             seen += 1 + n.inEdges.count + n.outEdges.count

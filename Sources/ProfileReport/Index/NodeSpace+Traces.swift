@@ -1,6 +1,5 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
 /// The label lines `traces` prints above each sample's stack (Report.printTraces's layout),
 /// made once per distinct set of labels.
@@ -56,7 +55,7 @@ struct TraceLabels {
     }
 }
 
-extension TopEngine {
+extension NodeSpace {
     /// `traces` as Report.printTraces prints it for the profile filtered by `keep` and
     /// aggregated to the engine's granularity: every sample with a stack, its labels, its
     /// value, its frames from the leaf. Each node's lines, each label set's and each value's
@@ -71,7 +70,7 @@ extension TopEngine {
         try withBytes(header, emit)
         let n = samples.count
         let blocks = (n + blockSize - 1) / blockSize
-        let parts = blocks > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = Parallel.parts(blocks, from: 2, atMost: 2)
         let buffers = UnsafeSendableBox((0..<parts).map { _ in ByteBuffer() })
         let shared = UnsafeSendableBox(text)
         defer { for b in buffers.value { b.free() } }
@@ -106,7 +105,7 @@ private struct TracesText {
     let value: [Int32]
     let valueStart: [Int]
     let valueBytes: [UInt8]
-    /// The nodes' printed names (TopEngine.nameBytes).
+    /// The nodes' printed names (NodeSpace.nameBytes).
     let names: (bytes: [UInt8], start: [Int])
     let separator = Array("-----------+-------------------------------------------------------\n".utf8)
     /// The three spaces before a frame's name.
@@ -122,7 +121,7 @@ private struct TracesText {
         return (v, tail.utf8.count)
     }
 
-    init(_ engine: TopEngine, _ rpt: Report, keep: [Bool]?) {
+    init(_ engine: NodeSpace, _ rpt: Report, keep: [Bool]?) {
         start = engine.sampleStart
         frames = engine.frameNode
         inlines = engine.frameInline
@@ -142,7 +141,7 @@ private struct TracesText {
             var v = column[si]
             if let divisors {
                 let d = divisors[si]
-                if d != 0 { v /= d }
+                v = meanValue(v, d)
             }
             if let known = valueIDs[v] {
                 value[si] = known

@@ -1,11 +1,10 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
 /// The call graph of `tree`/`peek` from the engine's decoded stacks: the same sums and edges
 /// as Graph.build over the filtered, aggregated profile (GraphBuilder+Fast's buildAccumulated),
 /// without copying, filtering or aggregating the profile and without rebuilding the node table.
-extension TopEngine {
+extension NodeSpace {
     /// The engine's node for a graph node's identity, if it has one.
     func node(for info: NodeInfo) -> Int32? {
         guard info.origName.isEmpty else { return nil }
@@ -110,7 +109,7 @@ extension TopEngine {
             return withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep))
         }
         let count = samples.count
-        let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
         let ranges = (0..<parts).map { (($0 * count / parts)..<(($0 + 1) * count / parts)) }
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
@@ -162,7 +161,7 @@ extension TopEngine {
     }
 }
 
-extension TopEngine {
+extension NodeSpace {
     /// `sums` for these options; the last ones are kept (a report's graphs, and the next
     /// report with the same options, sum the same values).
     func cachedSums(index: Int, meanIndex: Int?, keep: [Bool]?) -> Sums {
@@ -182,7 +181,7 @@ extension TopEngine {
         // Edges are counted once per sample, so halves of the samples are summed apart, on
         // two threads for a large profile, and added.
         let count = samples.count
-        let parts = count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
         let out = UnsafeSendableBox([IncidentEdges?](repeating: nil, count: parts))
         let input = UnsafeSendableBox((self, matched, index, meanIndex, keep))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -347,7 +346,7 @@ final class FrameEdges: @unchecked Sendable {
     let src: [Int32]
     let dst: [Int32]
 
-    init(_ engine: TopEngine) {
+    init(_ engine: NodeSpace) {
         var edge = [Int32](repeating: -1, count: engine.frameNode.count)
         var src: [Int32] = [], dst: [Int32] = []
         var table = FastIndexTable(capacity: 1 << 16)
@@ -395,7 +394,7 @@ struct EdgeListSums {
     var present: [Bool], inline: [Bool]
 
     init(
-        _ engine: TopEngine, _ edges: FrameEdges, _ range: Range<Int>, _ column: [Int64], _ divisors: [Int64]?,
+        _ engine: NodeSpace, _ edges: FrameEdges, _ range: Range<Int>, _ column: [Int64], _ divisors: [Int64]?,
         _ keep: [Bool]?
     ) {
         let m = edges.src.count
@@ -476,7 +475,7 @@ struct KeptGraphSums {
     var present: [Bool], residual: [Bool], inline: [Bool]
 
     init(
-        _ engine: TopEngine, _ range: Range<Int>, keptID: [Int32], keptCount k: Int, _ column: [Int64],
+        _ engine: NodeSpace, _ range: Range<Int>, keptID: [Int32], keptCount k: Int, _ column: [Int64],
         _ divisors: [Int64]?, _ keep: [Bool]?, withEdges: Bool
     ) {
         self.k = k
@@ -641,7 +640,7 @@ struct FrameGraphAccumulator {
     /// per sample between consecutive kept frames, residual when dropped frames lie between,
     /// not inline once a first visit in a sample is a location's own (last) line.
     mutating func add(
-        _ engine: TopEngine, _ range: Range<Int>, index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?,
+        _ engine: NodeSpace, _ range: Range<Int>, index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?,
         withEdges: Bool
     ) {
         let n = sums.nodeCount

@@ -15,7 +15,7 @@ final class FrameLayout {
     let frameLine: [Int32]
     let frameInline: [Bool]
 
-    init(_ samples: SampleIndex, inlineFrames: Bool) {
+    init(_ samples: ProfileIndex, inlineFrames: Bool) {
         var expanded: [Int32] = [0]
         expanded.reserveCapacity(samples.profile.locations.count + 1)
         for loc in samples.profile.locations {
@@ -28,7 +28,7 @@ final class FrameLayout {
         // Large profiles are done in parts on all cores: each part counts its frames, then
         // fills its own slice.
         let n = samples.count
-        let parts = n >= 50_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let parts = Parallel.parts(n, from: 50_000, atMost: 4)
         let bounds = (0...parts).map { $0 * n / parts }
         let sampleLoc = samples.locStart, locs = samples.locs
         var counts = [Int](repeating: 0, count: parts)
@@ -97,7 +97,7 @@ final class FrameLayout {
     /// The node of every frame, given the node of every location line.
     func map(_ lineNode: [Int32]) -> [Int32] {
         let total = frameLine.count
-        let parts = total >= 1_000_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let parts = Parallel.parts(total, from: 1_000_000, atMost: 4)
         return [Int32](unsafeUninitializedCapacity: total) { nodes, count in
             nonisolated(unsafe) let nodes = nodes
             frameLine.withUnsafeBufferPointer { frameLine in

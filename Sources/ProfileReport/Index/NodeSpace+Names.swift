@@ -1,8 +1,7 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-extension TopEngine {
+extension NodeSpace {
     /// Appends node `n`'s printed name (NodeInfo.printableName) as UTF-8.
     func appendName(_ n: Int, to out: inout [UInt8]) {
         let s = stringBytes
@@ -14,7 +13,7 @@ extension TopEngine {
     }
 
     /// Appends the printed name of the node with key `k`, built from the strings' bytes
-    /// (`bytes`, `start`: TopEngine.stringBytes) rather than through NodeInfo: reports that name every
+    /// (`bytes`, `start`: NodeSpace.stringBytes) rather than through NodeInfo: reports that name every
     /// node of a line-level graph name tens of thousands.
     @inline(__always)
     private func appendName(

@@ -1,6 +1,5 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
 /// The shell's fast `top`/`text`: the loaded profile's stacks decoded once into flat arrays of
 /// node numbers at one granularity, so each `top` (another count, sort, sample type, unit,
@@ -8,10 +7,10 @@ import ProfileReport
 /// ReportPipeline and Report.printText compute, byte for byte (ShellTopEngineTests checks
 /// that); options it does not cover (hide, show, tag filters, tagroot, relative
 /// percentages, ...) go through the full pipeline.
-final class TopEngine {
+final class NodeSpace {
     /// What the decoded stacks depend on.
     struct Key: Equatable {
-        var granularity: String
+        var granularity: Granularity
         var noInlines: Bool
         var trimPath: String
         var sourcePath: String
@@ -29,7 +28,7 @@ final class TopEngine {
         /// The key of `traces`: file names untrimmed, unless the granularity drops them.
         static func untrimmed(_ cfg: ReportConfig) -> Key {
             var key = Key(cfg)
-            if cfg.granularity != "functions" {
+            if cfg.granularity != .functions {
                 key.trimPath = ""
                 key.sourcePath = ""
                 key.trimsFiles = false
@@ -47,7 +46,7 @@ final class TopEngine {
 
     let key: Key
     /// The samples as flat arrays (shared by the engines of one profile).
-    let samples: SampleIndex
+    let samples: ProfileIndex
     var profile: Profile { samples.profile }
     var values: [[Int64]] { samples.values }
 
@@ -141,19 +140,19 @@ final class TopEngine {
     let frameNode: [Int32]
     let frameInline: [Bool]
 
-    init(samples: SampleIndex, key: Key) {
+    init(samples: ProfileIndex, key: Key) {
         self.key = key
         self.samples = samples
         // What the granularity keeps, as pprof's Profile.Aggregate decides: inlined frames,
         // function names, file names, line numbers, addresses.
         let p = samples.profile
         let g = key.granularity
-        let all = g == "addresses" && !key.noInlines
+        let all = g == .addresses && !key.noInlines
         let inlineFrames = !key.noInlines
-        let keepName = all || g != "files"
-        let keepFile = all || g != "functions"
-        let keepLine = all || g == "lines" || g == "addresses"
-        let keepAddress = all || g == "addresses"
+        let keepName = all || g != .files
+        let keepFile = all || g != .functions
+        let keepLine = all || g == .lines || g == .addresses
+        let keepAddress = all || g == .addresses
 
         // One node per distinct NodeInfo. Names and files are numbers (the sample index's,
         // plus the trimmed file names), so a node is found by a key of integers; each

@@ -1,6 +1,5 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
 /// Each sample's labels as numbers, made once per profile: `tags` sums values per number.
 struct SampleLabels {
@@ -50,7 +49,7 @@ struct SampleLabels {
     }
 }
 
-extension SampleIndex {
+extension ProfileIndex {
     /// The profile `tags` reads, reduced to one sample per label and per numeric label (key
     /// and value) found on the samples `keep` lets through, each with the sum of value `index`
     /// over the samples that carry it (once per time they carry it): `tags` adds those values

@@ -1,8 +1,7 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-extension TopEngine {
+extension NodeSpace {
     /// Flat and cumulative sums per node for one sample type, over the kept samples.
     struct Sums {
         var flat: [Int64]
@@ -10,8 +9,8 @@ extension TopEngine {
         var cum: [Int64]
         var cumDiv: [Int64]
 
-        func flatValue(_ n: Int) -> Int64 { flatDiv[n] == 0 ? flat[n] : flat[n] / flatDiv[n] }
-        func cumValue(_ n: Int) -> Int64 { cumDiv[n] == 0 ? cum[n] : cum[n] / cumDiv[n] }
+        func flatValue(_ n: Int) -> Int64 { meanValue(flat[n], flatDiv[n]) }
+        func cumValue(_ n: Int) -> Int64 { meanValue(cum[n], cumDiv[n]) }
     }
 
     /// Sums each node's values: flat at the leaf frame, cum once per sample it appears in.
@@ -21,7 +20,7 @@ extension TopEngine {
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
         let count = column.count
-        let parts = count >= 50_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) : 1
+        let parts = Parallel.parts(count, from: 50_000, atMost: 4)
         let start = sampleStart, frames = frameNode
         // Each part writes only its own slot.
         let zero = [Int64](repeating: 0, count: n)
@@ -141,7 +140,7 @@ extension TopEngine {
             }
         }
         var inline = Set<Int>(), noinline = Set<Int>()
-        for (key, e) in edges where e.weight.magnitude >= cutoff.magnitude {
+        for (key, e) in edges where goAbs(e.weight) >= cutoff {
             let dest = Int(key & 0xffff_ffff)
             if e.inline { inline.insert(dest) } else { noinline.insert(dest) }
         }

@@ -9,7 +9,7 @@ func matchAll(_ re: GoRegex, _ strings: [String]) -> [Bool] {
 
 /// `re.matches` over every node's printed name: simple patterns on the names' bytes (no
 /// String is made for a name), the rest by the regexp.
-func matchNames(_ re: GoRegex, _ engine: TopEngine) -> [Bool] {
+func matchNames(_ re: GoRegex, _ engine: NodeSpace) -> [Bool] {
     guard let simple = re.simple else { return parallelMatch(re, (0..<engine.nodeCount).map { engine.name($0) }) }
     let names = engine.nameBytes
     var out = [Bool](repeating: false, count: engine.nodeCount)
@@ -34,7 +34,7 @@ func parallelMatch(_ re: GoRegex, _ strings: [String]) -> [Bool] {
         init(_ n: Int) { flags = [Bool](repeating: false, count: n) }
     }
     let results = Results(strings.count)
-    let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, strings.count / 256))
+    let chunks = max(1, min(Parallel.cores * 2, strings.count / 256))
     let size = (strings.count + chunks - 1) / max(chunks, 1)
     results.flags.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out

@@ -1,63 +1,126 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-/// A profile's samples as flat arrays: each sample's locations (root first), its values by
-/// sample type, whether it belongs to a -diff_base; plus the focus/ignore masks over them.
-final class SampleIndex {
-    let profile: Profile
+/// The index of a loaded profile, made once and kept while the profile is: its samples as
+/// flat arrays (each sample's locations, root first, its values by sample type, whether it
+/// belongs to a -diff_base), the focus/ignore masks over them, and its node spaces (the
+/// stacks as node numbers at a granularity, NodeSpace), made on first use. Every report of
+/// the command line and the shell is made from one (ReportPipeline.run).
+public final class ProfileIndex {
+    public let profile: Profile
     let count: Int
-    let locStart: [Int32]
-    let locs: [Int32]
+    /// Sample `s`'s locations, root first, are `locs[locStart[s]..<locStart[s+1]]`.
+    var locStart: [Int32] { flat.locStart }
+    var locs: [Int32] { flat.locs }
     /// `values[t][s]`: sample `s`'s value of sample type `t`.
-    let values: [[Int64]]
-    let isDiffBase: [Bool]
-    let anyDiffBase: Bool
+    var values: [[Int64]] { flat.values }
+    var isDiffBase: [Bool] { flat.isDiffBase }
+    var anyDiffBase: Bool { flat.anyDiffBase }
     /// Warnings ReportPipeline gives for every report of this profile (numeric label units).
-    let unitWarnings: [String]
+    var unitWarnings: [String] { units.warnings }
     /// The unit of each numeric label key (ReportPipeline.identifyNumLabelUnits).
-    let numLabelUnits: [String: String]
+    var numLabelUnits: [String: String] { units.units }
     /// How the stacks expand into frames, with inlined frames and without (`frameLayout`).
     private var layouts: [Bool: FrameLayout] = [:]
     /// The last focus/ignore masks: which samples they keep.
     private var mask: (focus: String, ignore: String, keep: [Bool]?, warnings: [String])?
 
-    init(profile: Profile) {
+    /// The node spaces made so far, the most recently made last (a few are kept).
+    private var spaces: [NodeSpace] = []
+    /// The index of the profile the last transforming options made (IndexView), by those options.
+    var transformed: (key: [String], index: ProfileIndex, warnings: [String])?
+
+    /// Indexes `profile`. Nothing is made until a report asks for it: reports that build
+    /// their graphs from the profile itself cost no more for the index.
+    public init(profile: Profile) {
         self.profile = profile
+        count = profile.samples.count
+    }
+
+    /// Indexes a profile transformed from another, whose numeric label units it keeps.
+    init(profile: Profile, numLabelUnits: [String: String]) {
+        self.profile = profile
+        count = profile.samples.count
+        unitsIfMade = (numLabelUnits, [])
+    }
+
+    private var unitsIfMade: (units: [String: String], warnings: [String])?
+    private var units: (units: [String: String], warnings: [String]) {
+        if let known = unitsIfMade { return known }
         var warnings: [String] = []
-        numLabelUnits = ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) })
-        unitWarnings = warnings
-        let n = profile.samples.count
-        count = n
-        var starts = [Int32](repeating: 0, count: n + 1)
-        var locs: [Int32] = []
-        var columns = [[Int64]](repeating: [Int64](repeating: 0, count: n), count: profile.sampleTypes.count)
-        var diffBase = [Bool](repeating: false, count: n)
-        profile.samples.withUnsafeBufferPointer { samples in
-            var total = 0
-            for i in 0..<n { total += samples[i].locations.count }
-            locs.reserveCapacity(total)
-            for i in 0..<n {
-                samples[i].locations.withUnsafeBufferPointer { l in
-                    var k = l.count - 1
-                    while k >= 0 {
-                        locs.append(l[k])
-                        k -= 1
+        let made = (ReportPipeline.identifyNumLabelUnits(profile, warn: { warnings.append($0) }), warnings)
+        unitsIfMade = made
+        return made
+    }
+
+    /// The samples as flat arrays.
+    private struct FlatSamples {
+        let locStart: [Int32]
+        let locs: [Int32]
+        let values: [[Int64]]
+        let isDiffBase: [Bool]
+        let anyDiffBase: Bool
+
+        init(_ profile: Profile) {
+            let n = profile.samples.count
+            var starts = [Int32](repeating: 0, count: n + 1)
+            var locs: [Int32] = []
+            var columns = [[Int64]](repeating: [Int64](repeating: 0, count: n), count: profile.sampleTypes.count)
+            var diffBase = [Bool](repeating: false, count: n)
+            profile.samples.withUnsafeBufferPointer { samples in
+                var total = 0
+                for i in 0..<n { total += samples[i].locations.count }
+                locs.reserveCapacity(total)
+                for i in 0..<n {
+                    samples[i].locations.withUnsafeBufferPointer { l in
+                        var k = l.count - 1
+                        while k >= 0 {
+                            locs.append(l[k])
+                            k -= 1
+                        }
                     }
+                    starts[i + 1] = Int32(locs.count)
+                    samples[i].values.withUnsafeBufferPointer { v in
+                        for t in 0..<min(v.count, columns.count) { columns[t][i] = v[t] }
+                    }
+                    if !samples[i].labels.isEmpty { diffBase[i] = samples[i].isDiffBase }
                 }
-                starts[i + 1] = Int32(locs.count)
-                samples[i].values.withUnsafeBufferPointer { v in
-                    for t in 0..<min(v.count, columns.count) { columns[t][i] = v[t] }
-                }
-                if !samples[i].labels.isEmpty { diffBase[i] = samples[i].isDiffBase }
             }
+            locStart = starts
+            self.locs = locs
+            values = columns
+            isDiffBase = diffBase
+            anyDiffBase = diffBase.contains(true)
         }
-        locStart = starts
-        self.locs = locs
-        values = columns
-        isDiffBase = diffBase
-        anyDiffBase = diffBase.contains(true)
-        names = Self.numberNames(profile)
+    }
+
+    private var flatIfMade: FlatSamples?
+    private var flat: FlatSamples {
+        if let known = flatIfMade { return known }
+        let made = PhaseTimer.measure("index: samples") { FlatSamples(profile) }
+        flatIfMade = made
+        return made
+    }
+
+    /// The node space for `key`, made on first use; the last four are kept.
+    func nodeSpace(_ key: NodeSpace.Key) -> NodeSpace {
+        if let known = spaces.first(where: { $0.key == key }) { return known }
+        let made = PhaseTimer.measure("index: node space") { NodeSpace(samples: self, key: key) }
+        spaces.append(made)
+        if spaces.count > 4 { spaces.removeFirst() }
+        return made
+    }
+
+    /// Makes what the first report of each kind needs with options `cfg`, so that it is as quick
+    /// as the next (the shell does this before its first prompt): the node space, its ranked
+    /// names, the lines for `list`, the labels for `tags` and `traces`.
+    public func prepare(for cfg: ReportConfig) {
+        if IndexView.transforms(cfg) { return }
+        let e = nodeSpace(NodeSpace.Key(cfg))
+        _ = e.nameRank
+        _ = lineIndex
+        _ = labelIndex
+        _ = traceLabels
     }
 
     /// pprof's report total: the sum of |value| (over the base's samples only with
@@ -66,6 +129,7 @@ final class SampleIndex {
         var div: Int64 = 0, total: Int64 = 0, diffDiv: Int64 = 0, diffTotal: Int64 = 0
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
+        let anyDiffBase = self.anyDiffBase, isDiffBase = self.isDiffBase
         for s in column.indices {
             var v = column[s]
             let d = divisors?[s] ?? 0
@@ -81,15 +145,15 @@ final class SampleIndex {
             total = diffTotal
             div = diffDiv
         }
-        return div != 0 ? total / div : total
+        return meanValue(total, div)
     }
 
     /// The samples that `focus` and `ignore` keep (nil: all), as Profile.filterSamplesByName
     /// decides, with its "matched no samples" warnings.
     func keep(focus: String, ignore: String) throws(ReportError) -> (keep: [Bool]?, warnings: [String]) {
         if let m = mask, m.focus == focus, m.ignore == ignore { return (m.keep, m.warnings) }
-        let focusRE = try compile("focus", focus)
-        let ignoreRE = try compile("ignore", ignore)
+        let focusRE = try ReportPipeline.compile("focus", focus)
+        let ignoreRE = try ReportPipeline.compile("ignore", ignore)
         var keep: [Bool]?
         var warnings: [String] = []
         if focusRE != nil || ignoreRE != nil {
@@ -108,6 +172,7 @@ final class SampleIndex {
                 }
             }
             var k = [Bool](repeating: false, count: count)
+            let locStart = self.locStart
             mark.withUnsafeBufferPointer { mark in
                 locs.withUnsafeBufferPointer { locs in
                     for si in 0..<count {
@@ -132,18 +197,9 @@ final class SampleIndex {
         return (keep, warnings)
     }
 
-    private func compile(_ name: String, _ value: String) throws(ReportError) -> GoRegex? {
-        if value.isEmpty { return nil }
-        do {
-            return try GoRegex(value)
-        } catch {
-            throw ReportError("parsing \(name) regexp: \(error)")
-        }
-    }
-
     /// The distinct names, file names and binaries of the profile ("" is number 0), and
     /// which of them each function and mapping has: what focus and ignore match against.
-    let names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32])
+    lazy var names: (distinct: [String], name: [Int32], file: [Int32], mapping: [Int32]) = Self.numberNames(profile)
 
     /// The locations' lines by function name, for `list`.
     lazy var lineIndex = LineIndex(profile, functionName: names.name, nameCount: names.distinct.count)

@@ -1,8 +1,7 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
 
-extension SampleIndex {
+extension ProfileIndex {
     /// What identifies a node of the line graph `list` reads (line granularity, binary names
     /// kept): numbers for the name, file and binary, the function's first line, the line.
     struct ListKey: Hashable {
@@ -105,6 +104,7 @@ extension SampleIndex {
         var stamp = [Int32](repeating: -1, count: infos.count)
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
+        let locStart = self.locStart
         locs.withUnsafeBufferPointer { locs in
             for si in 0..<count {
                 if let keep, !keep[si] { continue }
@@ -140,7 +140,7 @@ extension SampleIndex {
 
 /// The lines of a profile's locations by function name: what `list` looks up.
 struct LineIndex {
-    /// The name numbers (SampleIndex.names) that some line has, 0 for lines without a function
+    /// The name numbers (ProfileIndex.names) that some line has, 0 for lines without a function
     /// and locations without lines.
     let names: [Int32]
     /// The lines of name `id`: `location[i]`, `line[i]` (index in the location's lines) for i in
