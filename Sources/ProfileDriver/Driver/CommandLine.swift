@@ -23,6 +23,7 @@ public enum PprofCommand {
         ("tools", .string, "Path for object tool pathnames"),
         ("http", .string, "Present interactive web UI at the specified http host:port"),
         ("no_browser", .bool, "Skip opening a browser for the interactive web UI"),
+        ("check", .stringList, "Rule the profile must keep, e.g. 'flat(fetch) < 10MB' (exit 3 when broken)"),
     ]
 
     /// The flag set with every flag defined.
@@ -59,6 +60,8 @@ public enum PprofCommand {
         public var buildID = ""
         public var execName = ""
         public var warnings: [String] = []
+        /// `-check` rules, in order.
+        public var checks: [String] = []
     }
 
     /// Parses a command line (without the program name) into an invocation.
@@ -128,6 +131,7 @@ public enum PprofCommand {
         inv.seconds = Int(fs.string("seconds") ?? "") ?? -1
         inv.timeout = Int(fs.string("timeout") ?? "") ?? -1
         inv.comment = fs.string("add_comment") ?? ""
+        inv.checks = fs.list("check")
         inv.config = cfg
         return inv
     }
@@ -161,6 +165,13 @@ public enum PprofCommand {
             return 1
         }
         for w in inv.warnings { sink.err(w) }
+        let rules: [CheckRule]
+        do {
+            rules = try Checks.parse(inv.checks)
+        } catch {
+            sink.err("pprof: \(error.message)")
+            return 1
+        }
         var loader = loader
         loader.seconds = inv.seconds
         loader.timeout = inv.timeout
@@ -183,6 +194,7 @@ public enum PprofCommand {
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,
             loader: loader)
         guard let command = inv.command else {
+            if !rules.isEmpty { return Checks.run(rules, session: session, sink: sink) }
             return Interactive.start(session, sink: sink)
         }
         if exitsAfterwards {
@@ -196,6 +208,7 @@ public enum PprofCommand {
             sink.err("pprof: \(error.message)")
             return 1
         }
+        if !rules.isEmpty { return Checks.run(rules, session: session, sink: sink) }
         return 0
     }
 

@@ -54,6 +54,8 @@ enum Usage {
             -source_path=<dirs>     Search path for source files
             -trim_path=<prefix>     Path prefix to trim from source paths
             -output=<file>          Write the report to a file
+            -check=<rule>           Fail (exit 3) unless the rule holds, e.g. 'flat(fetch) < 10MB'
+                                    (repeatable; see docs/checks.md)
 
           Source options:
             -seconds=<n>            Duration for time-based profile collection
