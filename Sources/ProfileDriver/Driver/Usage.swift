@@ -18,6 +18,7 @@ enum Usage {
             -comments        Output all profile comments
             -dot             Outputs a graph in DOT format
             -flame           Outputs an interactive flame graph in SVG format
+            -folded          Outputs stacks as folded lines (frame;frame value) for flame graph tools
             -list=<regexp>   Output annotated source for functions matching regexp
             -pdf             Outputs a graph in PDF format
             -peek=<regexp>   Output callers/callees of functions matching regexp

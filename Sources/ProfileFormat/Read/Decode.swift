@@ -7,6 +7,7 @@ extension Profile {
     /// `maxInflatedSize` caps how large a gzip stream may grow when inflated.
     public static func parse(_ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        if let folded = try FoldedStacks.parse(raw) { return folded }
         var decoded = try decodeTables(raw)
         var list = SampleList(valueCount: decoded.tables.sampleTypes.count)
         try decoded.decodeSamples(&raw, into: &list)
@@ -39,6 +40,7 @@ extension Profile {
         _ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize, prepare: (inout Profile) -> Void = { _ in }
     ) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        if var folded = try FoldedStacks.parse(raw) { prepare(&folded); return try merge([folded]) }
         var decoded = try decodeTables(raw)
         prepare(&decoded.tables)
         let typeCount = decoded.tables.sampleTypes.count
