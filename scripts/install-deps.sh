@@ -8,9 +8,10 @@
 #   graphviz                                     dot, for -svg/-png/-pdf
 #   tmux                                         the end-to-end terminal test of the shell
 #   time                                         GNU time, for the benchmarks
+#   python3-jsonschema                           the JSON Schema validator the -json tests run
 set -euo pipefail
 packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev binutils
-  golang-go graphviz tmux time)
+  golang-go graphviz tmux time python3-jsonschema)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()
@@ -21,3 +22,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The python3 first on PATH (which may not be Debian's) must import jsonschema for the -json tests.
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema

@@ -23,6 +23,7 @@ public enum PprofCommand {
         ("tools", .string, "Path for object tool pathnames"),
         ("http", .string, "Present interactive web UI at the specified http host:port"),
         ("no_browser", .bool, "Skip opening a browser for the interactive web UI"),
+        ("json", .bool, "Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)"),
         ("check", .stringList, "Rule the profile must keep, e.g. 'flat(fetch) < 10MB' (exit 3 when broken)"),
     ]
 
@@ -132,6 +133,7 @@ public enum PprofCommand {
         inv.timeout = Int(fs.string("timeout") ?? "") ?? -1
         inv.comment = fs.string("add_comment") ?? ""
         inv.checks = fs.list("check")
+        cfg.json = fs.bool("json")
         inv.config = cfg
         return inv
     }

@@ -108,7 +108,9 @@ public final class Session {
                 profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
         }
         rpt.keepsGraphs = keepsReportsUntilExit
-        var bytes = try PhaseTimer.measure("report") { () throws(ReportError) in try rpt.generate() }
+        var bytes = try PhaseTimer.measure("report") { () throws(ReportError) in
+            try config.json ? rpt.generateJSON(command: command.name) : rpt.generate()
+        }
         if keepsReportsUntilExit { _ = Unmanaged.passRetained(rpt) }
         if let type = command.graphviz {
             bytes = try Graphviz.render(dot: bytes, type: type)

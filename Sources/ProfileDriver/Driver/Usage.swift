@@ -55,6 +55,7 @@ enum Usage {
             -source_path=<dirs>     Search path for source files
             -trim_path=<prefix>     Path prefix to trim from source paths
             -output=<file>          Write the report to a file
+            -json                   Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)
             -check=<rule>           Fail (exit 3) unless the rule holds, e.g. 'flat(fetch) < 10MB'
                                     (repeatable; see docs/checks.md)
 

@@ -69,6 +69,10 @@ extension Shell {
                     parsed.config.sort = "cum"
                     continue
                 }
+                if t == "-json" {
+                    parsed.config.json = true
+                    continue
+                }
                 ignore = joinRegex(ignore, String(t.dropFirst()))
             } else {
                 focus = joinRegex(focus, t)

@@ -20,7 +20,7 @@ extension Report {
             if v == 0 { continue }
             frames.removeAll(keepingCapacity: true)
             for l in s.locations.reversed() {
-                for f in names[Int(l)].reversed() { frames.append(f.name) }
+                for f in names[Int(l)].reversed() { frames.append(Self.foldedName(f.name)) }
             }
             if frames.isEmpty { continue }
             sums[frames.joined(separator: ";"), default: 0] &+= v
@@ -35,7 +35,7 @@ extension Report {
 
     /// One frame of a location at the report's granularity.
     public struct Frame: Sendable {
-        /// The printed name, safe for folded stacks (no `;`, no line breaks).
+        /// The printed name.
         public let name: String
         /// Inlined into the next frame toward the root.
         public let inline: Bool
@@ -50,7 +50,7 @@ extension Report {
         let nodes = Graph.buildGraph(Profile.withLocationsOnly(profile), o).locationNodes
         return nodes.map { list in
             list.enumerated().compactMap { i, n in
-                n.map { Frame(name: Self.foldedName($0.printableName), inline: i != list.count - 1) }
+                n.map { Frame(name: $0.printableName, inline: i != list.count - 1) }
             }
         }
     }
