@@ -24,6 +24,9 @@ public enum PprofCommand {
         ("http", .string, "Present interactive web UI at the specified http host:port"),
         ("no_browser", .bool, "Skip opening a browser for the interactive web UI"),
         ("json", .bool, "Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)"),
+        ("growth", .bool, "Rank what grows across profiles taken over time (docs/growth.md)"),
+        ("count", .int, "With -growth and one URL: how many snapshots to take"),
+        ("interval", .string, "With -growth -count: time between snapshots (30s, 5m)"),
         ("check", .stringList, "Rule the profile must keep, e.g. 'flat(fetch) < 10MB' (exit 3 when broken)"),
     ]
 
@@ -63,6 +66,10 @@ public enum PprofCommand {
         public var warnings: [String] = []
         /// `-check` rules, in order.
         public var checks: [String] = []
+        /// `-growth`, and `-count`/`-interval` to take its series.
+        public var growth = false
+        public var count = 0
+        public var interval = ""
     }
 
     /// Parses a command line (without the program name) into an invocation.
@@ -134,6 +141,9 @@ public enum PprofCommand {
         inv.comment = fs.string("add_comment") ?? ""
         inv.checks = fs.list("check")
         cfg.json = fs.bool("json")
+        inv.growth = fs.bool("growth")
+        inv.count = Int(fs.string("count") ?? "") ?? 0
+        inv.interval = fs.string("interval") ?? ""
         inv.config = cfg
         return inv
     }
@@ -178,6 +188,7 @@ public enum PprofCommand {
         loader.seconds = inv.seconds
         loader.timeout = inv.timeout
         loader.note = sink.err
+        if inv.growth { return Growth.run(inv, loader: loader, sink: sink) }
         var profile: Profile
         do {
             profile = try Session.loadProfile(

@@ -56,6 +56,8 @@ enum Usage {
             -trim_path=<prefix>     Path prefix to trim from source paths
             -output=<file>          Write the report to a file
             -json                   Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)
+            -growth S1 ... SN       Rank what grows across profiles taken over time (docs/growth.md);
+                                    with -json or -svg; -count=N -interval=D URL takes the series
             -check=<rule>           Fail (exit 3) unless the rule holds, e.g. 'flat(fetch) < 10MB'
                                     (repeatable; see docs/checks.md)
 
