@@ -13,9 +13,10 @@
 #   tmux                                         the end-to-end terminal test of the shell
 #   time                                         GNU time, for the benchmarks
 #   chromium, chromium-driver                    headless browser for the web UI's test (Tests/web/test_web.py)
+#   python3-jsonschema                           the JSON Schema validator the -json tests run
 set -euo pipefail
 packages=(pkg-config zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libedit-dev libturbojpeg0-dev libunwind-dev
-  binutils llvm golang-go graphviz tmux time chromium chromium-driver)
+  binutils llvm golang-go graphviz tmux time chromium chromium-driver python3-jsonschema)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()
@@ -30,3 +31,5 @@ fi
 if ! python3 -c "import selenium" 2>/dev/null; then
   python3 -m pip install -q selenium || python3 -m pip install -q --break-system-packages selenium
 fi
+# The python3 first on PATH (which may not be Debian's) must import jsonschema for the -json tests.
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema

@@ -17,6 +17,7 @@ extension Report {
         case .list: try printSource(&w)
         case .topProto: return topProtoBytes()
         case .flame: return try printFlameGraph()
+        case .folded: return printFolded()
         }
         return Array(w.utf8)
     }

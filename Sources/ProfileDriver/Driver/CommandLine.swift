@@ -23,6 +23,11 @@ public enum PprofCommand {
         ("tools", .string, "Path for object tool pathnames"),
         ("http", .string, "Present interactive web UI at the specified http host:port"),
         ("no_browser", .bool, "Skip opening a browser for the interactive web UI"),
+        ("json", .bool, "Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)"),
+        ("growth", .bool, "Rank what grows across profiles taken over time (docs/growth.md)"),
+        ("count", .int, "With -growth and one URL: how many snapshots to take"),
+        ("interval", .string, "With -growth -count: time between snapshots (30s, 5m)"),
+        ("check", .stringList, "Rule the profile must keep, e.g. 'flat(fetch) < 10MB' (exit 3 when broken)"),
     ]
 
     /// The flag set with every flag defined.
@@ -68,6 +73,12 @@ public enum PprofCommand {
         public var http: String?
         public var noBrowser = false
         public var symbolize = SymbolizeOptions()
+        /// `-check` rules, in order.
+        public var checks: [String] = []
+        /// `-growth`, and `-count`/`-interval` to take its series.
+        public var growth = false
+        public var count = 0
+        public var interval = ""
     }
 
     /// Parses a command line (without the program name) into an invocation.
@@ -147,6 +158,11 @@ public enum PprofCommand {
         inv.timeout = Int(fs.string("timeout") ?? "") ?? -1
         inv.comment = fs.string("add_comment") ?? ""
         inv.symbolize = SymbolizeOptions(fs.string("symbolize") ?? "") { inv.warnings.append($0) }
+        inv.checks = fs.list("check")
+        cfg.json = fs.bool("json")
+        inv.growth = fs.bool("growth")
+        inv.count = Int(fs.string("count") ?? "") ?? 0
+        inv.interval = fs.string("interval") ?? ""
         inv.config = cfg
         return inv
     }
@@ -185,10 +201,18 @@ public enum PprofCommand {
             return 1
         }
         for w in inv.warnings { sink.err(w) }
+        let rules: [CheckRule]
+        do {
+            rules = try Checks.parse(inv.checks)
+        } catch {
+            sink.err("pprof: \(error.message)")
+            return 1
+        }
         var loader = loader
         loader.seconds = inv.seconds
         loader.timeout = inv.timeout
         loader.note = sink.err
+        if inv.growth { return Growth.run(inv, loader: loader, sink: sink) }
         var profile: Profile
         do {
             profile = try Session.loadProfile(
@@ -211,6 +235,7 @@ public enum PprofCommand {
             return WebServer.run(session, address: http, openBrowser: !inv.noBrowser, sink: sink)
         }
         guard let command = inv.command else {
+            if !rules.isEmpty { return Checks.run(rules, session: session, sink: sink) }
             return Interactive.start(session, sink: sink)
         }
         if exitsAfterwards {
@@ -230,6 +255,7 @@ public enum PprofCommand {
             sink.err("pprof: \(error.message)")
             return 1
         }
+        if !rules.isEmpty { return Checks.run(rules, session: session, sink: sink) }
         return 0
     }
 

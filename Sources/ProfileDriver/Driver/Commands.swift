@@ -31,6 +31,7 @@ public enum ReportCommands {
         ReportCommand("comments", .comments, "Output all profile comments"),
         ReportCommand("dot", .dot, "Outputs a graph in DOT format"),
         ReportCommand("flame", .flame, "Outputs an interactive flame graph in SVG format"),
+        ReportCommand("folded", .folded, "Outputs stacks as folded lines (frame;frame value) for flame graph tools"),
         ReportCommand("gif", .dot, binary: true, graphviz: "gif", "Outputs a graph image in GIF format"),
         ReportCommand("list", .list, hasParam: true, "Output annotated source for functions matching regexp"),
         ReportCommand("pdf", .dot, binary: true, graphviz: "pdf", "Outputs a graph in PDF format"),

@@ -116,6 +116,13 @@ public final class Session {
     public func report(
         _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
     ) throws(ReportError) -> ReportOutput {
+        if config.json {
+            // JSON rows are written from the report's own objects (JSONReport), which the
+            // pipeline's profile path makes; the index path does not yet hand them out.
+            let rpt = try ReportPipeline.makeReport(
+                profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
+            return .bytes(try rpt.generateJSON(command: command.name))
+        }
         let output = try ReportPipeline.run(
             index, command: command.name, format: command.format, argument: argument, config: config,
             keepsGraphs: keepsReportsUntilExit, warn: warn)

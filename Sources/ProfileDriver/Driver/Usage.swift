@@ -49,6 +49,14 @@ enum Usage {
           Misc options:
            -version           Print pprof's version and exit.
 
+          Reports for scripts:
+           -json              Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)
+           -folded            Write stacks as folded lines (frame;frame value) for flame graph tools
+           -growth            Rank what grows across profiles S1 ... SN taken over time (docs/growth.md);
+                              -count=N -interval=D URL takes the series first
+           -check rule        Exit 3 unless the rule holds, e.g. 'flat(fetch) < 10MB' (repeatable;
+                              docs/checks.md)
+
           Legacy convenience options:
            -inuse_space           Same as -sample_index=inuse_space
            -inuse_objects         Same as -sample_index=inuse_objects

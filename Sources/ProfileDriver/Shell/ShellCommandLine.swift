@@ -41,7 +41,7 @@ extension Shell {
             parsed.argument = args.removeFirst()
         }
         switch command.action {
-        case .load, .reload:
+        case .load, .reload, .growth:
             parsed.rest = args
             return parsed
         default:
@@ -67,6 +67,10 @@ extension Shell {
             } else if t.hasPrefix("-") {
                 if t == "-cum" || t == "--cum" {
                     parsed.config.sort = .cum
+                    continue
+                }
+                if t == "-json" {
+                    parsed.config.json = true
                     continue
                 }
                 ignore = joinRegex(ignore, String(t.dropFirst()))
@@ -103,6 +107,8 @@ extension Shell {
             try load([parsed.argument!] + parsed.rest)
         case .reload:
             try reload()
+        case .growth:
+            try growth([parsed.argument!] + parsed.rest)
         case .unavailable(let why):
             throw ReportError(why)
         }

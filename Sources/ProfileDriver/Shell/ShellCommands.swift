@@ -10,7 +10,7 @@ struct ShellCommand: Sendable {
         /// Saves a report to a temporary file and opens it with the first viewer that starts.
         case view(ReportCommand, suffix: String, viewers: @Sendable () -> [String])
         /// Shell commands go tool pprof does not have.
-        case diff, load, reload
+        case diff, load, reload, growth
         /// A go tool pprof command this pprof cannot run, with the reason.
         case unavailable(String)
     }
@@ -66,6 +66,15 @@ enum ShellCommands {
                     Show up to n rows; -cum compares cumulative instead of flat values.
                     Optionally save the table on the file f.
                     Set diff_base=<profile> or base=<profile> to turn every report into a diff.
+                    """))
+        list.append(
+            ShellCommand(name: "growth", action: .growth, hasParam: true,
+                description: "Rank what grows across profiles taken over time",
+                usage: """
+                    growth <profile> <profile>... [n] [-cum] [-json] >f
+                    Compare snapshots (files or URLs) taken over time, ordered by their time:
+                    first, last, change, slope per minute, steadiness and a verdict per function
+                    (grows, steady, shrinks, noise), steady growers first. See docs/growth.md.
                     """))
         list.append(
             ShellCommand(name: "load", action: .load, hasParam: true,

@@ -30,7 +30,7 @@ extension Shell {
         layout.include = try regex("diff", parsed.rest[0])
         layout.exclude = try regex("diff", parsed.rest[1])
         layout.noun = Self.rowNoun(cfg.granularity)
-        let bytes = Array(table.render(layout).utf8)
+        let bytes = cfg.json ? try table.json(layout) : Array(table.render(layout).utf8)
         if cfg.output.isEmpty {
             sink.out(bytes)
         } else {

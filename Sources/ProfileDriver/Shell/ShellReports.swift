@@ -35,6 +35,7 @@ extension Shell {
 
     /// Makes a report and sends it to the terminal or a file.
     func report(_ c: ReportCommand, argument: String?, config: ReportConfig) throws(ReportError) {
+        if config.json { return try reportJSON(c, argument: argument, config: config) }
         // `traces` can print hundreds of megabytes: written as it is made, never held whole.
         if c.format == .traces && c.graphviz == nil {
             let traces = try session.report(c, argument: argument, config: config, warn: warn)

@@ -8,6 +8,7 @@ extension Profile {
     public static func parse(_ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
         if let legacy = try LegacyProfile.parse(raw) { return legacy }
+        if let folded = try FoldedStacks.parse(raw) { return folded }
         var decoded = try decodeTables(raw)
         var list = SampleList(valueCount: decoded.tables.sampleTypes.count)
         try decoded.decodeSamples(&raw, into: &list)
@@ -43,6 +44,10 @@ extension Profile {
         if var legacy = try LegacyProfile.parse(raw) {
             prepare(&legacy)
             return try PhaseTimer.measure("legacy merge") { () throws(ProfileError) in try merge([legacy]) }
+        }
+        if var folded = try FoldedStacks.parse(raw) {
+            prepare(&folded)
+            return try merge([folded])
         }
         var decoded = try decodeTables(raw)
         prepare(&decoded.tables)

@@ -44,6 +44,8 @@ public struct ReportConfig: Sendable, Equatable {
     public var tagHide = ""
     public var noInlines = false
     public var granularity = Granularity.functions
+    /// Reports as JSON (`-json`, or `-json` after a shell command); not one of pprof's options.
+    public var json = false
 
     public init() {}
 

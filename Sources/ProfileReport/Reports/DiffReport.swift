@@ -60,14 +60,21 @@ public struct DiffReport {
         String(noun.dropLast(noun.hasSuffix("sses") ? 2 : 1))
     }
 
-    /// Renders the table: title, type, filters, totals, then base, new, delta, delta% and the name.
-    public func render(_ layout: Layout) -> String {
+    /// The rows the layout shows (those that changed and match, up to its row count), how many
+    /// changed, and how many match but did not change.
+    public func selection(_ layout: Layout) -> (shown: [Row], changed: Int, unchanged: Int) {
         let matching = rows.filter { r in
             (layout.include?.matches(r.name) ?? true) && !(layout.exclude?.matches(r.name) ?? false)
         }
         let changed = matching.filter { $0.delta != 0 }
         var shown = changed
         if layout.rowCount > 0 && shown.count > layout.rowCount { shown = Array(shown.prefix(layout.rowCount)) }
+        return (shown, changed.count, matching.count - changed.count)
+    }
+
+    /// Renders the table: title, type, filters, totals, then base, new, delta, delta% and the name.
+    public func render(_ layout: Layout) -> String {
+        let (shown, changedCount, unchanged) = selection(layout)
         let unit = outputUnit(for: shown)
         func value(_ v: Int64, signed: Bool = false) -> String {
             var v = v
@@ -85,10 +92,9 @@ public struct DiffReport {
         let totalDelta = newTotal &- baseTotal
         w += "Total: base \(value(baseTotal)), new \(value(newTotal)), "
         w += "delta \(value(totalDelta, signed: true)) (\(Self.percent(totalDelta, of: baseTotal, new: newTotal)))\n"
-        let noun = changed.count == 1 ? Self.singular(layout.noun) : layout.noun
-        var what = "\(shown.count) of \(changed.count) \(noun) that changed"
-        if shown.count == changed.count { what = "\(changed.count) \(noun) that changed" }
-        let unchanged = matching.count - changed.count
+        let noun = changedCount == 1 ? Self.singular(layout.noun) : layout.noun
+        var what = "\(shown.count) of \(changedCount) \(noun) that changed"
+        if shown.count == changedCount { what = "\(changedCount) \(noun) that changed" }
         if unchanged > 0 { what += " (\(unchanged) unchanged)" }
         w += "Showing \(what), largest |delta| first\n"
         w += "      base        new      delta    delta%\n"

@@ -3,7 +3,7 @@ import ProfileFormat
 
 /// The report kinds; several commands share one (`top` and `text`, `peek` and `tree`).
 public enum ReportFormat: Sendable {
-    case callgrind, comments, dot, list, proto, raw, tags, text, topProto, traces, tree, flame
+    case callgrind, comments, dot, list, proto, raw, tags, text, topProto, traces, tree, flame, folded
 }
 
 /// What a report needs to know beyond the profile (pprof's report.Options).

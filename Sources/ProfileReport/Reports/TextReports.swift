@@ -106,8 +106,10 @@ extension Report {
         for c in profile.comments { w += c + "\n" }
     }
 
-    /// `tags`: for each label key, the share of the total that carries each value.
-    public func printTags(_ w: inout String) {
+    /// The rows of `tags`: each label key in name order with its total, and each of its values
+    /// (numeric ones as text in the output unit) with the weight of the samples carrying it,
+    /// heaviest first.
+    public func tagTable() -> [(key: String, total: Int64, values: [(name: String, weight: Int64)])] {
         let outputUnit = options.outputUnit
         var tagMap: [String: [String: Int64]] = [:]
         for s in profile.samples {
@@ -120,18 +122,26 @@ extension Report {
             }
         }
         // Keys sort by flat (all zero here) then name.
-        var tw = TabWriter(padding: 1, alignRight: true)
-        for key in tagMap.keys.sorted() {
+        return tagMap.keys.sorted().map { key in
             let values = tagMap[key]!
             var total: Int64 = 0
             for c in values.values { total &+= c }
-            let (f, u) = Measurement.scale(total, from: options.sampleUnit, to: outputUnit)
-            tw.write("\(key):\t Total \(GoFormat.fixed(f, 1))\(u)\n")
             let sorted = values.sorted { a, b in
                 if a.value != b.value { return goAbs(a.value) > goAbs(b.value) }
                 return a.key < b.key
             }
-            for (name, c) in sorted {
+            return (key, total, sorted.map { ($0.key, $0.value) })
+        }
+    }
+
+    /// `tags`: for each label key, the share of the total that carries each value.
+    public func printTags(_ w: inout String) {
+        let outputUnit = options.outputUnit
+        var tw = TabWriter(padding: 1, alignRight: true)
+        for (key, total, values) in tagTable() {
+            let (f, u) = Measurement.scale(total, from: options.sampleUnit, to: outputUnit)
+            tw.write("\(key):\t Total \(GoFormat.fixed(f, 1))\(u)\n")
+            for (name, c) in values {
                 let (f, u) = Measurement.scale(c, from: options.sampleUnit, to: outputUnit)
                 if total > 0 {
                     tw.write(" \t\(GoFormat.fixed(f, 1))\(u) (\(Measurement.percentage(c, total))):\t \(name)\n")
