@@ -47,7 +47,7 @@ public enum Growth {
                 warn: { w in if warned.insert(w).inserted { warn(w) } })
             reports.append((s.source, rpt))
         }
-        return GrowthReport(reports, cum: config.sort == "cum")
+        return GrowthReport(reports, cum: config.sort == .cum)
     }
 
     /// Reads each source on its own (files or URLs), as pprof reads one source.

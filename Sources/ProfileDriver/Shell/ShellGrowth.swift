@@ -16,7 +16,7 @@ extension Shell {
             if let n = Int32(t) {
                 rows = Int(n)
             } else if t == "-cum" {
-                cfg.sort = "cum"
+                cfg.sort = .cum
             } else if t == "-json" {
                 cfg.json = true
             } else if t.hasPrefix(">") {

@@ -43,8 +43,6 @@ enum WebSettings {
             cfg.nodeCount = 0
             cfg.nodeFraction = 0
             cfg.edgeFraction = 0
-            cfg.sort = ""
-            cfg.granularity = ""
             for name in saved {
                 guard let field = ReportConfig.field(named: name), let value = entry[name] else { continue }
                 let text: String

@@ -43,7 +43,7 @@ final class WebUI: @unchecked Sendable {
     /// Decodes the profile's stacks and indexes before the first request, as the shell does
     /// before its first prompt.
     func prepare() {
-        lock.withLock { shell.prepareEngine() }
+        lock.withLock { shell.prepareIndex() }
     }
 
     /// The answer to `GET path?query` (or POST for the configuration paths).
@@ -127,7 +127,8 @@ final class WebUI: @unchecked Sendable {
 
     /// File, type, time and filters of the profile with these options.
     private func legend(_ cfg: ReportConfig) -> [String] {
-        guard let options = try? reportOptions(shell.session.profile, cfg) else { return [] }
+        guard let options = try? ReportPipeline.reportOptions(shell.session.profile, shell.session.index.numLabelUnits, cfg)
+        else { return [] }
         var labels = Report(profile: shell.session.profile, options: options).profileLabels()
         if !options.activeFilters.isEmpty { labels.append("Active filters: " + options.activeFilters.joined(separator: " ")) }
         return labels
@@ -150,7 +151,7 @@ final class WebUI: @unchecked Sendable {
             return WebPage.graphFrame(query: query)
         case .peek:
             var c = cfg
-            if query["g"]?.isEmpty ?? true { c.granularity = "lines" }
+            if query["g"]?.isEmpty ?? true { c.granularity = .lines }
             return WebPage.preformatted(try text("peek", argument: query["f"] ?? "", c))
         case .source:
             guard let re = query["f"], !re.isEmpty else {

@@ -19,7 +19,7 @@ public final class ProfileIndex {
     /// Warnings ReportPipeline gives for every report of this profile (numeric label units).
     var unitWarnings: [String] { units.warnings }
     /// The unit of each numeric label key (ReportPipeline.identifyNumLabelUnits).
-    var numLabelUnits: [String: String] { units.units }
+    public var numLabelUnits: [String: String] { units.units }
     /// How the stacks expand into frames, with inlined frames and without (`frameLayout`).
     private var layouts: [Bool: FrameLayout] = [:]
     /// The last focus/ignore masks: which samples they keep.
