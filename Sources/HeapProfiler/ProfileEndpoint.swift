@@ -25,7 +25,7 @@ extension HeapProfiler {
 
     /// The token check, the one policy every front end applies: with no token configured every
     /// request may read profiles; otherwise it must send `Authorization: Bearer TOKEN` or
-    /// `?token=TOKEN`, compared in constant time.
+    /// `?token=TOKEN`, compared in constant time. An empty configured token lets nobody in.
     public static func isAuthorized(authorization: String?, queryToken: String?, token: String?) -> Bool {
         guard let token else { return true }
         var offered: String?
@@ -34,7 +34,7 @@ extension HeapProfiler {
         } else {
             offered = queryToken
         }
-        guard let offered else { return false }
+        guard let offered, !token.isEmpty else { return false }
         return constantTimeEqual(offered, token)
     }
 

@@ -1,37 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// Who may read /debug/pprof. The routes call `authorize(_:token:)` and nothing else; where the
-/// token comes from and when one is required (every non-loopback address, unless the operator
-/// opens the profiles on purpose) is decided once, by the command line (`ImageServiceCommand`).
+/// Who may read /debug/pprof: the routes check the token with HeapProfiler.isAuthorized (the one
+/// check); where the token comes from and when one is required (every non-loopback address, unless
+/// the operator opens the profiles on purpose) is decided once, here, by the command line.
 ///
-/// Throws 401 unless the request carries the token (when one is configured), as
-/// `Authorization: Bearer TOKEN` or `?token=TOKEN`.
-func authorize(_ request: Request, token: String?) throws(ServiceError) {
-    guard let token else { return }
-    var offered: String?
-    if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-        offered = String(header.dropFirst("Bearer ".count))
-    } else {
-        offered = request.uri.queryParameters.get("token")
-    }
-    guard let offered, !token.isEmpty, constantTimeEqual(offered, token) else {
-        throw ServiceError(
-            .unauthorized, "unauthorized",
-            "profiles need the token: send Authorization: Bearer TOKEN or add ?token=TOKEN")
-    }
-}
-
-/// Compares without stopping at the first difference, so timing does not reveal the token.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
-    for i in 0..<max(x.count, y.count) {
-        difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
-    }
-    return difference == 0 && x.count == y.count
-}
-
 /// Where the profile token comes from, and the rules for it.
 public enum ProfileTokenPolicy {
     /// The environment variable a token may come from (keeps it out of `ps`).

@@ -10,7 +10,7 @@ enum Usage {
 
     /// Flags pprof accepts so that command lines written for go tool pprof still parse, but
     /// which change nothing here (`-http` is refused with a message of its own).
-    static let ignoredFlags: Set<String> = ["symbolize", "tools", "no_browser", "intel_syntax"]
+    static let ignoredFlags: Set<String> = ["tools", "intel_syntax"]
 
     static let header = """
         usage:
@@ -41,20 +41,31 @@ enum Usage {
             -diff_base source     Source of base profile for comparison
             -base source          Source of base profile for profile subtraction
             profile.pb.gz         Profile in compressed protobuf format
+            legacy_profile        Profile in legacy pprof format
             -                     Profile read from standard input
             http://host/profile   URL for profile handler to retrieve
+            -symbolize=           Controls source of symbol information
+              none                  Do not attempt symbolization
+              local                 Examine only local binaries
+              fastlocal             Only get function names from local binaries
+              remote                Do not examine local binaries
+              force                 Force re-symbolization
             binary                Path or build id of the program: it names the main mapping;
                                   nothing is read from it
 
           Misc options:
+           -http              Provide web interface at host:port.
+                              Host is optional and 'localhost' by default.
+                              Port is optional and a randomly available port by default.
+           -no_browser        Skip opening a browser for the interactive web UI.
            -version           Print pprof's version and exit.
 
           Reports for scripts:
            -json              Write -top, -traces, -tags, -peek or -tree as JSON (docs/json.md)
-           -folded            Write stacks as folded lines (frame;frame value) for flame graph tools
-           -growth            Rank what grows across profiles S1 ... SN taken over time (docs/growth.md);
-                              -count=N -interval=D URL takes the series first
-           -check rule        Exit 3 unless the rule holds, e.g. 'flat(fetch) < 10MB' (repeatable;
+           -growth            Rank what grows across profiles S1 ... SN taken over time (docs/growth.md)
+           -count             With -growth and one URL: how many snapshots to take
+           -interval          With -growth -count: the time between snapshots (30s, 5m)
+           -check             Exit 3 unless the rule holds, e.g. 'flat(fetch) < 10MB' (repeatable;
                               docs/checks.md)
 
           Legacy convenience options:
@@ -68,6 +79,9 @@ enum Usage {
 
           Environment Variables:
            PPROF_TMPDIR       Location for saved profiles (default $HOME/pprof)
+           PPROF_BINARY_PATH  Search path for local binary files
+                              default: $HOME/pprof/binaries
+                              searches $name, $path, $buildid/$name, $path/$buildid
            PPROF_MAX_INFLATED_BYTES  Most bytes a profile may decompress to (default \(Gzip.defaultMaxInflatedSize >> 20) MiB)
            PPROF_HISTORY      The shell's history file (default $HOME/.pprof_history)
            BROWSER            The program -web and the shell's web open first
