@@ -68,7 +68,8 @@ while IFS= read -r entry; do
 done < <(manifest_entries "$golden_fixtures/shell-goldens.txt")
 
 [[ ${#failed[@]} -eq 0 ]] || printf 'FAIL %s\n' "${failed[@]}"
-echo "check-goldens: $pass passed, ${#failed[@]} failed ($ours)"
+echo "check-goldens ran $ours"
+echo "check-goldens: $pass passed, ${#failed[@]} failed"
 if [[ $pass -eq 0 && ${#failed[@]} -eq 0 ]]; then
 	echo "check-goldens: no golden matched '$filter'" >&2
 	exit 1

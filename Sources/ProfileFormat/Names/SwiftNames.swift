@@ -5,11 +5,19 @@ public enum SwiftNames {
     /// become their labels, and effects and return types go, so
     /// `M.T.read(from: M.Body, limit: Swift.Int) async throws -> M.Buffer` becomes `M.T.read(from:limit:)`.
     public static func simplify(_ name: String) -> String {
-        let chars = Array(collapsePrivateNames(dropSpecializationPrefixes(dropPartialFunctionPrefix(name))))
+        let chars = Array(
+            collapsePrivateNames(dropExtensionContexts(dropSpecializationPrefixes(dropPartialFunctionPrefix(name)))))
         var out = ""
         var i = 0
         while i < chars.count {
             let c = chars[i]
+            // A generic function's parameter clause goes with its parameter list: `map<A, B>(_:)` → `map(_:)`.
+            if c == "<", i > 0, isNameCharacter(chars[i - 1]), let close = matching(chars, from: i),
+                close + 1 < chars.count, chars[close + 1] == "("
+            {
+                i = close + 1
+                continue
+            }
             if c == "(", i > 0, isNameCharacter(chars[i - 1]), !out.hasSuffix("throws"), let close = matching(chars, from: i) {
                 out += "(" + labels(String(chars[(i + 1)..<close])) + ")"
                 i = skipSignatureTail(chars, from: close + 1)
@@ -60,6 +68,23 @@ public enum SwiftNames {
             }
             if !matched { return String(s) }
         }
+    }
+
+    /// `(extension in Swift):Swift.Collection.map` → `Swift.Collection.map`: the module that
+    /// extends a type says where the code lives, which the frame's file already shows.
+    static func dropExtensionContexts(_ name: String) -> String {
+        var out = ""
+        var rest = Substring(name)
+        while let start = rest.firstRange(of: "(extension in ") {
+            out += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            guard let close = after.firstRange(of: "):") else {
+                out += rest[start.lowerBound...]
+                return out
+            }
+            rest = after[close.upperBound...]
+        }
+        return out + rest
     }
 
     /// `M.T.(read in _A2664…)` → `M.T.read`: private declarations carry their file's hash.
