@@ -25,13 +25,16 @@ extension Profile {
             let f = functions[i]
             if !f.name.isEmpty && f.systemName != f.name { continue }
             if f.systemName.isEmpty { continue }
+            let name: String
             if let known = cache[f.systemName] {
-                functions[i].name = known
-                continue
+                name = known
+            } else {
+                name = SymbolNames.readable(f.systemName, mode)
+                cache[f.systemName] = name
             }
-            let name = SymbolNames.readable(f.systemName, mode)
-            cache[f.systemName] = name
-            functions[i].name = name
+            // Most names (every Go name) come back as they were: writing them anyway would copy
+            // the profile's tables when they are shared.
+            if name != f.name { functions[i].name = name }
         }
     }
 }
