@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "CHeapSampler", dependencies: ["CLibunwind"],
             linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "HeapProfiler", dependencies: ["CHeapSampler", "ProfileFormat"]),
+        .target(name: "HeapProfiler", dependencies: ["CHeapSampler", "CDemangle", "ProfileFormat"]),
         // The ready /debug/pprof route for Hummingbird services.
         .target(
             name: "HeapProfilerHummingbird",

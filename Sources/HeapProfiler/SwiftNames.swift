@@ -1,4 +1,4 @@
-import CHeapSampler
+import CDemangle
 import Glibc
 import ProfileFormat
 
@@ -12,7 +12,7 @@ enum SymbolNames {
 
     /// The Swift runtime's demangling of `name`, or nil when it is not a Swift symbol.
     static func demangle(_ name: String) -> String? {
-        guard isSwiftMangled(name), let c = hs_swift_demangle(name) else { return nil }
+        guard isSwiftMangled(name), let c = pprof_swift_demangle(name) else { return nil }
         defer { free(c) }
         return String(cString: c)
     }
@@ -23,7 +23,7 @@ enum SymbolNames {
     /// prints this name as it is, and so does our pprof.
     static func displayName(_ raw: String) -> String {
         if let full = demangle(raw) { return simplify(full) }
-        if raw.hasPrefix("_Z"), let c = hs_cxx_demangle(raw) {
+        if raw.hasPrefix("_Z"), let c = pprof_cxx_demangle(raw) {
             defer { free(c) }
             return simplifyCPlusPlus(String(cString: c))
         }

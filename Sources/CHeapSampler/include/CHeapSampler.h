@@ -101,14 +101,6 @@ typedef struct hs_stats {
 /// Reads the sampler's counters.
 void hs_get_stats(hs_stats *out);
 
-/// Demangles a Swift symbol with the runtime's swift_demangle (looked up once with dlsym).
-/// Returns a malloc'ed string or NULL when the name is not a Swift symbol.
-char *hs_swift_demangle(const char *mangled);
-
-/// Demangles a C++ symbol with the C++ runtime's __cxa_demangle (looked up once with dlsym; the
-/// Swift runtime links one). Returns a malloc'ed string or NULL when the name is not C++.
-char *hs_cxx_demangle(const char *mangled);
-
 /// The dynamic symbol that contains `address` (dladdr), or NULL. The string belongs to the loader.
 const char *hs_dynamic_symbol(uintptr_t address);
 
