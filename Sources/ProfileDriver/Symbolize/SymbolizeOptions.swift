@@ -51,10 +51,11 @@ public enum ProfileSymbolizer {
         _ options: SymbolizeOptions, _ profile: inout Profile,
         environment: [String: String] = ProcessInfo.processInfo.environment, warn: (String) -> Void
     ) {
+        // go looks for the binaries on PPROF_BINARY_PATH whatever the mode (its grabProfile).
+        let local = LocalSymbolizer(environment: environment)
+        local.locateBinaries(&profile, warn: warn)
         if options.disabled { return }
         if options.local {
-            let local = LocalSymbolizer(environment: environment)
-            local.locateBinaries(&profile, warn: warn)
             local.symbolize(&profile, force: options.force, warn: warn)
         }
         profile.demangleNames(options.demangle, force: options.force)
