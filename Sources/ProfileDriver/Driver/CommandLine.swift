@@ -220,7 +220,9 @@ public enum PprofCommand {
             if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
             if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
         }
-        ProfileSymbolizer.run(inv.symbolize, &profile, warn: sink.err)
+        ProfileSymbolizer.run(
+            inv.symbolize, &profile, remoteSources: (inv.sources + inv.bases).compactMap { loader.url(for: $0) },
+            timeout: inv.timeout > 0 ? Double(inv.timeout) : 60, warn: sink.err)
         if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
         let session = Session(
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,
