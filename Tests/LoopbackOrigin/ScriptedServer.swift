@@ -17,6 +17,9 @@ public final class ScriptedServer: @unchecked Sendable {
     public struct Request: Sendable {
         public var target: String
         public var headers: [String: String]
+        /// The method, and the body a Content-Length announced (at most 1 MiB of it).
+        public var method = "GET"
+        public var body: [UInt8] = []
         public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
     }
 
@@ -134,7 +137,19 @@ public final class ScriptedServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let request = Request(target: target, headers: headers)
+        var request = Request(target: target, headers: headers)
+        request.method = lines.first?.split(separator: " ").first.map(String.init) ?? "GET"
+        if let length = headers["content-length"].flatMap({ Int($0) }), length > 0, length <= 1 << 20,
+            let end = raw.indices.dropFirst(3).first(where: { raw[$0 - 3...$0].elementsEqual([13, 10, 13, 10]) })
+        {
+            var body = Array(raw[(end + 1)...])
+            while body.count < length {
+                let n = recv(c, &buf, buf.count, 0)
+                if n <= 0 { break }
+                body += buf[0..<n]
+            }
+            request.body = Array(body.prefix(length))
+        }
         lock.lock()
         seen.append(request)
         lock.unlock()

@@ -182,7 +182,8 @@ import Testing
     @Test func unavailableCommandsSayWhy() {
         let run = runShell(Self.heap, ["disasm main", "weblist main"])
         #expect(run.ui.errors.count == 2)
-        #expect(run.ui.errors[0].contains("objdump"))
+        // disasm runs, and says in one line that the profile's binary is not here.
+        #expect(run.ui.errors[0].contains("disasm: cannot open") || run.ui.errors[0].contains("no matches found"), "\(run.ui.errors)")
     }
 
     @Test func binaryReportsGoToAFile() throws {

@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func matchingBuildIDIsFoundByID() throws {
-        let id = try #require(ELFHeader(path: Self.binary)).buildID
+        let id = try #require(ELFFile(path: Self.binary)).buildID
         #expect(id.count == 40)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pprof-buildid-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -34,7 +34,7 @@ import Testing
         let ourFlags = Set(ours.keys.filter { $0.hasPrefix("-") })
         #expect(
             goFlags.subtracting(ourFlags)
-                == ["-disasm", "-weblist", "-intel_syntax", "-tls_cert", "-tls_key", "-tls_ca", "-tools"])
+                == ["-weblist", "-tls_cert", "-tls_key", "-tls_ca", "-tools"])
         #expect(
             ourFlags.subtracting(goFlags)
                 == ["-flame", "-folded", "-version", "-", "-json", "-growth", "-count", "-interval", "-check"])

@@ -25,6 +25,23 @@ import Testing
         ("main.(*Cache[...]).Get", .simplified, "main.(*Cache[...]).Get"),
         ("java.lang.Thread.<init>", .simplified, "java.lang.Thread.<init>"),
         ("_Znot_really_mangled", .simplified, "_Znot_really_mangled"),
+        // What the heap profiler's own simplifier was tested with, now on the one implementation.
+        ("ns::Map<K, std::pair<A, B> >::find(K const&) const", .simplified, "ns::Map::find const"),
+        ("decltype (foo()) ns::Mutex::withLock<F>(F&&)", .simplified, "decltype  ns::Mutex::withLock"),
+        ("_ZN5swift5Mutex8withLockIZNS_22MetadataCacheEntryBaseINS_17GenericCacheEntryEJPKvEE15checkDependencyERNS_18ConcurrencyControlENS_13MetadataStateEEUlvE_EEDTclclsr3stdE7forwardIT_Efp_EEEOSB_",
+            .simplified, "swift::Mutex::withLock"),
+        ("_ZN5swift17MetadataAllocator8AllocateEmm.cold.1", .simplified, "swift::MetadataAllocator::Allocate"),
+        ("x::a(b(c)d", .simplified, "x::a(b(c)d"),
+        ("x::a)b(c)", .simplified, "x::a)b(c)"),
+        // Rust v0: demangled whole in every mode, as go 1.19 does (the names-rust-v0 goldens
+        // compare a whole profile of them with go).
+        ("_RNvXs_Cs1234_7mycrateNtB4_5PointNtNtCs5678_4core3fmt7Display3fmt", .simplified,
+            "<mycrate::Point as core::fmt::Display>::fmt"),
+        ("_RINvCs1234_7mycrate4pairTReRShEE", .simplified, "mycrate::pair::<(&str, &[u8])>"),
+        ("_RINvCs1234_7mycrate4pairTReRShEE", .none, "mycrate::pair::<(&str, &[u8])>"),
+        ("_RNvCs1234_7mycrateu10mnchen_3ya", .full, "mycrate::münchen"),
+        ("_RNvCs1234_7mycrate3foo.llvm.1234567", .simplified, "mycrate::foo"),
+        ("_R0NvC3foo3bar", .simplified, "_R0NvC3foo3bar"),
     ])
     func readable(_ raw: String, _ mode: DemangleMode, _ expected: String) {
         #expect(SymbolNames.readable(raw, mode) == expected)
@@ -48,5 +65,13 @@ import Testing
         #expect(p.functions.map(\.name) == ["kept", "foo", "bar"])
         p.demangleNames(.full, force: true)
         #expect(p.functions.map(\.name) == ["foo()", "foo()", "bar()"])
+    }
+
+    @Test func rustV0GarbageIsBoundedAndLeftAlone() {
+        // Back references that refer back to back references, and names cut short.
+        let loop = "_RIN" + String(repeating: "B_", count: 5000) + "E"
+        #expect(RustV0Names.demangle(loop) == nil)
+        #expect(RustV0Names.demangle("_RINvCs1234_7mycrate4pairTReRS") == nil)
+        #expect(RustV0Names.demangle("_R") == nil)
     }
 }

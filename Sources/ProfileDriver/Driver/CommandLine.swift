@@ -171,13 +171,7 @@ public enum PprofCommand {
         !s.isEmpty && s.allSatisfy { $0.isHexDigit }
     }
 
-    static func isELF(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        // read(upToCount:) throws where readData(ofLength:) traps (a directory: EISDIR).
-        let magic = (try? h.read(upToCount: 4)) ?? Data()
-        return magic == Data([0x7f, 0x45, 0x4c, 0x46])
-    }
+    static func isELF(_ path: String) -> Bool { ELFFile.isELF(path: path) }
 
     /// Runs a whole command line and returns the exit status.
     /// With `exitsAfterwards`, the process ends as soon as a one-shot report is written, so the
@@ -226,7 +220,9 @@ public enum PprofCommand {
             if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
             if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
         }
-        ProfileSymbolizer.run(inv.symbolize, &profile, warn: sink.err)
+        ProfileSymbolizer.run(
+            inv.symbolize, &profile, remoteSources: (inv.sources + inv.bases).compactMap { loader.url(for: $0) },
+            timeout: inv.timeout > 0 ? Double(inv.timeout) : 60, warn: sink.err)
         if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
         let session = Session(
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,

@@ -29,6 +29,7 @@ public enum ReportCommands {
     public static let all: [ReportCommand] = [
         ReportCommand("callgrind", .callgrind, "Outputs a graph in callgrind format"),
         ReportCommand("comments", .comments, "Output all profile comments"),
+        ReportCommand("disasm", .list, hasParam: true, "Output assembly listings annotated with samples"),
         ReportCommand("dot", .dot, "Outputs a graph in DOT format"),
         ReportCommand("flame", .flame, "Outputs an interactive flame graph in SVG format"),
         ReportCommand("folded", .folded, "Outputs stacks as folded lines (frame;frame value) for flame graph tools"),

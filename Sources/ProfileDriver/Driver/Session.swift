@@ -116,6 +116,9 @@ public final class Session {
     public func report(
         _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
     ) throws(ReportError) -> ReportOutput {
+        if command.name == "disasm" {
+            return .bytes(try DisasmReport.generate(profile, argument: argument ?? "", config: config, warn: warn))
+        }
         if config.json {
             // JSON rows are written from the report's own objects (JSONReport), which the
             // pipeline's profile path makes; the index path does not yet hand them out.

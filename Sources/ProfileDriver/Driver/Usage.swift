@@ -10,7 +10,7 @@ enum Usage {
 
     /// Flags pprof accepts so that command lines written for go tool pprof still parse, but
     /// which change nothing here (`-http` is refused with a message of its own).
-    static let ignoredFlags: Set<String> = ["tools", "intel_syntax"]
+    static let ignoredFlags: Set<String> = ["tools"]
 
     static let header = """
         usage:

@@ -35,7 +35,6 @@ public enum Viewers {
     /// go tool pprof commands this pprof cannot run, and why (the shell and the command line
     /// say the same).
     public static let unavailable: [(name: String, reason: String)] = [
-        ("disasm", "disasm needs the program's binary and objdump, which this pprof does not read; try list"),
         ("weblist", "weblist is not available in this pprof; try list, or web for a picture"),
     ]
 

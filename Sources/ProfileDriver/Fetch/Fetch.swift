@@ -44,14 +44,14 @@ public enum Fetch {
         return "\(s)s"
     }
 
-    /// A blocking GET that returns the body of a 200 answer. Every failure is one line:
+    /// A blocking GET (a POST of `post` when given) that returns the body of a 200 answer. Every failure is one line:
     /// an unknown or unreachable host, a bad status (with the server's message, as Go's pprof
     /// handlers send one in plain text and the image service in JSON, bounded and stripped of
     /// control characters), no answer in time, an answer over `limit` bytes. A `token=` in the
     /// URL is sent as `Authorization: Bearer` to that origin only, and never printed. With
     /// `progress`, the wait is shown on standard error and the line is cleared afterwards.
     public static func get(
-        _ url: URL, timeout: Double, progress: Bool, limit: Int = ProfileLoader.configuredMaxBytes()
+        _ url: URL, timeout: Double, progress: Bool, limit: Int = ProfileLoader.configuredMaxBytes(), post: [UInt8]? = nil
     ) throws(ProfileError) -> [UInt8] {
         let line = progress ? ProgressLine(host: url.host ?? "the server", timeout: timeout) : nil
         defer { line?.clear() }
@@ -59,7 +59,7 @@ public enum Fetch {
             .first(where: { $0.name == "token" })?.value.flatMap { $0.isEmpty ? nil : $0 }
         let response: ProfileHTTPClient.Response
         do {
-            response = try ProfileHTTPClient(timeout: timeout, limit: limit, progress: line).get(url, token: token)
+            response = try ProfileHTTPClient(timeout: timeout, limit: limit, progress: line).get(url, token: token, post: post)
         } catch {
             // go tool pprof's words for a request that got no answer.
             throw ProfileError(hide(token, in: "http fetch: " + error.message))

@@ -31,8 +31,9 @@ struct ProfileHTTPClient {
     /// Shows the wait on a terminal.
     var progress: ProgressLine?
 
-    /// GETs `url`, sending `token` as `Authorization: Bearer` to `url`'s own origin only.
-    func get(_ url: URL, token: String?) throws(ProfileError) -> Response {
+    /// GETs `url` (POSTs `post` to it when given), sending `token` as `Authorization: Bearer`
+    /// to `url`'s own origin only.
+    func get(_ url: URL, token: String?, post: [UInt8]? = nil) throws(ProfileError) -> Response {
         let transfer = Transfer(origin: url, token: token, limit: limit)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
@@ -45,6 +46,11 @@ struct ProfileHTTPClient {
         request.timeoutInterval = timeout
         request.setValue("pprof-swift", forHTTPHeaderField: "User-Agent")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let post {
+            request.httpMethod = "POST"
+            request.httpBody = Data(post)
+            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        }
         let task = session.dataTask(with: request)
         task.resume()
         let deadline = DispatchTime.now() + timeout

@@ -39,7 +39,7 @@ struct LocalSymbolizer {
                     names.append((dir as NSString).appendingPathComponent(m.file))
                 }
                 for name in names {
-                    guard let elf = ELFHeader(path: name) else { continue }
+                    guard let elf = ELFFile(path: name) else { continue }
                     if !m.buildID.isEmpty && m.buildID != elf.buildID {
                         warn("Ignoring local file \(name): build-id mismatch (\(m.buildID) != \(elf.buildID))")
                     } else {
@@ -77,7 +77,7 @@ struct LocalSymbolizer {
                 missing = true
                 continue
             }
-            guard let elf = ELFHeader(path: m.file) else {
+            guard let elf = ELFFile(path: m.file) else {
                 warn("Local symbolization failed for \(name): \(m.file) is not a 64-bit ELF binary")
                 missing = true
                 continue

@@ -46,17 +46,34 @@ public struct SymbolizeOptions: Equatable, Sendable {
 
 /// pprof's symbolizer step, run on every loaded profile unless `-symbolize=none`.
 public enum ProfileSymbolizer {
-    /// Symbolizes what can be (see `LocalSymbolizer`), then demangles and simplifies names.
+    /// Symbolizes what can be from the binaries here (see `LocalSymbolizer`), then, for a
+    /// profile fetched from `remoteSources`, from its server (see `RemoteSymbolizer`), then
+    /// demangles and simplifies names. `fastlocal` is `local`: go tool pprof 1.19 reads binaries
+    /// with its own object reader, on which the fast mode of google/pprof's binutils has no effect.
     public static func run(
-        _ options: SymbolizeOptions, _ profile: inout Profile,
+        _ options: SymbolizeOptions, _ profile: inout Profile, remoteSources: [URL] = [], timeout: Double = 60,
         environment: [String: String] = ProcessInfo.processInfo.environment, warn: (String) -> Void
     ) {
+        // go looks for the binaries on PPROF_BINARY_PATH whatever the mode (its grabProfile).
+        let local = LocalSymbolizer(environment: environment)
+        local.locateBinaries(&profile, warn: warn)
         if options.disabled { return }
+        // As go does, a mapping naming no file nor build ID is named after the URL it came
+        // from while symbolizing: local symbolization then leaves it alone.
+        var sourced: [Int] = []
+        if let first = remoteSources.first {
+            for i in profile.mappings.indices where profile.mappings[i].file.isEmpty && profile.mappings[i].buildID.isEmpty {
+                profile.mappings[i].file = first.absoluteString
+                sourced.append(i)
+            }
+        }
         if options.local {
-            let local = LocalSymbolizer(environment: environment)
-            local.locateBinaries(&profile, warn: warn)
             local.symbolize(&profile, force: options.force, warn: warn)
         }
+        if options.remote && !remoteSources.isEmpty {
+            RemoteSymbolizer(sources: remoteSources, timeout: timeout).symbolize(&profile, force: options.force, warn: warn)
+        }
+        for i in sourced { profile.mappings[i].file = "" }
         profile.demangleNames(options.demangle, force: options.force)
     }
 }

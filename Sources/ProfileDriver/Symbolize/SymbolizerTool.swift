@@ -15,20 +15,8 @@ struct SymbolizerTool {
 
     /// The first of llvm-symbolizer and addr2line on PATH (PPROF_TOOLS directories first).
     static func find(environment: [String: String]) -> SymbolizerTool? {
-        let dirs =
-            (environment["PPROF_TOOLS"] ?? "").split(separator: ":").map(String.init)
-            + (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        for (name, kind) in [("llvm-symbolizer", Kind.llvm), ("addr2line", Kind.addr2line)] {
-            for d in dirs {
-                let p = (d as NSString).appendingPathComponent(name)
-                if FileManager.default.isExecutableFile(atPath: p) { return SymbolizerTool(path: p, kind: kind) }
-            }
-        }
-        return nil
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+        guard let found = ExternalTool.find(["llvm-symbolizer", "addr2line"], environment: environment) else { return nil }
+        return SymbolizerTool(path: found.path, kind: found.name == "llvm-symbolizer" ? .llvm : .addr2line)
     }
 
     /// The frames of every address in `binary`, from one run of the tool.
@@ -39,7 +27,7 @@ struct SymbolizerTool {
         case .addr2line: args = ["-a", "-f", "-i", "-e", binary]
         }
         let input = addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n") + "\n"
-        let output = try run(args, input: Data(input.utf8))
+        let output = try ExternalTool.run(path, args, input: Data(input.utf8))
         let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         return kind == .llvm ? Self.parseLLVM(lines, count: addresses.count) : Self.parseAddr2line(lines, count: addresses.count)
     }
@@ -100,34 +88,5 @@ struct SymbolizerTool {
             return SymbolFrame(function: function, file: String(parts[0]), line: n)
         default: return SymbolFrame(function: function, file: "", line: 0)
         }
-    }
-
-    /// Runs the tool with `input` on standard input and returns its standard output.
-    func run(_ args: [String], input: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = args
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw Failure(description: "cannot run \(path): \(error.localizedDescription)")
-        }
-        // Feed standard input from another thread so that a full output pipe cannot block us both.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(input)
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            throw Failure(description: "\((path as NSString).lastPathComponent) exited with status \(process.terminationStatus)")
-        }
-        return data
     }
 }

@@ -30,11 +30,12 @@ enum CxxNames {
             // A thunk keeps its parameters, a variable or type has none: only templates go.
             return keepTemplates ? full : render(b, tokens, 0..<b.count, keepTemplates: false)
         }
-        // The name ends at the parameter list: the first top-level `(` that is not part of a name.
+        // The name ends at the parameter list: the first top-level `(` that is not part of a name
+        // and follows one (`decltype (…) ns::f<…>(…)`: the first group is the return type's).
         var nameEnd = b.count
         var nameStart = 0
         for t in tokens where t.depth == 0 {
-            if t.kind == .open && b[t.start] == UInt8(ascii: "(") {
+            if t.kind == .open && b[t.start] == UInt8(ascii: "(") && t.start > nameStart {
                 nameEnd = t.start
                 break
             }

@@ -22,8 +22,9 @@ public enum SymbolNames {
         return name
     }
 
-    /// A C++ (`_Z`) or Rust (`_ZN…17h…E` legacy) name demangled and simplified, or nil.
+    /// A C++ (`_Z`) or Rust (`_ZN…17h…E` legacy, `_R` v0) name demangled and simplified, or nil.
     static func demangled(_ raw: String, _ mode: DemangleMode) -> String? {
+        if raw.hasPrefix("_R") { return RustV0Names.demangle(raw) }
         guard raw.hasPrefix("_Z"), let c = pprof_cxx_demangle(raw) else { return nil }
         defer { free(c) }
         var full = String(cString: c)

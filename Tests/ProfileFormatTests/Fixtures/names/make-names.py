@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Writes names.pb.gz: one function per line of names.txt (name and system_name both set to the
 line, as symbolizers and converters write them), each with one location and one sample, so that
-`pprof -raw` shows what the name step makes of every name. Run from this folder."""
+`pprof -raw` shows what the name step makes of every name. Run from this folder;
+`make-names.py rust-v0.txt rust-v0.pb.gz` makes the Rust v0 names' profile the same way."""
 import gzip
+import sys
+
+source, target = (sys.argv[1], sys.argv[2]) if len(sys.argv) == 3 else ("names.txt", "names.pb.gz")
 
 def varint(n):
     out = bytearray()
@@ -27,7 +31,7 @@ def s(text):
         strings.append(text)
     return strings.index(text)
 
-names = [l.rstrip("\n") for l in open("names.txt", encoding="utf-8") if l.strip()]
+names = [l.rstrip("\n") for l in open(source, encoding="utf-8") if l.strip()]
 body = bytearray()
 body += field(1, 2, field(1, 0, s("samples")) + field(2, 0, s("count")))
 for i, _ in enumerate(names):
@@ -41,5 +45,5 @@ for i, n in enumerate(names):
     body += field(5, 2, field(1, 0, i + 1) + field(2, 0, s(n)) + field(3, 0, s(n)) + field(4, 0, s("names.cc")))
 for t in strings:
     body += field(6, 2, t.encode("utf-8"))
-with open("names.pb.gz", "wb") as f:
+with open(target, "wb") as f:
     f.write(gzip.compress(bytes(body), mtime=0))
