@@ -16,7 +16,8 @@
 # not-linked run of the same round, and the medians over the rounds are reported, with the load
 # average before and after. Linking alone must not change how the program allocates: the peak RSS
 # and page faults of "linked, rate 0" are printed beside "not linked".
-# Builds a scratch package under .build/alloc-bench that depends on this repository by path.
+# Builds a scratch package (SCRATCH, default .build/alloc-bench) that depends on this repository by
+# path; a .build copied from another checkout carries a module cache for that path: use SCRATCH=/tmp/….
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -26,7 +27,7 @@ for n in "$rounds" "$iterations"; do
   case $n in ''|*[!0-9]*) echo "ROUNDS and ITERATIONS must be numbers, not \"$n\"" >&2; exit 1 ;; esac
 done
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
-scratch="$root/.build/alloc-bench"
+scratch=${SCRATCH:-$root/.build/alloc-bench}
 mkdir -p "$scratch/Sources/profiled" "$scratch/Sources/plain"
 cat >"$scratch/Package.swift" <<SWIFT
 // swift-tools-version: 6.1
