@@ -12,8 +12,9 @@
 # machine; the heap in use stays about 1 MiB whatever the count), CSV (default alloc-overhead.csv
 # here). One discarded warm-up run of
 # each setting comes first (binaries and libraries into the page cache), and the order of the
-# settings rotates from round to round, so no setting always runs first. Ratios are taken to the
-# not-linked run of the same round, and the medians over the rounds are reported, with the load
+# settings rotates from round to round, so no setting always runs first. Ratios are of the loop's
+# own time (the workload prints it; whole-process time is shown too) to the not-linked run of the
+# same round, and the medians over the rounds are reported, with the load
 # average before and after. Linking alone must not change how the program allocates: the peak RSS
 # and page faults of "linked, rate 0" are printed beside "not linked".
 # Builds a scratch package (SCRATCH, default .build/alloc-bench) that depends on this repository by
@@ -47,18 +48,19 @@ cp "$here/alloc/workload.swift" "$scratch/Sources/plain/main.swift"
 (cd "$scratch" && swift build -c release >&2)
 bin="$scratch/.build/release"
 
-# run VARIANT: one run; prints "seconds maxrss_kib minor_faults".
+# run VARIANT: one run; prints "seconds maxrss_kib minor_faults loop_seconds" (the workload times
+# its loop itself, without process start-up and HeapProfiler.start's one-off symbol-table read).
 run() {
-  local out="$scratch/time.out"
+  local out="$scratch/time.out" log="$scratch/run.out"
   case $1 in
-    plain) /usr/bin/time -o "$out" -f "%e %M %R" "$bin/plain" "$iterations" >/dev/null ;;
-    rate0) /usr/bin/time -o "$out" -f "%e %M %R" "$bin/profiled" "$iterations" 0 >/dev/null ;;
-    default) /usr/bin/time -o "$out" -f "%e %M %R" "$bin/profiled" "$iterations" 524288 >/dev/null ;;
+    plain) /usr/bin/time -o "$out" -f "%e %M %R" "$bin/plain" "$iterations" >"$log" ;;
+    rate0) /usr/bin/time -o "$out" -f "%e %M %R" "$bin/profiled" "$iterations" 0 >"$log" ;;
+    default) /usr/bin/time -o "$out" -f "%e %M %R" "$bin/profiled" "$iterations" 524288 >"$log" ;;
     heaptrack)
-      /usr/bin/time -o "$out" -f "%e %M %R" heaptrack -o "$scratch/heaptrack.out" "$bin/plain" "$iterations" >/dev/null 2>&1
+      /usr/bin/time -o "$out" -f "%e %M %R" heaptrack -o "$scratch/heaptrack.out" "$bin/plain" "$iterations" >"$log" 2>/dev/null
       rm -f "$scratch"/heaptrack.out* ;;
   esac
-  tail -n 1 "$out"
+  echo "$(tail -n 1 "$out") $(awk '/^loop_seconds/ { print $2 }' "$log")"
 }
 
 variants=(plain rate0 default)
@@ -66,22 +68,22 @@ command -v heaptrack >/dev/null && variants+=(heaptrack) || echo "heaptrack not 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in "${variants[@]}"; do run "$v" >/dev/null; done  # warm-up, discarded
 csv=${CSV:-$here/alloc-overhead.csv}
-echo "round,setting,seconds,maxrss_kib,minor_faults" >"$csv"
+echo "round,setting,seconds,maxrss_kib,minor_faults,loop_seconds" >"$csv"
 n=${#variants[@]}
 for round in $(seq 1 "$rounds"); do
   for k in $(seq 0 $((n - 1))); do
     v=${variants[$(((k + round - 1) % n))]}
-    read -r s rss faults < <(run "$v")
-    echo "$round,$v,$s,$rss,$faults" | tee -a "$csv"
+    read -r s rss faults loop < <(run "$v")
+    echo "$round,$v,$s,$rss,$faults,$loop" | tee -a "$csv"
   done
 done
 
 # Cost per sample: every allocation sampled, libunwind against frame pointers.
 small=$((iterations / 10))
 samples=$("$bin/profiled" "$small" 1 | awk '/^samples/ { print $2 }')
-t0=$(/usr/bin/time -f "%e" "$bin/profiled" "$small" 0 2>&1 >/dev/null | tail -n 1)
-tu=$(/usr/bin/time -f "%e" "$bin/profiled" "$small" 1 2>&1 >/dev/null | tail -n 1)
-tf=$(HEAPPROFILER_UNWIND=fp /usr/bin/time -f "%e" "$bin/profiled" "$small" 1 2>&1 >/dev/null | tail -n 1)
+t0=$("$bin/profiled" "$small" 0 | awk '/^loop_seconds/ { print $2 }')
+tu=$("$bin/profiled" "$small" 1 | awk '/^loop_seconds/ { print $2 }')
+tf=$(HEAPPROFILER_UNWIND=fp "$bin/profiled" "$small" 1 | awk '/^loop_seconds/ { print $2 }')
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$csv" "$samples" "$t0" "$tu" "$tf" <<'PY'
@@ -92,17 +94,17 @@ for r in rows:
     by.setdefault(r["round"], {})[r["setting"]] = r
 def median(values):
     return statistics.median(values) if values else None
-print(f"{'setting':16} {'median s':>9} {'vs not linked':>14} {'peak RSS':>10} {'minor faults':>13}")
+print(f"{'setting':16} {'median s':>9} {'loop s':>9} {'loop vs not linked':>19} {'peak RSS':>10} {'minor faults':>13}")
 for key, label in [("plain", "not linked"), ("rate0", "linked, rate 0"), ("default", "linked, 512 KiB"), ("heaptrack", "heaptrack")]:
     mine = [r[key] for r in by.values() if key in r]
     if not mine:
         print(f"{label:16} {'n/a':>9}")
         continue
-    ratio = median([float(r[key]["seconds"]) / float(r["plain"]["seconds"]) for r in by.values() if key in r])
-    print(f"{label:16} {median([float(m['seconds']) for m in mine]):9.3f} {100 * (ratio - 1):+13.1f}% "
+    ratio = median([float(r[key]["loop_seconds"]) / float(r["plain"]["loop_seconds"]) for r in by.values() if key in r])
+    print(f"{label:16} {median([float(m['seconds']) for m in mine]):9.3f} {median([float(m['loop_seconds']) for m in mine]):9.3f} {100 * (ratio - 1):+18.1f}% "
           f"{median([int(m['maxrss_kib']) for m in mine]) / 1024:8.1f}MB {median([int(m['minor_faults']) for m in mine]):13.0f}")
-spread = [float(r["plain"]["seconds"]) for r in by.values()]
-print(f"not linked ranged {min(spread):.3f} to {max(spread):.3f} s over the rounds: differences smaller than that spread are noise")
+spread = [float(r["plain"]["loop_seconds"]) for r in by.values()]
+print(f"not linked's loop ranged {min(spread):.3f} to {max(spread):.3f} s over the rounds: differences smaller than that spread are noise")
 samples, t0, tu, tf = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 print(f"cost per sample at rate 1 ({samples} samples): libunwind {1e6 * (tu - t0) / samples:.2f} us, "
       f"frame pointers {1e6 * (tf - t0) / samples:.2f} us (each includes recording the sample)")
