@@ -4,7 +4,12 @@
 # at 512 KiB and off, alternately, ROUNDS times each, DURATION seconds per run.
 # Besides throughput and latency, each run records the service's own CPU time per request (from
 # /proc/PID/stat), which other jobs on a shared machine disturb far less than wall-clock figures.
-# Writes Benchmarks/service/overhead.csv and prints medians. Needs wrk (apt-get install wrk).
+# Writes Benchmarks/service/overhead.csv (or CSV=FILE) and prints medians; the order of the two
+# settings alternates from round to round, so neither always runs first.
+# Needs wrk and curl: apt-get install -y wrk curl
+# Settings: ROUNDS (5), DURATION (10 s), THREADS (1), CONNECTIONS (4), CSV, IMAGE_SERVICE (a
+# binary to run instead of building the release one). A check that it runs end to end:
+#   ROUNDS=1 DURATION=1 CSV=/tmp/overhead.csv IMAGE_SERVICE=.build/debug/image-service Benchmarks/service/overhead.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../Samples/service/lib.sh"
@@ -12,13 +17,17 @@ rounds=${ROUNDS:-5}
 duration=${DURATION:-10}
 threads=${THREADS:-1}
 connections=${CONNECTIONS:-4}
+for n in "$rounds" "$duration" "$threads" "$connections"; do
+  case $n in ''|*[!0-9]*) echo "ROUNDS, DURATION, THREADS and CONNECTIONS must be whole numbers, not \"$n\"" >&2; exit 1 ;; esac
+done
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 bin=$(service_binary)
 start_origin
 url="http://127.0.0.1:$service_port/thumbnail?url=http://127.0.0.1:$origin_port/harbor-1024x768.jpg&width=200&quality=80"
-csv="$here/overhead.csv"
+csv=${CSV:-$here/overhead.csv}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "round,rate,requests_per_second,p50_ms,p99_ms,cpu_us_per_request" >"$csv"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -28,7 +37,9 @@ to_ms() { # wrk prints 1.23ms, 456.00us or 1.01s
 }
 
 for round in $(seq 1 "$rounds"); do
-  for rate in 524288 0; do
+  order="524288 0"
+  [ $((round % 2)) -eq 0 ] && order="0 524288"
+  for rate in $order; do
     start_service "$bin" --heap-profile-rate "$rate"
     curl -sf -o /dev/null "$url"  # the original is now cached: the load measures the service alone
     wrk -t1 -c2 -d2s "$url" >/dev/null  # warm-up
@@ -47,6 +58,7 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

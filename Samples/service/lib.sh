@@ -22,8 +22,8 @@ service_binary() {
 }
 
 # Profiles name source files relative to the repository, so `pprof -list` finds them from the
-# root of any checkout.
-export HEAPPROFILER_TRIM_PATH="$root/"
+# root of any checkout (set HEAPPROFILER_TRIM_PATH for a binary built elsewhere, e.g. /work/build-root/).
+export HEAPPROFILER_TRIM_PATH="${HEAPPROFILER_TRIM_PATH:-$root/}"
 
 start_origin() {
   python3 -m http.server "$origin_port" --bind 127.0.0.1 --directory "$images" >/dev/null 2>&1 &

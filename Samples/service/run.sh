@@ -30,7 +30,7 @@ for mode in leak fixed; do
   [ "$mode" = leak ] && flags+=(--reproduce-seed-leak)
   start_service "$bin" "${flags[@]}"
   python3 "$here/load.py" --service "http://127.0.0.1:$service_port" --origin "http://127.0.0.1:$origin_port" \
-    --requests "$requests" --concurrency 4 --mode "$mode" --tag "$mode"
+    --requests "$requests" --concurrency 4 --mode "$mode" --tag "$mode" --timeout 900
   curl -sf -o "$out/heap-$mode.pb.gz" "http://127.0.0.1:$service_port/debug/pprof/heap"
   echo "saved $out/heap-$mode.pb.gz ($(stat -c %s "$out/heap-$mode.pb.gz") bytes)"
   stop_service

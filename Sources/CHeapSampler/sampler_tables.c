@@ -4,6 +4,7 @@
 //    naming its bucket so that a free is counted where the allocation was.
 
 #define _GNU_SOURCE
+#include <math.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -50,13 +51,94 @@ static void hs_bucket_will_change(hs_bucket *b) {
     b->peak_epoch = hs_peak_epoch;
 }
 
-static void hs_check_peak(void) {
-    if (hs_inuse_bytes <= hs_peak_bytes) return;
-    hs_peak_bytes = hs_inuse_bytes;
-    hs_peak_epoch++;
+static int64_t hs_now(void) {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    hs_peak_time = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+// MARK: - The in-use series
+//
+// The unsampled in-use total is kept as it changes: each sampled object adds what it stands for
+// (Go's formula for one object of its size at its rate), and its free takes the same amount off, so
+// the sums are exact integers and agree with the heap profile's inuse_* values. Points go into a
+// ring in static memory; they are recorded only on the slow paths (a sample, a sampled free).
+
+#define HS_SERIES_MIN_STEP (64 * 1024)
+#define HS_SERIES_MAX_QUIET_NANOS (5 * (int64_t)1000000000)
+
+static uint64_t hs_scaled_objects_fp;  // in-use objects, unsampled, in 1/65536ths
+static uint64_t hs_scaled_bytes;       // in-use bytes, unsampled
+static hs_series_point hs_series[HS_SERIES_CAPACITY];
+static size_t hs_series_first, hs_series_count;
+static uint64_t hs_series_last_raw;  // sampled in-use bytes at the last point
+static int64_t hs_series_last_time;
+static hs_series_point hs_peak_point;  // the unsampled totals at the peak
+static int hs_peak_pending;            // the peak point is later than the ring's last point
+
+/// What one sampled object of `size` bytes at `rate` stands for, as HeapProfiler.unsample scales
+/// a bucket: 1 / (1 - exp(-size/rate)) objects of `size` bytes.
+static void hs_unsampled(uint64_t size, int64_t rate, uint64_t *objects_fp, uint64_t *bytes) {
+    if (size == 0) {
+        *objects_fp = 0;
+        *bytes = 0;
+        return;
+    }
+    double scale = rate <= 1 ? 1.0 : 1.0 / (1.0 - exp(-(double)size / (double)rate));
+    *objects_fp = (uint64_t)(scale * 65536.0 + 0.5);
+    *bytes = (uint64_t)((double)size * scale + 0.5);
+}
+
+static void hs_inuse_add(uint64_t size, int64_t rate) {
+    uint64_t objects_fp, bytes;
+    hs_unsampled(size, rate, &objects_fp, &bytes);
+    hs_inuse_bytes += size;
+    hs_scaled_objects_fp += objects_fp;
+    hs_scaled_bytes += bytes;
+}
+
+static void hs_inuse_remove(uint64_t size, int64_t rate) {
+    uint64_t objects_fp, bytes;
+    hs_unsampled(size, rate, &objects_fp, &bytes);
+    hs_inuse_bytes -= size;
+    hs_scaled_objects_fp -= objects_fp;
+    hs_scaled_bytes -= bytes;
+}
+
+static hs_series_point hs_present(int64_t now) {
+    hs_series_point p = {now, (int64_t)(hs_scaled_objects_fp >> 16), (int64_t)hs_scaled_bytes};
+    return p;
+}
+
+static void hs_series_append(hs_series_point p) {
+    size_t slot = (hs_series_first + hs_series_count) % HS_SERIES_CAPACITY;
+    if (hs_series_count == HS_SERIES_CAPACITY) hs_series_first = (hs_series_first + 1) % HS_SERIES_CAPACITY;
+    else hs_series_count++;
+    hs_series[slot] = p;
+}
+
+/// After the in-use total changed: a new peak is remembered; a point is recorded when the total
+/// moved by 1/16 of the last point's (at least HS_SERIES_MIN_STEP) or has been quiet for
+/// HS_SERIES_MAX_QUIET_NANOS, preceded by the peak if one came after the last point.
+static void hs_inuse_changed(void) {
+    int64_t now = hs_now();
+    if (hs_inuse_bytes > hs_peak_bytes) {
+        hs_peak_bytes = hs_inuse_bytes;
+        hs_peak_epoch++;
+        hs_peak_time = now;
+        hs_peak_point = hs_present(now);
+        hs_peak_pending = 1;
+    }
+    uint64_t last = hs_series_last_raw, cur = hs_inuse_bytes;
+    uint64_t moved = cur > last ? cur - last : last - cur;
+    uint64_t step = last / 16 > HS_SERIES_MIN_STEP ? last / 16 : HS_SERIES_MIN_STEP;
+    if (hs_series_count > 0 && moved < step && (moved == 0 || now - hs_series_last_time < HS_SERIES_MAX_QUIET_NANOS))
+        return;
+    if (hs_peak_pending && hs_peak_point.time_nanos < now) hs_series_append(hs_peak_point);
+    hs_series_append(hs_present(now));
+    hs_peak_pending = 0;
+    hs_series_last_raw = cur;
+    hs_series_last_time = now;
 }
 
 static void *hs_map(size_t bytes) {
@@ -172,7 +254,7 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
     hs_bucket_will_change(b);
     b->record.alloc_objects++;
     b->record.alloc_bytes += size;
-    hs_inuse_bytes += size;
+    hs_inuse_add(size, rate);
     hs_samples++;
     if (hs_live_reserve()) {
         // The same address cannot be live twice: a stale entry means its free was missed (a
@@ -183,7 +265,7 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
             hs_bucket_will_change(old);
             old->record.free_objects++;
             old->record.free_bytes += old->record.size;
-            hs_inuse_bytes -= old->record.size;
+            hs_inuse_remove(old->record.size, old->record.rate);
         } else {
             atomic_fetch_add_explicit(&hs_filter[hs_filter_slot(ptr)], 1, memory_order_relaxed);
         }
@@ -192,7 +274,7 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
     } else {
         hs_dropped++;
     }
-    hs_check_peak();
+    hs_inuse_changed();
     hs_unlock();
 }
 
@@ -205,8 +287,9 @@ void hs_record_free(void *ptr) {
         hs_bucket_will_change(b);
         b->record.free_objects++;
         b->record.free_bytes += b->record.size;
-        hs_inuse_bytes -= b->record.size;
+        hs_inuse_remove(b->record.size, b->record.rate);
         hs_sampled_frees++;
+        hs_inuse_changed();
     }
     hs_unlock();
 }
@@ -253,10 +336,25 @@ void hs_get_peak(hs_peak *out) {
 
 void hs_reset_peak(void) {
     hs_lock();
+    int64_t now = hs_now();
+    // The peak that ends here stays in the series; the new one starts from the present.
+    if (hs_peak_pending) hs_series_append(hs_peak_point);
     hs_peak_bytes = hs_inuse_bytes;
     hs_peak_epoch++;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    hs_peak_time = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    hs_peak_time = now;
+    hs_peak_point = hs_present(now);
+    hs_peak_pending = 1;
     hs_unlock();
+}
+
+size_t hs_copy_series(hs_series_point *out, size_t capacity) {
+    hs_lock();
+    int64_t now = hs_now();
+    size_t n = 0;
+    for (size_t i = 0; i < hs_series_count && n < capacity; i++)
+        out[n++] = hs_series[(hs_series_first + i) % HS_SERIES_CAPACITY];
+    if (hs_peak_pending && n < capacity) out[n++] = hs_peak_point;
+    if (n < capacity && (n == 0 || out[n - 1].time_nanos < now)) out[n++] = hs_present(now);
+    hs_unlock();
+    return n;
 }

@@ -53,16 +53,20 @@ public enum HeapProfiler {
         return s
     }
 
-    /// The sampler's buckets as they are now.
+    /// The sampler's buckets as they are now. The copy is made into mmap'ed memory, which the
+    /// sampler does not see, and only then into an array: a snapshot must not count its own
+    /// buffer (a malloc'ed one is in use while the buckets are copied, and it grows with them).
     public static func records() -> [hs_record] {
         while true {
             let capacity = hs_record_count() + 256
-            var records = [hs_record](repeating: hs_record(), count: capacity)
-            let n = records.withUnsafeMutableBufferPointer { hs_copy_records($0.baseAddress, capacity) }
-            if n < capacity {
-                records.removeLast(capacity - n)
-                return records
-            }
+            let bytes = capacity * MemoryLayout<hs_record>.stride
+            guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                raw != MAP_FAILED
+            else { return [] }
+            defer { munmap(raw, bytes) }
+            let buffer = raw.bindMemory(to: hs_record.self, capacity: capacity)
+            let n = hs_copy_records(buffer, capacity)
+            if n < capacity { return Array(UnsafeBufferPointer(start: buffer, count: n)) }
         }
     }
 

@@ -47,13 +47,22 @@ extension HeapProfiler {
     /// - `seconds=N`: waits N seconds and answers with the difference between the profiles taken
     ///   before and after (`heap-delta`), as Go does;
     /// - `peak=1` (beyond Go): the in-use profile at the highest sampled in-use bytes since start or
-    ///   since `resetPeak()`; `peak=reset` answers it and starts a new peak.
+    ///   since `resetPeak()`; `peak=reset` answers it and starts a new peak;
+    /// - `series=1` (beyond Go, `heap` only): the in-use total over time as JSON (`seriesJSON`).
     /// The caller checks the token first (`isAuthorized`).
     public static func respond(to name: String, query: [String: String]) async -> ProfileResponse {
         if name.isEmpty { return .text(200, indexPage()) }
         guard let kind = Kind(rawValue: name) else { return .text(404, "Unknown profile\n") }
         let debug = query["debug"].flatMap { Int($0) } ?? 0
         let peak = query["peak"].map { $0 == "1" || $0 == "reset" } ?? false
+        if let series = query["series"], series != "0" {
+            guard series == "1" else { return .text(400, "invalid value for \"series\" - must be 0 or 1\n") }
+            guard kind == .heap else { return .text(400, "series is the in-use series: ask /debug/pprof/heap?series=1\n") }
+            for other in ["seconds", "debug", "peak"] where query[other] != nil {
+                return .text(400, "series and \(other) params are incompatible\n")
+            }
+            return ProfileResponse(status: 200, contentType: "application/json", body: seriesJSON())
+        }
         if let secondsText = query["seconds"] {
             guard let seconds = Int(secondsText), seconds > 0 else {
                 return .text(400, "invalid value for \"seconds\" - must be a positive integer\n")
@@ -107,6 +116,7 @@ extension HeapProfiler {
 
         Parameters: debug=1 (Go's text form), seconds=N (the change over N seconds),
         peak=1 (the in-use profile at the highest sampled in-use bytes; peak=reset starts a new peak),
+        series=1 (heap only: the in-use total over time, as JSON),
         token=TOKEN (when the server requires one; or Authorization: Bearer TOKEN).
 
         """

@@ -4,7 +4,7 @@ import NIOCore
 
 extension RouterMethods {
     /// Mounts Go's heap profile endpoints under `path`: `GET path/` (an index), `path/heap` and
-    /// `path/allocs`, with `debug=1`, `seconds=N` and `peak=1` (see `HeapProfiler.respond`).
+    /// `path/allocs`, with `debug=1`, `seconds=N`, `peak=1` and `series=1` (see `HeapProfiler.respond`).
     /// With a `token`, only requests that carry it get an answer; others get 401. Refusals (401,
     /// 400, 404) are thrown as the error `refusal` makes, by default an `HTTPError` with Go's
     /// one-line message, so a service can keep its own error format.
@@ -28,7 +28,7 @@ extension RouterMethods {
                     throw refusal(401, HeapProfiler.unauthorizedMessage)
                 }
                 var parameters: [String: String] = [:]
-                for key in ["debug", "seconds", "peak"] { if let value = query.get(key) { parameters[key] = value } }
+                for key in ["debug", "seconds", "peak", "series"] { if let value = query.get(key) { parameters[key] = value } }
                 let answer = await HeapProfiler.respond(to: name, query: parameters)
                 guard answer.status == 200 else {
                     throw refusal(answer.status, String(decoding: answer.body, as: UTF8.self).trimmingTrailingNewline())

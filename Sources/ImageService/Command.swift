@@ -38,11 +38,14 @@ public struct ImageServiceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Mean bytes between heap samples, as Go's MemProfileRate; 1 records every allocation, 0 turns the profiler off.", valueName: "bytes"))
     var heapProfileRate = HeapProfiler.defaultRate
 
-    @Option(help: ArgumentHelp("Write a heap profile to this file at shutdown (SIGINT, SIGTERM).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write a heap profile to this file at shutdown (SIGINT, SIGTERM), the peak profile and the in-use series beside it.", valueName: "file"))
     var memprofile: String?
 
-    @Option(help: ArgumentHelp("Also write --memprofile every this many seconds.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Also write numbered snapshots every this many seconds (heap.pb.gz: heap.0001.pb.gz, heap.0002.pb.gz, …).", valueName: "seconds"))
     var memprofileInterval: Double?
+
+    @Option(help: ArgumentHelp("How many numbered snapshots --memprofile-interval keeps; older ones are deleted.", valueName: "n"))
+    var memprofileKeep = 100
 
     @Flag(help: "Reproduce the seed's leak: doubling read buffers kept in an unbounded cache of originals.")
     var reproduceSeedLeak = false
@@ -83,6 +86,7 @@ public struct ImageServiceCommand: AsyncParsableCommand {
             throw ValidationError("--shutdown-timeout must be between 0 and \(Int(Self.maxSeconds)) seconds")
         }
         guard maxDownloads >= 1 else { throw ValidationError("--max-downloads must be 1 or more") }
+        guard memprofileKeep >= 1 else { throw ValidationError("--memprofile-keep must be 1 or more") }
         if memprofileInterval != nil && memprofile == nil {
             throw ValidationError("--memprofile-interval needs --memprofile FILE")
         }
@@ -132,7 +136,7 @@ public struct ImageServiceCommand: AsyncParsableCommand {
                 "heap-profile-rate": "\(heapProfileRate)",
             ])
         let app = buildApplication(thumbnailer, host: host, port: port, logger: logger)
-        let writer = memprofile.map { MemProfileWriter(path: $0, interval: memprofileInterval, logger: logger) }
+        let writer = memprofile.map { MemProfileWriter(path: $0, interval: memprofileInterval, keep: memprofileKeep, logger: logger) }
         let periodic = Task { await writer?.runPeriodically() }
         // SIGINT or SIGTERM: stop accepting, let requests in flight finish for at most
         // --shutdown-timeout seconds, cancel what is left, then write the profile.

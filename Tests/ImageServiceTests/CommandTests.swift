@@ -19,6 +19,7 @@ struct CommandTests {
         for args in [
             ["--heap-profile-rate", "-1"], ["--memprofile-interval", "5"], ["--allow-origin", "host:port"],
             ["--port", "70000"], ["--memprofile", "x", "--memprofile-interval", "0"],
+            ["--memprofile", "x", "--memprofile-interval", "5", "--memprofile-keep", "0"],
         ] {
             #expect(throws: (any Error).self, "\(args)") { try ImageServiceCommand.parse(args) }
         }

@@ -16,6 +16,7 @@ struct MemProfilePeakTests {
         defer {
             unlink(path)
             unlink(writer.peakPath)
+            unlink(writer.seriesPath)
         }
         writer.write()
         let fd = open(writer.peakPath, O_RDONLY)

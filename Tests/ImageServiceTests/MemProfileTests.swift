@@ -10,8 +10,8 @@ struct MemProfileTests {
     @Test("the writer leaves a whole heap profile at the path and no temporary file")
     func writesAtomically() throws {
         let path = "/tmp/image-service-memprofile-\(getpid()).pb.gz"
-        defer { unlink(path) }
         let writer = MemProfileWriter(path: path, interval: nil, logger: .init(label: "test"))
+        defer { for p in [path, writer.peakPath, writer.seriesPath] { unlink(p) } }
         writer.write()
         writer.write()  // a second write replaces the first
         let fd = open(path, O_RDONLY)

@@ -75,7 +75,7 @@ struct ProfileRouteTests {
         }
     }
 
-    @Test("debug=1 answers Go's text form, not gzip; the index lists the parameters; peak=1 is a profile")
+    @Test("debug=1 answers Go's text form, not gzip; the index lists the parameters; peak=1 is a profile; series=1 is JSON")
     func textIndexAndPeak() async throws {
         try await withService { client, _ in
             try await client.execute(uri: "/debug/pprof/heap?debug=1", method: .get) { response in
@@ -85,6 +85,18 @@ struct ProfileRouteTests {
             }
             try await client.execute(uri: "/debug/pprof/", method: .get) { response in
                 #expect(response.text.contains("seconds=N") && response.text.contains("debug=1") && response.text.contains("peak=1"))
+                #expect(response.text.contains("series=1"))
+            }
+            try await client.execute(uri: "/debug/pprof/heap?series=1", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                let json = try JSONSerialization.jsonObject(with: Data(response.bytes)) as? [String: Any]
+                #expect(json?["kind"] as? String == "heap-inuse-series")
+                #expect((json?["points"] as? [Any])?.isEmpty == false)
+            }
+            try await client.execute(uri: "/debug/pprof/heap?series=1&peak=1", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.errorMessage(response) == "series and peak params are incompatible")
             }
             try await client.execute(uri: "/debug/pprof/heap?peak=1", method: .get) { response in
                 #expect(response.status == .ok)

@@ -85,6 +85,24 @@ void hs_get_peak(hs_peak *out);
 /// Starts a new peak from what is in use now.
 void hs_reset_peak(void);
 
+/// One point of the in-use series: the sampled in-use total at `time_nanos` (CLOCK_REALTIME),
+/// unsampled per object with Go's formula, as the heap profile's inuse_* values are.
+typedef struct hs_series_point {
+    int64_t time_nanos;
+    int64_t inuse_objects;
+    int64_t inuse_bytes;
+} hs_series_point;
+
+/// The most points the series keeps; older ones are dropped first.
+#define HS_SERIES_CAPACITY 4096
+
+/// Copies the in-use series, oldest first, into `out` (room for HS_SERIES_CAPACITY + 2 points is
+/// always enough) and returns how many were copied. A point is recorded when a sample or a sampled
+/// free moves the sampled in-use bytes by 1/16 of the last point's (at least 64 KiB) or, when they
+/// moved at all, 5 s after the last point; the highest in-use point since start (or since
+/// hs_reset_peak) is always included, and the last point is the present.
+size_t hs_copy_series(hs_series_point *out, size_t capacity);
+
 /// Draws `count` countdowns as the sampler does (for tests of their distribution).
 void hs_draw_countdowns(int64_t rate, int64_t *out, size_t count);
 
