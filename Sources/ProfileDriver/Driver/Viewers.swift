@@ -36,8 +36,16 @@ public enum Viewers {
     /// say the same).
     public static let unavailable: [(name: String, reason: String)] = [
         ("disasm", "disasm needs the program's binary and objdump, which this pprof does not read; try list"),
-        ("weblist", "weblist is not available in this pprof; try list, or web for a picture"),
+        ("weblist", "weblist is not available in the shell; run pprof -weblist=REGEX, or the web UI's Source view (pprof -http)"),
     ]
+
+    /// Of those, the ones the command line cannot run either (`-weblist` writes go's weblist page).
+    public static var commandLineUnavailable: [(name: String, reason: String)] {
+        unavailable.filter { $0.name != "weblist" }
+    }
+
+    /// `-weblist`: annotated source as a web page, in a browser.
+    public static let weblist = (name: "weblist", description: "Display annotated source in a web browser")
 
     /// Programs that can show an SVG file, most specific first: `$BROWSER`, then the usual browsers.
     static func browsers() -> [String] {
