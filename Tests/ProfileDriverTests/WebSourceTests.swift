@@ -84,6 +84,7 @@ struct WebSourceTests {
             """
         let d = WebPage.parseLinePeek(text)
         #expect(d["main.fetch"]?[25] == WebPage.LineDetail(cumShare: 27.08, calls: []))
+        #expect(WebPage.parseLinePeek(text, functions: ["main.fetch"]).keys.sorted() == ["main.fetch"])
         #expect(
             d["closure #1 in f()"]?[26]
                 == WebPage.LineDetail(

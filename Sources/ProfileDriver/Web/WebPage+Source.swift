@@ -112,7 +112,8 @@ extension WebPage {
 
     /// The `peek` report at line granularity, by function and line: each line node's cum% and
     /// the callees listed under it. Node names there are `function file:line`.
-    static func parseLinePeek(_ text: String) -> [String: [Int: LineDetail]] {
+    /// Only the nodes of `functions` are kept (nil: all).
+    static func parseLinePeek(_ text: String, functions: Set<String>? = nil) -> [String: [Int: LineDetail]] {
         var out: [String: [Int: LineDetail]] = [:]
         var current: (String, Int)?
         for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -134,6 +135,10 @@ extension WebPage {
                     continue
                 }
                 let function = String(right[..<space])
+                if let functions, !functions.contains(function) {
+                    current = nil
+                    continue
+                }
                 let share = Double(left[4].dropLast()) ?? 0
                 out[function, default: [:]][line, default: LineDetail()].cumShare = share
                 current = (function, line)

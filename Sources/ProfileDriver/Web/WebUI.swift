@@ -187,11 +187,19 @@ final class WebUI: @unchecked Sendable {
     /// node names `function file:line` never match, leaves the lines without calls).
     func weblist(_ re: String, _ cfg: ReportConfig) throws(ReportError) -> String {
         let list = try text("list", argument: re, cfg)
-        var lines = cfg
-        lines.granularity = .lines
-        let notes = messages.lines
-        let peek = (try? text("peek", argument: re, lines)).map(WebPage.parseLinePeek) ?? [:]
-        messages.lines = notes
+        // Calls are only shown on source lines: without source files there is nothing to
+        // annotate, and the peek report of a hot function can be megabytes.
+        let routines = WebPage.parseList(list).routines.filter { !$0.lines.isEmpty }
+        var peek: [String: [Int: WebPage.LineDetail]] = [:]
+        if !routines.isEmpty {
+            var lines = cfg
+            lines.granularity = .lines
+            let notes = messages.lines
+            if let text = try? text("peek", argument: re, lines) {
+                peek = WebPage.parseLinePeek(text, functions: Set(routines.map(\.name)))
+            }
+            messages.lines = notes
+        }
         return WebPage.weblist(list: list, peek: peek, instructions: instructions)
     }
 
