@@ -34,7 +34,7 @@ import Testing
         let ourFlags = Set(ours.keys.filter { $0.hasPrefix("-") })
         #expect(
             goFlags.subtracting(ourFlags)
-                == ["-weblist", "-tls_cert", "-tls_key", "-tls_ca", "-tools"])
+                == ["-tls_cert", "-tls_key", "-tls_ca", "-tools"])
         #expect(
             ourFlags.subtracting(goFlags)
                 == ["-flame", "-folded", "-version", "-", "-json", "-growth", "-count", "-interval", "-check"])
@@ -85,8 +85,8 @@ import Testing
         #expect(both.err.contains("must set at most one output format"))
     }
 
-    @Test func weblistAndDisasmSayWhyInOneLine() {
-        for args in [["-weblist=main"], ["-disasm", "main"]] {
+    @Test func disasmSaysWhyInOneLine() {
+        for args in [["-disasm", "main"]] {
             let r = runPprof(args + ["Samples/heap-leak.pb.gz"])
             #expect(r.status == 1)
             #expect(r.err.split(separator: "\n").count == 1, "\(r.err)")

@@ -125,7 +125,7 @@ struct WebViewTests {
         #expect(peek.text.contains("----------------------------------------------------------+-------------"))
         let source = ui.answer(path: "/ui/source", query: ["f": "main\\.recompress"])
         #expect(source.status == 200)
-        #expect(source.text.contains("ROUTINE ======================== main.recompress"))
+        #expect(source.text.contains("<section class=\"routine\" id=\"routine-0\"><h2>main.recompress"))
     }
 
     @Test("download is the loaded profile as gzip protobuf, and it reads back the same")

@@ -19,6 +19,7 @@ import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -115,7 +116,8 @@ def main():
             driver.save_screenshot(os.path.join(shots, name))
 
     sample = "Samples/heap-leak.pb.gz"
-    server = Server(a.pprof, [sample])
+    sources = ["-source_path=Samples/goprog", "-trim_path=example.com/imgseed"]
+    server = Server(a.pprof, sources + [sample])
     driver = browser()
     try:
         base = server.url
@@ -124,6 +126,8 @@ def main():
         check(wait(driver, lambda d: "/ui/flamegraph" in d.current_url), "/ opens the flame graph")
         frames = driver.find_elements(By.CSS_SELECTOR, "#frames g.f")
         check(len(frames) > 3, "the flame graph has frames (%d)" % len(frames))
+        legend = driver.find_element(By.TAG_NAME, "body").text
+        check(legend.count("Type: inuse_space") == 1, "the flame graph prints File/Type/Time once")
         shot(driver, "web-flamegraph.png")
 
         # Click a frame: it takes the whole width and "Reset zoom" appears.
@@ -144,6 +148,27 @@ def main():
             check(abs(w - 1180) < 1, "the clicked frame %s fills the width (%.1f)" % (name, w))
             shot(driver, "web-flamegraph-zoom.png")
             unzoom.click()
+
+        # A right click on a frame: a menu to refine on it or see its callers.
+        fetch = next(g for g in driver.find_elements(By.CSS_SELECTOR, "#frames g.f")
+                     if g.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("main.fetch\n"))
+        ActionChains(driver).context_click(fetch.find_element(By.TAG_NAME, "rect")).perform()
+        menu = driver.find_elements(By.ID, "frame-menu")
+        check(len(menu) == 1 and "main.fetch" in menu[0].text, "a right click opens the frame's menu")
+        shot(driver, "web-flamegraph-menu.png")
+        driver.find_element(By.ID, "frame-callers").click()
+        check(wait(driver, lambda d: "/ui/peek" in d.current_url), "Callers opens peek")
+        report = driver.find_element(By.CSS_SELECTOR, "pre.report").text
+        check("| main.fetch" in report and "|   main.worker.func1" in report, "peek shows main.fetch's callers")
+        driver.back()
+        fetch = next(g for g in driver.find_elements(By.CSS_SELECTOR, "#frames g.f")
+                     if g.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("main.fetch\n"))
+        ActionChains(driver).context_click(fetch.find_element(By.TAG_NAME, "rect")).perform()
+        driver.find_element(By.ID, "frame-f").click()
+        check(wait(driver, lambda d: "f=%5Emain%5C.fetch%24" in d.current_url), "Focus on a frame puts f=^main\\.fetch$ in the URL")
+        check("Active filters: focus=^main\\.fetch$" in driver.find_element(By.TAG_NAME, "body").text,
+              "the focused flame graph says its filter")
+        driver.get(base + "/ui/flamegraph")
 
         # Search highlights matching frames and says their share.
         box = driver.find_element(By.ID, "searchbox")
@@ -180,6 +205,20 @@ def main():
         expected = cli_top_rows(a.pprof, ["-focus=main\\.fetch", "-sample_index=alloc_space", sample])
         check(rows == expected, "the alloc_space table equals pprof -top -sample_index=alloc_space")
 
+        # Rows clicked in the table are the selection Refine acts on.
+        driver.get(base + "/ui/top")
+        picked = []
+        for tr in driver.find_elements(By.CSS_SELECTOR, "#toptable tbody tr")[:2]:
+            picked.append(tr.find_elements(By.TAG_NAME, "td")[5].text)
+            tr.click()
+        check(driver.find_element(By.ID, "selection").text == "2 selected", "clicking rows selects them")
+        shot(driver, "web-top-selection.png")
+        menu_click(driver, "refine-menu", "#refine-h")
+        check(wait(driver, lambda d: "h=" in d.current_url), "Refine > Hide with a selection puts h= in the URL")
+        names = [r.find_elements(By.TAG_NAME, "td")[5].text for r in driver.find_elements(By.CSS_SELECTOR, "#toptable tbody tr")]
+        check(not any(p in names for p in picked), "the hidden rows are gone (%s)" % ", ".join(picked))
+        driver.get(base + "/ui/top?si=alloc_space&f=main%5C.fetch")
+
         # Name sorting happens in the page.
         driver.find_element(By.ID, "sort-name").click()
         names = [r.find_elements(By.TAG_NAME, "td")[5].text for r in driver.find_elements(By.CSS_SELECTOR, "#toptable tbody tr")]
@@ -206,7 +245,16 @@ def main():
         driver.get(base + "/ui/peek?f=main%5C.fetch")
         check("main.fetch" in driver.find_element(By.CSS_SELECTOR, "pre.report").text, "peek shows main.fetch")
         driver.get(base + "/ui/source?f=main%5C.fetch")
-        check("ROUTINE" in driver.find_element(By.CSS_SELECTOR, "pre.report").text, "source lists main.fetch")
+        heading = driver.find_element(By.CSS_SELECTOR, "section.routine h2").text
+        check(heading.startswith("main.fetch"), "source lists main.fetch (%s)" % heading)
+        check(len(driver.find_elements(By.CSS_SELECTOR, "tr.line.cold")) > 3, "lines without samples are dimmed")
+        hot = driver.find_elements(By.CSS_SELECTOR, "tr.line.expandable")
+        check(len(hot) > 0, "a line with calls can expand")
+        if hot:
+            hot[0].click()
+            expansion = hot[0].find_element(By.XPATH, "following-sibling::tr[1]")
+            check(expansion.is_displayed() and "bytes.(*Buffer).ReadFrom" in expansion.text,
+                  "clicking line %s shows its calls" % hot[0].get_attribute("data-line"))
         shot(driver, "web-source.png")
         driver.get(base + "/ui/disasm")
         check("binary" in driver.find_element(By.ID, "error").text, "disasm says it needs the binary")

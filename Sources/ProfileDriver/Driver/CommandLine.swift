@@ -73,6 +73,8 @@ public enum PprofCommand {
         public var http: String?
         public var noBrowser = false
         public var symbolize = SymbolizeOptions()
+        /// `-weblist=REGEX`: the annotated source page of the functions matching REGEX.
+        public var weblist: String?
         /// `-check` rules, in order.
         public var checks: [String] = []
         /// `-growth`, and `-count`/`-interval` to take its series.
@@ -86,7 +88,7 @@ public enum PprofCommand {
         var fs = makeFlagSet()
         try fs.parse(args)
         if fs.bool("version") { throw FlagError.version }
-        for (name, reason) in Viewers.unavailable where fs.isSet(name) { throw FlagError(reason, listsFlags: false) }
+        for (name, reason) in Viewers.commandLineUnavailable where fs.isSet(name) { throw FlagError(reason, listsFlags: false) }
         var inv = Invocation()
         var cfg = ReportConfig()
         for f in ReportConfig.fields {
@@ -114,13 +116,19 @@ public enum PprofCommand {
             chosen.append((v.report, nil))
             inv.viewer = v
         }
+        if let re = fs.string(Viewers.weblist.name), !re.isEmpty {
+            if !chosen.isEmpty { throw FlagError("must set at most one output format") }
+            inv.weblist = re
+        }
         if chosen.count > 1 { throw FlagError("must set at most one output format") }
         if let (c, a) = chosen.first {
             inv.command = c
             inv.argument = a
         }
         if let http = fs.string("http"), !http.isEmpty {
-            if inv.command != nil { throw FlagError("-http is not compatible with an output format on the command line") }
+            if inv.command != nil || inv.weblist != nil {
+                throw FlagError("-http is not compatible with an output format on the command line")
+            }
             _ = try WebServer.Address(http)
             inv.http = http
             inv.noBrowser = fs.bool("no_browser")
@@ -230,6 +238,7 @@ public enum PprofCommand {
         if let http = inv.http {
             return WebServer.run(session, address: http, openBrowser: !inv.noBrowser, sink: sink)
         }
+        if let re = inv.weblist { return WebList.run(session, regexp: re, sink: sink) }
         guard let command = inv.command else {
             if !rules.isEmpty { return Checks.run(rules, session: session, sink: sink) }
             return Interactive.start(session, sink: sink)

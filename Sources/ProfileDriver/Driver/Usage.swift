@@ -96,6 +96,7 @@ enum Usage {
     /// The whole text of `pprof -help`.
     static var text: String {
         let formats = ReportCommands.all.map { ($0.name, $0.description) } + Viewers.all.map { ($0.name, $0.description) }
+            + [Viewers.weblist]
         return header + summary(prefix: "-", commands: formats, hidden: ignoredFlags) + sourceOptions
     }
 

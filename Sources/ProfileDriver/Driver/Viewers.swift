@@ -35,8 +35,16 @@ public enum Viewers {
     /// go tool pprof commands this pprof cannot run, and why (the shell and the command line
     /// say the same).
     public static let unavailable: [(name: String, reason: String)] = [
-        ("weblist", "weblist is not available in this pprof; try list, or web for a picture"),
+        ("weblist", "weblist is not available in the shell; run pprof -weblist=REGEX, or the web UI's Source view (pprof -http)"),
     ]
+
+    /// Of those, the ones the command line cannot run either (`-weblist` writes go's weblist page).
+    public static var commandLineUnavailable: [(name: String, reason: String)] {
+        unavailable.filter { $0.name != "weblist" }
+    }
+
+    /// `-weblist`: annotated source as a web page, in a browser.
+    public static let weblist = (name: "weblist", description: "Display annotated source in a web browser")
 
     /// Programs that can show an SVG file, most specific first: `$BROWSER`, then the usual browsers.
     static func browsers() -> [String] {

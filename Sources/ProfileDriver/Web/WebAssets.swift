@@ -3,7 +3,7 @@ enum WebAssets {
     static func named(_ path: String) -> WebAnswer? {
         switch path {
         case "/ui/static/pprof.css": return asset(css, type: "text/css; charset=utf-8")
-        case "/ui/static/pprof.js": return asset(script, type: "text/javascript; charset=utf-8")
+        case "/ui/static/pprof.js": return asset(script + sourceScript, type: "text/javascript; charset=utf-8")
         default: return nil
         }
     }
@@ -51,11 +51,54 @@ enum WebAssets {
         #toptable td.num { text-align: right; white-space: pre; }
         #toptable tr:hover td { background: #f0f4ff; }
         #toptable tr.match td { background: #f6d8f6; }
+        #toptable tbody tr { cursor: pointer; }
+        #toptable tr.selected td { background: #cfe0ff; font-weight: bold; }
+        #selection { font-size: 12px; color: #335; }
+        #frame-menu { display: block; position: fixed; z-index: 20; min-width: 200px; }
+        #frame-menu .frame-name { padding: 4px 14px 6px; font: 12px "DejaVu Sans Mono", monospace; color: #335;
+          border-bottom: 1px solid #ddd; max-width: 420px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
         #flamegraph svg { width: 100%; height: auto; display: block; }
         iframe#graph { width: 100%; height: calc(100vh - 110px); border: 1px solid #ddd; }
         pre.report { font: 12px "DejaVu Sans Mono", monospace; line-height: 1.35; }
+        .routine h2 { font-size: 15px; margin: 14px 0 2px; }
+        .routine h2 .file { font-weight: normal; color: #557; font-size: 13px; }
+        .routine-summary { font-size: 12px; color: #444; margin-bottom: 4px; }
+        table.listing { border-collapse: collapse; font: 12px "DejaVu Sans Mono", monospace; }
+        table.listing th { background: #f6f7f9; border-bottom: 1px solid #c8ccd4; padding: 2px 8px; text-align: right; }
+        table.listing th.code { text-align: left; }
+        table.listing td { padding: 0 8px; white-space: pre; }
+        table.listing td.num { text-align: right; }
+        table.listing td.lineno { color: #889; }
+        tr.line.cold td { color: #aaa; }
+        tr.line.heat0 td, tr.line.heat1 td { background: #fff3ee; }
+        tr.line.heat2 td { background: #ffe1d3; }
+        tr.line.heat3 td { background: #ffc3a8; }
+        tr.line.heat4 td { background: #ff9c78; }
+        tr.line.heat5 td { background: #ff6e4a; }
+        tr.line.expandable { cursor: pointer; }
+        tr.line.expandable td.lineno::before { content: "\\25B8 "; }
+        tr.line.expandable.open td.lineno::before { content: "\\25BE "; }
+        tr.expansion td { background: #f4f6fb; padding: 2px 8px 4px 60px; white-space: pre; }
+        tr.expansion .num { display: inline-block; min-width: 80px; text-align: right; }
 
         """
+
+    /// The source view's lines open and close on click (also inside `pprof -weblist` pages).
+    static let sourceScript = #"""
+        (function () {
+          "use strict";
+          document.querySelectorAll("tr.line.expandable").forEach(function (tr) {
+            tr.addEventListener("click", function () {
+              var x = tr.nextElementSibling;
+              if (x && x.classList.contains("expansion")) {
+                x.hidden = !x.hidden;
+                tr.classList.toggle("open", !x.hidden);
+              }
+            });
+          });
+        })();
+
+        """#
 
     static let script = #"""
         (function () {
@@ -84,13 +127,101 @@ enum WebAssets {
             });
             window.location.href = url.toString();
           }
+          // A name as a regexp that matches it alone, as go's Refine menu quotes selected nodes.
+          function quote(name) { return "^" + name.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&") + "$"; }
+          // The selection: rows of the top table and nodes of the call graph, chosen by clicking.
+          var selected = [];
+          function toggle(name, on) {
+            var k = selected.indexOf(name);
+            if (on && k < 0) { selected.push(name); }
+            if (!on && k >= 0) { selected.splice(k, 1); }
+            var count = document.getElementById("selection");
+            if (count) { count.textContent = selected.length ? selected.length + " selected" : ""; }
+          }
+          function refineValue() { return selected.length ? selected.map(quote).join("|") : box.value; }
           document.querySelectorAll("button.refine").forEach(function (b) {
             b.addEventListener("click", function () {
               var p = b.getAttribute("data-param");
               if (p === "") { go({ f: "", i: "", h: "", s: "", sf: "" }); return; }
-              var c = {}; c[p] = box.value; go(c);
+              var c = {}; c[p] = refineValue(); go(c);
             });
           });
+          document.querySelectorAll("#toptable tbody tr").forEach(function (r) {
+            r.addEventListener("click", function () {
+              var on = !r.classList.contains("selected");
+              r.classList.toggle("selected", on);
+              toggle(r.lastElementChild.textContent, on);
+            });
+          });
+          var graph = document.getElementById("graph");
+          function graphNodes() {
+            var doc = graph.contentDocument;
+            if (!doc) { return; }
+            doc.querySelectorAll("g.node").forEach(function (n) {
+              var t = n.querySelector("title"), a = n.querySelector("a");
+              if (!t || !/^N\d+$/.test(t.textContent) || !a) { return; }
+              var label = a.getAttributeNS("http://www.w3.org/1999/xlink", "title") || a.getAttribute("xlink:title") || "";
+              var name = label.replace(/ \([^()]*\)$/, "");
+              n.style.cursor = "pointer";
+              n.addEventListener("click", function () {
+                var on = n.getAttribute("data-selected") !== "1";
+                n.setAttribute("data-selected", on ? "1" : "0");
+                n.querySelectorAll("polygon, ellipse, path").forEach(function (s) {
+                  s.setAttribute("stroke-width", on ? "5" : "1");
+                });
+                toggle(name, on);
+              });
+            });
+          }
+          if (graph) {
+            graph.addEventListener("load", graphNodes);
+            if (graph.contentDocument && graph.contentDocument.readyState === "complete") { graphNodes(); }
+          }
+
+          // The flame graph's frames: a right click opens a menu that refines on the frame or
+          // shows its callers (the peek report of that function).
+          var frameMenu = null;
+          function closeFrameMenu() { if (frameMenu) { frameMenu.remove(); frameMenu = null; } }
+          document.addEventListener("contextmenu", function (e) {
+            var g = e.target.closest ? e.target.closest("#flamegraph g.f") : null;
+            if (!g || g.classList.contains("root")) { return; }
+            var title = g.querySelector("title");
+            if (!title) { return; }
+            e.preventDefault();
+            closeFrameMenu();
+            var name = title.textContent.split("\n")[0], re = quote(name);
+            frameMenu = document.createElement("div");
+            frameMenu.id = "frame-menu";
+            frameMenu.className = "menu-items";
+            frameMenu.style.left = e.clientX + "px";
+            frameMenu.style.top = e.clientY + "px";
+            var head = document.createElement("div");
+            head.className = "frame-name";
+            head.textContent = name;
+            frameMenu.appendChild(head);
+            [["Focus", "f"], ["Ignore", "i"], ["Hide", "h"], ["Show", "s"], ["Show from", "sf"]].forEach(function (a) {
+              var b = document.createElement("button");
+              b.type = "button";
+              b.id = "frame-" + a[1];
+              b.textContent = a[0];
+              b.addEventListener("click", function () { var c = {}; c[a[1]] = re; go(c); });
+              frameMenu.appendChild(b);
+            });
+            var callers = document.createElement("a");
+            callers.id = "frame-callers";
+            callers.textContent = "Callers and callees";
+            var url = new URL(window.location.href);
+            url.pathname = "/ui/peek";
+            url.searchParams.set("f", re);
+            url.searchParams.set("g", "functions");
+            callers.href = url.pathname + url.search;
+            frameMenu.appendChild(callers);
+            document.body.appendChild(frameMenu);
+          });
+          document.addEventListener("click", function (e) {
+            if (frameMenu && !frameMenu.contains(e.target)) { closeFrameMenu(); }
+          });
+          document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closeFrameMenu(); } });
 
           // Search: highlights matching frames (flame graph) or rows (top); Enter focuses on it.
           var rows = Array.prototype.slice.call(document.querySelectorAll("#toptable tbody tr"));

@@ -11,25 +11,29 @@ enum WebPage {
         var hasBase = false
         var configs: [WebSettings.MenuEntry] = []
         var legend: [String] = []
+        /// The body prints the legend itself (the flame graph's SVG has it in its header).
+        var legendInBody = false
         var body = ""
         var error: String?
         var notes: [String] = []
     }
 
+    /// `s` with `& < > " '` as HTML entities. Works on UTF-8 bytes: report text can be megabytes
+    /// (peek at line granularity, source listings), and a scalar-by-scalar loop showed in every answer.
     static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + s.utf8.count / 16)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `path` with the page's query, changed by `set` (an empty value removes the parameter).
@@ -60,8 +64,10 @@ enum WebPage {
             } + [#"<button type="button" class="refine" data-param="" id="refine-reset">Reset</button>"#])
         h += menu("Config", id: "config-menu", items: configItems(c))
         h += #"<input id="searchbox" type="search" placeholder="regexp" autocomplete="off" spellcheck="false" value="\#(escape(c.query["f"] ?? ""))">"#
+        h += #"<span id="selection"></span>"#
         h += #"<a class="download" href="/ui/download">Download</a></header>"# + "\n"
-        h += "<div id=\"legend\">" + c.legend.map { "<div>" + escape($0) + "</div>" }.joined() + "</div>\n"
+        let legend = c.legendInBody ? [] : c.legend
+        h += "<div id=\"legend\">" + legend.map { "<div>" + escape($0) + "</div>" }.joined() + "</div>\n"
         if let e = c.error { h += "<div id=\"error\" class=\"error\">" + escape(e) + "</div>\n" }
         for n in c.notes { h += "<div class=\"note\">" + escape(n) + "</div>\n" }
         h += "<main id=\"content\">\n" + c.body + "</main>\n"

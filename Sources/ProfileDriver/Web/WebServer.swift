@@ -95,6 +95,7 @@ public enum WebServer {
         }
         let ui = WebUI(session: session)
         ui.prepare()
+        Thread.detachNewThread { ui.warm() }
         let urlHost = address.host.contains(":") ? "[\(address.host)]" : address.host
         let messages = SinkBox(sink)
         let app = application(ui, host: address.host, port: address.port) { port in

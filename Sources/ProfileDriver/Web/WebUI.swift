@@ -27,6 +27,8 @@ final class WebUI: @unchecked Sendable {
     let settingsFile: String
     /// Options from the command line: the defaults the URL parameters apply to.
     let baseConfig: ReportConfig
+    /// The instructions of a source line, for the source view's expanded lines.
+    var instructions: any SourceLineInstructions = NoInstructions()
 
     init(session: Session, settingsFile: String = WebSettings.defaultPath()) {
         let messages = CollectedLines()
@@ -44,6 +46,18 @@ final class WebUI: @unchecked Sendable {
     /// before its first prompt.
     func prepare() {
         lock.withLock { shell.prepareIndex() }
+    }
+
+    /// The views a browser opens first, with the options of the command line.
+    static let warmPaths = ["/ui/flamegraph", "/ui/top", "/ui/graph.svg"]
+
+    /// Answers `warmPaths` once, so that their reports are in the shell's cache before anyone
+    /// asks: the server runs this in the background right after load (each answer takes the
+    /// lock on its own, so a request that arrives meanwhile waits for one report, not all).
+    /// Returns the status of each answer.
+    @discardableResult
+    func warm() -> [Int] {
+        PhaseTimer.measure("web: warm views") { Self.warmPaths.map { answer(path: $0, query: [:]).status } }
     }
 
     /// The answer to `GET path?query` (or POST for the configuration paths).
@@ -117,6 +131,8 @@ final class WebUI: @unchecked Sendable {
             let cfg = try config(query)
             context.legend = legend(cfg)
             context.body = try body(view, cfg, query)
+            // The flame graph's SVG heads itself with the same File/Type/Time lines.
+            context.legendInBody = view == .flameGraph
         } catch {
             context.error = error.message
             status = 400
@@ -126,7 +142,7 @@ final class WebUI: @unchecked Sendable {
     }
 
     /// File, type, time and filters of the profile with these options.
-    private func legend(_ cfg: ReportConfig) -> [String] {
+    func legend(_ cfg: ReportConfig) -> [String] {
         guard let options = try? ReportPipeline.reportOptions(shell.session.profile, shell.session.index.numLabelUnits, cfg)
         else { return [] }
         var labels = Report(profile: shell.session.profile, options: options).profileLabels()
@@ -157,13 +173,48 @@ final class WebUI: @unchecked Sendable {
             guard let re = query["f"], !re.isEmpty else {
                 throw ReportError("source needs a function: type a regexp in the search box and choose Refine › Focus")
             }
-            return WebPage.preformatted(try text("list", argument: re, cfg))
+            return try weblist(re, cfg)
         case .disasm:
             throw ReportError(
                 "disasm needs the program's binary and objdump, which this pprof does not read; try Source or Peek")
         case .diff:
             return WebPage.preformatted(try diffTable(cfg, query))
         }
+    }
+
+    /// go's weblist: the `list` report for `re`, each line with the calls the `peek` report at
+    /// line granularity finds there (a regexp peek cannot use, such as one ending in `$`, which
+    /// node names `function file:line` never match, leaves the lines without calls).
+    func weblist(_ re: String, _ cfg: ReportConfig) throws(ReportError) -> String {
+        let list = try text("list", argument: re, cfg)
+        // Calls are only shown on source lines: without source files there is nothing to
+        // annotate, and the peek report of a hot function can be megabytes.
+        let routines = WebPage.parseList(list).routines.filter { !$0.lines.isEmpty }
+        var peek: [String: [Int: WebPage.LineDetail]] = [:]
+        if !routines.isEmpty {
+            var lines = cfg
+            lines.granularity = .lines
+            let notes = messages.lines
+            if let text = try? text("peek", argument: re, lines) {
+                peek = WebPage.parseLinePeek(text, functions: Set(routines.map(\.name)))
+            }
+            messages.lines = notes
+        }
+        return WebPage.weblist(list: list, peek: peek, instructions: instructions)
+    }
+
+    /// `pprof -weblist=RE`: the source view for RE as a page that stands alone (its styles and
+    /// script inside), with the command line's options.
+    func weblistDocument(_ re: String) throws(ReportError) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        messages.lines = []
+        var cfg = baseConfig
+        cfg.output = ""
+        let body = try weblist(re, cfg)
+        let labels = legend(cfg)
+        let file = labels.first(where: { $0.hasPrefix("File: ") }).map { String($0.dropFirst(6)) } ?? "pprof"
+        return WebPage.standalone(title: "\(file) \(re)", legend: labels, body: body)
     }
 
     /// The shell's `diff` table: the sources (new) against the first base.
