@@ -75,7 +75,7 @@ struct WebViewTests {
             ("/ui/top", ["n": "ten"], "error setting config field nodecount"),
             ("/ui/peek", ["f": "(("], "peek"),
             ("/ui/source", [:], "source needs a function"),
-            ("/ui/disasm", [:], "needs the program's binary"),
+            ("/ui/disasm", [:], "disasm needs a function"),
             ("/ui/diff", [:], "no base profile"),
         ]
         for (path, query, words) in cases {

@@ -257,7 +257,7 @@ def main():
                   "clicking line %s shows its calls" % hot[0].get_attribute("data-line"))
         shot(driver, "web-source.png")
         driver.get(base + "/ui/disasm")
-        check("binary" in driver.find_element(By.ID, "error").text, "disasm says it needs the binary")
+        check("needs a function" in driver.find_element(By.ID, "error").text, "disasm without a function says so")
     finally:
         driver.quit()
         server.stop()

@@ -2,8 +2,8 @@ import Foundation
 
 /// The machine instructions a source line compiled to, shown when a line of the source view
 /// (or a `-weblist` page) is expanded, as go's weblist shows a line's assembly. The web UI asks
-/// its `instructions` provider; `NoInstructions`, the default, has none (this pprof reads no
-/// binaries yet): connect a disassembler here.
+/// its `instructions` provider: `DisassembledLines` (objdump on the profile's binaries) unless a
+/// test sets another; `NoInstructions` has none.
 public protocol SourceLineInstructions: Sendable {
     /// The instructions of `line` of `file` in `function`, in address order (empty: none known).
     func instructions(function: String, file: String, line: Int) -> [SourceLineInstruction]

@@ -27,8 +27,6 @@ final class WebUI: @unchecked Sendable {
     let settingsFile: String
     /// Options from the command line: the defaults the URL parameters apply to.
     let baseConfig: ReportConfig
-    /// The instructions of a source line, for the source view's expanded lines.
-    var instructions: any SourceLineInstructions = NoInstructions()
 
     init(session: Session, settingsFile: String = WebSettings.defaultPath()) {
         let messages = CollectedLines()
@@ -155,6 +153,9 @@ final class WebUI: @unchecked Sendable {
         return String(decoding: try shell.reportBytes(command, argument: argument, config: cfg), as: UTF8.self)
     }
 
+    /// Where the source view's instructions come from; nil: the profile's binaries, through objdump.
+    var instructions: (any SourceLineInstructions)?
+
     private func body(_ view: WebView, _ cfg: ReportConfig, _ query: [String: String]) throws(ReportError) -> String {
         switch view {
         case .flameGraph:
@@ -175,8 +176,10 @@ final class WebUI: @unchecked Sendable {
             }
             return try weblist(re, cfg)
         case .disasm:
-            throw ReportError(
-                "disasm needs the program's binary and objdump, which this pprof does not read; try Source or Peek")
+            guard let re = query["f"], !re.isEmpty else {
+                throw ReportError("disasm needs a function: type a regexp in the search box and choose Refine › Focus")
+            }
+            return WebPage.preformatted(try text("disasm", argument: re, cfg))
         case .diff:
             return WebPage.preformatted(try diffTable(cfg, query))
         }
@@ -200,7 +203,9 @@ final class WebUI: @unchecked Sendable {
             }
             messages.lines = notes
         }
-        return WebPage.weblist(list: list, peek: peek, instructions: instructions)
+        let lines = instructions ?? DisassembledLines(
+            profile: shell.session.profile, config: cfg, regexp: re, functions: routines.map { ($0.name, $0.file) })
+        return WebPage.weblist(list: list, peek: peek, instructions: lines)
     }
 
     /// `pprof -weblist=RE`: the source view for RE as a page that stands alone (its styles and
