@@ -24,6 +24,7 @@ type config struct {
 	seed      int64
 	rate      int64
 	out       string
+	snapshot  int
 }
 
 func main() {
@@ -36,6 +37,7 @@ func main() {
 	flag.Int64Var(&c.seed, "seed", 1, "random seed")
 	flag.Int64Var(&c.rate, "rate", 524288, "heap sampling rate (period)")
 	flag.StringVar(&c.out, "o", "synth-heap.pb.gz", "output file")
+	flag.IntVar(&c.snapshot, "snapshot", 0, "write snapshot N of a series over time (series.go); 0 for a lone profile")
 	flag.Parse()
 	if c.samples < 1 || c.functions < 10 || c.files < 1 || c.minDepth < 1 || c.maxDepth < c.minDepth {
 		fmt.Fprintln(os.Stderr, "synth: need -samples >= 1, -functions >= 10, -files >= 1, 1 <= -min-depth <= -max-depth")
@@ -51,6 +53,9 @@ func run(c config) error {
 	r := rand.New(rand.NewSource(c.seed))
 	prog := newProgram(r, c)
 	p := prog.profile(r, c)
+	if c.snapshot > 0 {
+		p.snapshot(c.snapshot)
+	}
 
 	f, err := os.Create(c.out)
 	if err != nil {

@@ -30,6 +30,7 @@ type profile struct {
 	funcIDs   []uint64 // program function index -> function id (0: unused)
 	mainLimit uint64
 	rate      int64
+	minutes   int64 // time_nanos is this many minutes after the fixed time (series.go)
 }
 
 func (p *profile) str(s string) uint64 {
@@ -255,7 +256,7 @@ func (p *profile) encode(w io.Writer) error {
 	}
 
 	// 9: time_nanos (fixed, so the output is reproducible).
-	e.int64Field(9, 1700000000_000000000)
+	e.int64Field(9, 1700000000_000000000+p.minutes*60_000000000)
 	// 11: period_type, 12: period.
 	e.message(11, &m, func(m *encoder) {
 		m.uint64Field(1, spaceType)

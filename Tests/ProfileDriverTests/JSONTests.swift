@@ -1,5 +1,6 @@
 import Foundation
 import ProfileDriver
+import ProfileFormat
 import ProfileReport
 import Testing
 
@@ -159,6 +160,45 @@ import Testing
         }
         // The option is for one command: the next `top` is text again.
         #expect(run.text.contains("      flat  flat%   sum%        cum   cum%"))
+    }
+
+    /// Names and labels with every kind of character JSON escapes: the traces rows (written as
+    /// bytes) escape them as JSONEncoder does for the other reports, and keys sort alike.
+    @Test func tracesEscapeAndSortAsJSONEncoder() throws {
+        let names = ["quote\"back\\slash/", "ctl\u{1}\u{1f}\u{7f}\t\n\r\u{8}\u{c}", "é π 💾", "plain"]
+        var p = Profile()
+        p.sampleTypes = [ValueType(type: "alloc_space", unit: "bytes")]
+        p.mappings = [Mapping(id: 1)]
+        p.functions = names.enumerated().map { Function(id: UInt64($0.offset + 1), name: $0.element) }
+        p.locations = names.indices.map { Location(id: UInt64($0 + 1), mapping: 0, lines: [Line(function: Int32($0), line: 1)]) }
+        p.samples = [
+            Sample(
+                locations: [0, 1, 2, 3], values: [4096],
+                labels: [Label(key: "b", value: "x\"y"), Label(key: "B", value: "1"), Label(key: "a_b", value: "2"),
+                    Label(key: "ab", value: "3"), Label(key: "b", value: "z")],
+                numLabels: [NumLabel(key: "bytes", value: 2, unit: "kB"), NumLabel(key: "Count", value: 7)])
+        ]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("names.pb.gz").path
+        try Data(p.serialized(compress: true)).write(to: URL(fileURLWithPath: path))
+        let r = runPprof(["-json", "-traces", path])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try Self.schemaErrors(r.out) == "")
+        let text = String(decoding: r.out, as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for name in names {
+            let quoted = String(decoding: try encoder.encode(name), as: UTF8.self)
+            #expect(text.contains("\"name\":" + quoted), "\(quoted)")
+        }
+        let labels = String(decoding: try encoder.encode(["b": ["x\"y", "z"], "B": ["1"], "a_b": ["2"], "ab": ["3"]]), as: UTF8.self)
+        #expect(text.contains("\"labels\":" + labels + ","), "\(labels)")
+        struct NumValue: Encodable { let unit: String, value: Int64 }
+        let numeric = try encoder.encode(["bytes": [NumValue(unit: "bytes", value: 2048)], "Count": [NumValue(unit: "Count", value: 7)]])
+        #expect(text.contains("\"num_labels\":" + String(decoding: numeric, as: UTF8.self) + ","), "\(text)")
+        let frames = try #require(try Self.rows(r.out).first?["frames"] as? [[String: Any]])
+        #expect(frames.map { $0["name"] as? String } == names)
     }
 
     @Test func otherReportsRefuseJSON() {

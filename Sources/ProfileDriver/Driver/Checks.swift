@@ -30,22 +30,16 @@ public enum Checks {
         return parsed
     }
 
-    /// Judges `rules` on `profile` (with a base already merged in: then on the change), with the
-    /// same sample index, filters and granularity as a report. Node values come from the report
-    /// pipeline's graph, untrimmed.
+    /// Judges `rules` on the profile of `index` (with a base already merged in: then on the
+    /// change), with the same sample index, filters and granularity as a report. Node values
+    /// are the index's rows (ProfileIndex.nodeRows), untrimmed.
     public static func evaluate(
-        _ rules: [CheckRule], profile: Profile, config: ReportConfig, warn: (String) -> Void
+        _ rules: [CheckRule], index: ProfileIndex, config: ReportConfig, warn: (String) -> Void
     ) throws(ReportError) -> [CheckOutcome] {
-        var cfg = config
-        cfg.trim = false
-        cfg.nodeCount = 0
-        cfg.nodeFraction = 0
-        cfg.edgeFraction = 0
-        let rpt = try ReportPipeline.makeReport(profile, command: "top", format: .text, config: cfg, warn: warn)
-        let nodes = rpt.newGraph().nodes
-        let unit = rpt.options.sampleUnit
+        let nodes = try index.nodeRows(config, warn: warn)
+        let unit = nodes.sampleUnit
         var sum: Int64 = 0
-        for n in nodes { sum &+= n.flatValue }
+        for v in nodes.flat { sum &+= v }
         var outcomes: [CheckOutcome] = []
         for rule in rules {
             var value = sum
@@ -55,18 +49,18 @@ public enum Checks {
                 if case .cum = rule.figure { cum = true } else { cum = false }
                 value = 0
                 var count = 0
-                for n in nodes where rx.matches(n.printableName) {
-                    value &+= cum ? n.cumValue : n.flatValue
+                for (i, name) in nodes.names.enumerated() where rx.matches(name) {
+                    value &+= cum ? nodes.cum[i] : nodes.flat[i]
                     count += 1
                 }
                 matched = count
             }
-            let limit = try limitValue(rule, unit: unit, total: rpt.total, sampleType: rpt.options.sampleType)
+            let limit = try limitValue(rule, unit: unit, total: nodes.total, sampleType: nodes.sampleType)
             let holds = rule.comparison.holds(Double(value), limit)
             outcomes.append(
                 CheckOutcome(
-                    rule: rule, value: value, limit: limit, total: rpt.total, matched: matched, holds: holds,
-                    line: describe(rule, value: value, limit: limit, total: rpt.total, matched: matched, unit: unit)))
+                    rule: rule, value: value, limit: limit, total: nodes.total, matched: matched, holds: holds,
+                    line: describe(rule, value: value, limit: limit, total: nodes.total, matched: matched, unit: unit)))
         }
         return outcomes
     }
@@ -117,7 +111,7 @@ public enum Checks {
     /// returns 0 when all hold, 3 when one is broken, 1 when they could not be judged.
     public static func run(_ rules: [CheckRule], session: Session, sink: OutputSink) -> Int32 {
         do {
-            let outcomes = try evaluate(rules, profile: session.profile, config: session.config, warn: sink.err)
+            let outcomes = try evaluate(rules, index: session.index, config: session.config, warn: sink.err)
             let broken = outcomes.filter { !$0.holds }
             for o in broken { sink.err("check failed: " + o.line) }
             return broken.isEmpty ? 0 : brokenStatus

@@ -112,19 +112,13 @@ public final class Session {
         return p
     }
 
-    /// Makes one report from the index (pictures through Graphviz).
+    /// Makes one report from the index (pictures through Graphviz); with `-json`, the same
+    /// report's rows as JSON.
     public func report(
         _ command: ReportCommand, argument: String?, config: ReportConfig, warn: (String) -> Void
     ) throws(ReportError) -> ReportOutput {
         if command.name == "disasm" {
             return .bytes(try DisasmReport.generate(profile, argument: argument ?? "", config: config, warn: warn))
-        }
-        if config.json {
-            // JSON rows are written from the report's own objects (JSONReport), which the
-            // pipeline's profile path makes; the index path does not yet hand them out.
-            let rpt = try ReportPipeline.makeReport(
-                profile, command: command.name, format: command.format, argument: argument, config: config, warn: warn)
-            return .bytes(try rpt.generateJSON(command: command.name))
         }
         let output = try ReportPipeline.run(
             index, command: command.name, format: command.format, argument: argument, config: config,

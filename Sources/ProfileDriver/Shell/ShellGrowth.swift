@@ -33,13 +33,7 @@ extension Shell {
         }
         var loader = session.loader
         loader.note = { [ui] in ui.print($0) }
-        let snapshots: [(source: String, profile: Profile)]
-        do {
-            snapshots = try Growth.load(sources, loader: loader, warn: warn)
-        } catch {
-            throw ReportError(error.message)
-        }
-        let report = try Growth.report(snapshots, config: cfg, warn: warn)
+        let report = try Growth.report(sources: sources, loader: loader, config: cfg, warn: { [self] in warn($0) })
         let bytes = cfg.json ? try report.json(rowCount: rows) : Array(report.render(rowCount: rows).utf8)
         if cfg.output.isEmpty {
             sink.out(bytes)

@@ -7,6 +7,7 @@ extension Profile {
     /// `maxInflatedSize` caps how large a gzip stream may grow when inflated.
     public static func parse(_ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        try HeapInuseSeries.refuse(raw)
         if let legacy = try LegacyProfile.parse(raw) { return legacy }
         if let folded = try FoldedStacks.parse(raw) { return folded }
         var decoded = try decodeTables(raw)
@@ -41,6 +42,7 @@ extension Profile {
         _ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize, prepare: (inout Profile) -> Void = { _ in }
     ) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        try HeapInuseSeries.refuse(raw)
         if var legacy = try LegacyProfile.parse(raw) {
             prepare(&legacy)
             return try PhaseTimer.measure("legacy merge") { () throws(ProfileError) in try merge([legacy]) }
@@ -65,7 +67,8 @@ extension Profile {
         return try sink.merger.finish()
     }
 
-    static func inflate(_ data: [UInt8], maxInflatedSize: Int) throws(ProfileError) -> [UInt8] {
+    /// `data`, inflated when it is gzip-compressed (to at most `maxInflatedSize` bytes).
+    public static func inflate(_ data: [UInt8], maxInflatedSize: Int) throws(ProfileError) -> [UInt8] {
         if data.isEmpty { throw ProfileError("empty input file") }
         var raw = data
         if Gzip.isGzip(data) {

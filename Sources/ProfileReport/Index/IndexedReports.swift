@@ -35,6 +35,9 @@ extension ReportPipeline {
         _ index: ProfileIndex, command: String, format: ReportFormat, argument: String? = nil,
         config: ReportConfig, keepsGraphs: Bool = false, warn: (String) -> Void
     ) throws(ReportError) -> ReportOutput {
+        if config.json && !JSONReport.commands.contains(command) {
+            throw ReportError("-json works with top, text, traces, tags, peek and tree, not \(command)")
+        }
         switch format {
         case .text, .tree, .list, .tags, .traces:
             return try IndexedReports.report(
@@ -90,16 +93,22 @@ public enum IndexedReports {
         let (keep, warnings) = try samples.keep(focus: view.masks.focus, ignore: view.masks.ignore)
         for w in warnings { warn(w) }
         let p = samples.profile
+        // JSON is one more format of the same rows (JSONReport).
+        let json = cfg.json
         switch format {
         case .text:
             let space = samples.nodeSpace(NodeSpace.Key(view.masks))
-            return .bytes(PhaseTimer.measure("top") { space.renderTop(options, total: total, keep: keep) })
+            let table = PhaseTimer.measure("top") { space.topTable(options, total: total, keep: keep) }
+            return .bytes(try json ? JSONReport.top(command, table) : table.text())
         case .traces:
             // The other reports' node space of this granularity serves when trimming changed no
             // file name.
             let trimmed = samples.nodeSpace(NodeSpace.Key(view.masks))
             let space = trimmed.namesFilesAsUntrimmed ? trimmed : samples.nodeSpace(NodeSpace.Key.untrimmed(view.masks))
-            return .traces(TracesJob(engine: space, report: Report(profile: p, options: options, total: total), keep: keep))
+            let rpt = Report(profile: p, options: options, total: total)
+            var around: JSONReport.Around?
+            if json { around = try JSONReport.around(rpt) }
+            return .traces(TracesJob(engine: space, report: rpt, keep: keep, json: around))
         case .tree:
             let rpt = Report(profile: p, options: options, total: total)
             let e = samples.nodeSpace(NodeSpace.Key(view.masks))
@@ -115,7 +124,7 @@ public enum IndexedReports {
             rpt.graphSource = { [edgesOf] o, nodesOnly in
                 e.graph(o, nodesOnly: nodesOnly, keep: keep, edgesOf: edgesOf, values: values)
             }
-            return .bytes(try rpt.generate())
+            return .bytes(try json ? rpt.generateJSON(command: command) : rpt.generate())
         case .list:
             let rpt = Report(profile: p, options: options, total: total)
             if let symbol = options.symbol {
@@ -132,7 +141,7 @@ public enum IndexedReports {
         default:
             let rpt = Report(
                 profile: samples.labelTotals(index: options.sampleIndex, keep: keep), options: options, total: total)
-            return .bytes(try rpt.generate())
+            return .bytes(try json ? rpt.generateJSON(command: command) : rpt.generate())
         }
     }
 
@@ -142,9 +151,15 @@ public enum IndexedReports {
         let engine: NodeSpace
         let report: Report
         let keep: [Bool]?
+        /// For `-json`, the document around the rows.
+        let json: JSONReport.Around?
 
         public func write<E: Error>(_ emit: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
-            try engine.writeTraces(report, keep: keep, emit: emit)
+            if let json {
+                try engine.writeTracesJSON(report, keep: keep, around: json, emit: emit)
+            } else {
+                try engine.writeTraces(report, keep: keep, emit: emit)
+            }
         }
 
         public func bytes() -> [UInt8] {

@@ -4,6 +4,12 @@ import ProfileFormat
 extension NodeSpace {
     /// `top`/`text` with these options and total over the samples `keep` lets through.
     func renderTop(_ reportOptions: ReportOptions, total: Int64, keep: [Bool]?) -> [UInt8] {
+        topTable(reportOptions, total: total, keep: keep).text()
+    }
+
+    /// The rows of `top`/`text` (the nodes shown, in order) and its header lines, which the
+    /// text and JSON writers both format.
+    func topTable(_ reportOptions: ReportOptions, total: Int64, keep: [Bool]?) -> TopTable {
         var options = reportOptions
         let s = sums(index: options.sampleIndex, meanIndex: options.meanDivisorIndex, keep: keep)
 
@@ -41,28 +47,13 @@ extension NodeSpace {
 
         options.outputUnit = outputUnit(nodes, s, total: total, options)
         let rpt = Report(profile: profile, options: options, total: total)
-        let format = rpt.formatValue
         var shownFlat: Int64 = 0
         for n in nodes { shownFlat &+= s.flatValue(n) }
         let labels = rpt.reportLabels(
             flatSum: shownFlat, shown: nodes.count, selected: nodes.count, origCount: origCount,
             droppedNodes: droppedNodes, droppedEdges: 0, fullHeaders: false)
-        var w = labels.joined(separator: "\n") + "\n"
-        w += "      flat  flat%   sum%        cum   cum%\n"
-        var sum: Int64 = 0
-        for n in nodes {
-            let flat = s.flatValue(n), cum = s.cumValue(n)
-            sum &+= flat
-            w += GoFormat.pad(format(flat), 10)
-            w += " " + Measurement.percentage(flat, total)
-            w += " " + Measurement.percentage(sum, total)
-            w += " " + GoFormat.pad(format(cum), 10)
-            w += " " + Measurement.percentage(cum, total)
-            w += "  " + name(n)
-            if let label = inline[n] { w += " " + label }
-            w += "\n"
-        }
-        return Array(w.utf8)
+        let rows = nodes.map { n in TopTable.Row(name: name(n), flat: s.flatValue(n), cum: s.cumValue(n), inline: inline[n]) }
+        return TopTable(report: rpt, labels: labels, rows: rows)
     }
 
     private func membership(_ nodes: [Int]) -> [Bool] {

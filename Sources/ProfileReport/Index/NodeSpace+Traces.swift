@@ -68,11 +68,20 @@ extension NodeSpace {
         let text = TracesText(self, rpt, keep: keep)
         let header = Array((rpt.profileLabels().joined(separator: "\n") + "\n").utf8)
         try withBytes(header, emit)
+        try writeInBlocks(text, blockSize: blockSize, emit: emit)
+        try withBytes(text.separator, emit)
+    }
+
+    /// Has `writer` write the samples a block at a time into reused buffers, one per core at a
+    /// time, and hands the blocks to `emit` in order (`traces` as text and as JSON).
+    func writeInBlocks<E: Error>(
+        _ writer: any SampleBlockWriter, blockSize: Int, emit: (UnsafeRawBufferPointer) throws(E) -> Void
+    ) throws(E) {
         let n = samples.count
         let blocks = (n + blockSize - 1) / blockSize
         let parts = Parallel.parts(blocks, from: 2, atMost: 2)
         let buffers = UnsafeSendableBox((0..<parts).map { _ in ByteBuffer() })
-        let shared = UnsafeSendableBox(text)
+        let shared = UnsafeSendableBox(writer)
         defer { for b in buffers.value { b.free() } }
         var block = 0
         while block < blocks {
@@ -89,13 +98,17 @@ extension NodeSpace {
             for i in 0..<count { try emit(buffers.value[i].bytes) }
             block += count
         }
-        try withBytes(text.separator, emit)
     }
+}
+
+/// Writes what a range of samples prints into a buffer (NodeSpace.writeInBlocks).
+protocol SampleBlockWriter {
+    func write(_ range: Range<Int>, into out: ByteBuffer)
 }
 
 /// What `traces` prints for each sample, encoded once: which samples print and their value
 /// texts, the label lines, and the nodes' names.
-private struct TracesText {
+private struct TracesText: SampleBlockWriter {
     let start: [Int32]
     let frames: [Int32]
     let inlines: [Bool]
@@ -194,7 +207,7 @@ private struct TracesText {
 
 /// A growable byte buffer, reused from block to block. It keeps 32 bytes of room past its
 /// count for appends that store whole 32-byte words.
-private final class ByteBuffer {
+final class ByteBuffer {
     var base: UnsafeMutablePointer<UInt8>
     var capacity = 1 << 20
     var count = 0

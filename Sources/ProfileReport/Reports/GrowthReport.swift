@@ -4,7 +4,7 @@ import ProfileFormat
 /// Growth over a series of snapshots: one row per node (at the reports' granularity) with its
 /// value in each snapshot, the change from first to last, the least-squares slope per minute of
 /// profile time, how steadily it grew, and a verdict; steady growers rank first. Node values
-/// come from each snapshot's report graph (the report pipeline), nothing is summed here.
+/// come from each snapshot's index (ProfileIndex.nodeRows), nothing is summed here.
 public struct GrowthReport {
     public enum Verdict: String, Sendable, Encodable {
         case grows, steady, shrinks, noise
@@ -49,21 +49,21 @@ public struct GrowthReport {
     /// The last snapshot's report options: sample type, units, filters.
     public let options: ReportOptions
 
-    /// The series of `reports` (in time order, all of one sample type and unit), comparing
-    /// cumulative values when `cum` is set, flat ones otherwise.
-    public init(_ reports: [(source: String, report: Report)], cum: Bool) {
+    /// The series of snapshots summed through the index (ProfileIndex.nodeRows), in time order,
+    /// all of one sample type and unit: `timeNanos` is 0 when a profile carries no time.
+    /// Cumulative values are compared when `cum` is set, flat ones otherwise.
+    public init(_ series: [(source: String, timeNanos: Int64, rows: NodeRows)], cum: Bool) {
         var byName: [String: [Int64]] = [:]
         var snapshots: [Snapshot] = []
-        let n = reports.count
-        for (i, (source, rpt)) in reports.enumerated() {
+        let n = series.count
+        for (i, (source, t, rows)) in series.enumerated() {
             var total: Int64 = 0
-            for node in rpt.newGraph().nodes {
-                total &+= node.flatValue
-                let v = cum ? node.cumValue : node.flatValue
+            for k in rows.names.indices {
+                total &+= rows.flat[k]
+                let v = cum ? rows.cum[k] : rows.flat[k]
                 if v == 0 { continue }
-                byName[node.printableName, default: Array(repeating: 0, count: n)][i] &+= v
+                byName[rows.names[k], default: Array(repeating: 0, count: n)][i] &+= v
             }
-            let t = rpt.profile.timeNanos
             snapshots.append(Snapshot(source: source, timeNanos: t != 0 ? t : nil, total: total))
         }
         let times = snapshots.compactMap(\.timeNanos)
@@ -78,7 +78,7 @@ public struct GrowthReport {
         let rows = byName.map { name, values in Self.row(name, values, x: x, floor: floor) }
         self.rows = rows.sorted(by: Self.ranks)
         self.snapshots = snapshots
-        options = reports.last?.report.options ?? ReportOptions()
+        options = series.last?.rows.options ?? ReportOptions()
     }
 
     /// One node's row from its values at `x` (minutes or snapshot numbers), `floor` being the

@@ -8,8 +8,8 @@ extension JSONReport {
         let convert: (Int64) -> Int64 = { v in
             var v = v
             let r = options.ratio
-            if r > 0 && r != 1 { v = Int64(Double(v) * r) }
-            return factor == 1 ? v : Int64((Double(v) * factor).rounded())
+            if r > 0 && r != 1 { v = goInt64(Double(v) * r) }
+            return toBase(v, factor)
         }
         let h = Header(
             report: report, file: nil, buildId: nil, comments: [], sampleType: options.sampleType, unit: unit,

@@ -13,24 +13,6 @@ extension JSONReport {
         let rows: [Row]
     }
 
-    struct TraceFrame: Encodable {
-        let name: String
-        let inline: Bool
-    }
-
-    struct NumLabelValue: Encodable {
-        let value: Int64
-        let unit: String
-    }
-
-    struct TraceRow: Encodable {
-        let value: Int64
-        let labels: [String: [String]]
-        let numLabels: [String: [NumLabelValue]]
-        /// Leaf first, as the text report prints them.
-        let frames: [TraceFrame]
-    }
-
     struct TagValue: Encodable {
         /// The label's value as the text report prints it (numbers scaled to the output unit).
         let value: String
@@ -58,47 +40,18 @@ extension JSONReport {
     }
 }
 
+extension JSONReport {
+    /// `top`/`text` as JSON: the rows the index hands out for the text report (TopTable).
+    static func top(_ command: String, _ table: TopTable) throws(ReportError) -> [UInt8] {
+        let (header, v) = header(command, table.report)
+        let rows = table.rows.map { r in
+            TopRow(name: r.name, flat: v(r.flat), cum: v(r.cum), inline: r.inline.map { String($0.dropFirst().dropLast()) })
+        }
+        return try encode(header, Rows(rows: rows))
+    }
+}
+
 extension Report {
-    func jsonTop(_ command: String) throws(ReportError) -> [UInt8] {
-        let (items, _) = textItems()
-        let (header, v) = JSONReport.header(command, self)
-        let rows = items.map { item in
-            JSONReport.TopRow(
-                name: item.name, flat: v(item.flat), cum: v(item.cum),
-                inline: item.inlineLabel.isEmpty ? nil : String(item.inlineLabel.dropFirst().dropLast()))
-        }
-        return try JSONReport.encode(header, JSONReport.Rows(rows: rows))
-    }
-
-    func jsonTraces() throws(ReportError) -> [UInt8] {
-        let (header, v) = JSONReport.header("traces", self)
-        let frames = locationFrames()
-        var rows: [JSONReport.TraceRow] = []
-        for s in profile.samples {
-            var stack: [JSONReport.TraceFrame] = []
-            for l in s.locations {
-                for f in frames[Int(l)] { stack.append(JSONReport.TraceFrame(name: f.name, inline: f.inline)) }
-            }
-            if stack.isEmpty { continue }
-            var value = s.values[options.sampleIndex]
-            if let mi = options.meanDivisorIndex {
-                let d = s.values[mi]
-                if d != 0 { value /= d }
-            }
-            var labels: [String: [String]] = [:]
-            for l in s.labels { labels[l.key, default: []].append(l.value) }
-            var numLabels: [String: [JSONReport.NumLabelValue]] = [:]
-            for nl in s.numLabels {
-                let unit = options.numLabelUnits[nl.key] ?? nl.unit
-                let (base, factor) = JSONReport.baseUnit(unit)
-                let scaled = factor == 1 ? nl.value : Int64((Double(nl.value) * factor).rounded())
-                numLabels[nl.key, default: []].append(JSONReport.NumLabelValue(value: scaled, unit: base))
-            }
-            rows.append(JSONReport.TraceRow(value: v(value), labels: labels, numLabels: numLabels, frames: stack))
-        }
-        return try JSONReport.encode(header, JSONReport.Rows(rows: rows))
-    }
-
     func jsonTags() throws(ReportError) -> [UInt8] {
         let (header, v) = JSONReport.header("tags", self)
         let rows = tagTable().map { key, total, values in
@@ -108,13 +61,18 @@ extension Report {
         return try JSONReport.encode(header, JSONReport.Rows(rows: rows))
     }
 
+    /// The nodes `tree` and `peek` print, in order: all of the graph's, or with a symbol
+    /// regexp (`peek`) those it matches.
+    func treeRows(_ g: Graph) throws(ReportError) -> [Node] {
+        guard let rx = options.symbol else { return g.nodes }
+        let shown = g.nodes.filter { rx.matches($0.printableName) }
+        if shown.isEmpty { throw ReportError("no matches found for regexp: \(rx.pattern)") }
+        return shown
+    }
+
     func jsonTree(_ command: String) throws(ReportError) -> [UInt8] {
         let (g, _, _, _) = newTrimmedGraph()
-        var shown = g.nodes
-        if let rx = options.symbol {
-            shown = shown.filter { rx.matches($0.printableName) }
-            if shown.isEmpty { throw ReportError("no matches found for regexp: \(rx.pattern)") }
-        }
+        let shown = try treeRows(g)
         let (header, v) = JSONReport.header(command, self)
         let rows = shown.map { n in
             JSONReport.TreeRow(

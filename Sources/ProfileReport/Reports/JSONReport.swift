@@ -26,6 +26,13 @@ public enum JSONReport {
         return (unit, 1)
     }
 
+    /// `v` times `factor` (to the base unit), rounded; values beyond Int64 are clamped.
+    static func toBase(_ v: Int64, _ factor: Double) -> Int64 {
+        if factor == 1 { return v }
+        let d = (Double(v) * factor).rounded()
+        return d.isNaN ? 0 : d >= 0x1p63 ? .max : d < -0x1p63 ? .min : Int64(d)
+    }
+
     /// The fields every report starts with.
     public struct Header: Encodable {
         public var schema = JSONReport.schema
@@ -50,8 +57,8 @@ public enum JSONReport {
         let convert: (Int64) -> Int64 = { v in
             var v = v
             let r = rpt.options.ratio
-            if r > 0 && r != 1 { v = Int64(Double(v) * r) }
-            return factor == 1 ? v : Int64((Double(v) * factor).rounded())
+            if r > 0 && r != 1 { v = goInt64(Double(v) * r) }
+            return toBase(v, factor)
         }
         let p = rpt.profile
         let m = p.mappings.first
@@ -98,11 +105,11 @@ public enum JSONReport {
 }
 
 extension Report {
-    /// The report of `command` (top, text, traces, tags, peek, tree) as JSON.
-    public func generateJSON(command: String) throws(ReportError) -> [UInt8] {
+    /// `tags`, `peek` or `tree` as JSON, from this report's graph or labels (the index's
+    /// reports call it with the report they print as text; `top` and `traces` are formatted
+    /// from the index's rows, IndexedReports).
+    func generateJSON(command: String) throws(ReportError) -> [UInt8] {
         switch command {
-        case "top", "text": return try jsonTop(command)
-        case "traces": return try jsonTraces()
         case "tags": return try jsonTags()
         case "peek", "tree": return try jsonTree(command)
         default:

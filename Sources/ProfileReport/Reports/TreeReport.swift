@@ -14,11 +14,7 @@ extension Report {
                 .joined(separator: "\n") + "\n")
         w.append(TreeRenderer.separator)
         w.append("      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n")
-        var shown = g.nodes
-        if let rx = options.symbol {
-            shown = shown.filter { rx.matches($0.printableName) }
-            if shown.isEmpty { throw ReportError("no matches found for regexp: \(rx.pattern)") }
-        }
+        let shown = try treeRows(g)
         let renderer = TreeRenderer(g, shown, self)
         // Large graphs make hundreds of thousands of lines: two threads render half each.
         let halves = renderer.split()

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Times what issue 12 asks of the report formats, with one binary, in one run:
+#   - each JSON report against the same text report (goal: json/text <= 1.2), and -check;
+#   - `-growth` over ten snapshots of the 200,000-sample profile against the time to load
+#     them (goal: growth/load <= 1.5). "Load" is the sum, over the snapshots loaded one by one,
+#     of the decoding phases PPROF_TIMING reports (gunzip, protobuf-c unpack, convert,
+#     samples); "growth" is the wall time of the whole `pprof -growth` process.
+# The median of --reps runs of each; the load average is printed with the table, since the
+# machine may be shared. See Benchmarks/README.md.
+#
+# usage: Benchmarks/rows.sh [--reps N] [--samples N] PPROF_BINARY
+set -euo pipefail
+
+reps=3
+samples=200000
+while [ $# -gt 1 ]; do
+  case $1 in
+    --reps) reps=$2; shift 2 ;;
+    --samples) samples=$2; shift 2 ;;
+    *) echo "rows.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ $# -eq 1 ] || { echo "usage: Benchmarks/rows.sh [--reps N] [--samples N] PPROF_BINARY" >&2; exit 2; }
+pprof=$1
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+workdir=${PPROF_BENCH_DIR:-${TMPDIR:-/tmp}/pprof-bench}
+mkdir -p "$workdir"
+
+# The profile and the series: generated once with synth/ and kept between runs.
+synth=$workdir/synth-rows  # synth with -snapshot (series.go)
+[ -x "$synth" ] || (cd "$repo/Benchmarks/synth" && go build -o "$synth" .)
+profile=$workdir/synth-heap-$samples.pb.gz
+[ -s "$profile" ] || "$synth" -samples "$samples" -o "$profile"
+series=()
+for n in 1 2 3 4 5 6 7 8 9 10; do
+  f=$workdir/synth-heap-$samples-snap$n.pb.gz
+  [ -s "$f" ] || "$synth" -samples "$samples" -snapshot "$n" -o "$f" 2>/dev/null
+  series+=("$f")
+done
+
+# The median wall time of `$@` over $reps runs, output discarded.
+median() {
+  local times=()
+  for _ in $(seq "$reps"); do
+    local s e
+    s=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    e=$(date +%s.%N)
+    times+=("$(echo "$e - $s" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-22s %9s %9s %7s\n' report text json ratio
+for r in -top -tags -traces -tree "-peek=." ; do
+  # shellcheck disable=SC2086
+  t=$(median "$pprof" $r "$profile")
+  # shellcheck disable=SC2086
+  j=$(median "$pprof" -json $r "$profile")
+  printf '%-22s %9.3f %9.3f %7.2f\n' "$r" "$t" "$j" "$(echo "$j / $t" | bc -l)"
+done
+t=$(median "$pprof" -top "$profile")
+c=$(median "$pprof" "-check=total<1TB" "-check=flat(main)<50%" "$profile")
+printf '%-22s %9.3f %9.3f %7.2f\n' "-check (vs -top)" "$t" "$c" "$(echo "$c / $t" | bc -l)"
+
+# Load: the decoding phases of each snapshot, loaded alone, summed (median over reps).
+loads=()
+for _ in $(seq "$reps"); do
+  sum=0
+  for f in "${series[@]}"; do
+    ms=$(PPROF_TIMING=1 "$pprof" -comments "$f" 2>&1 >/dev/null |
+      awk '/pprof timing: (gunzip|protobuf-c unpack|convert|samples) / {for (i = 2; i <= NF; i++) if ($i == "ms,") s += $(i-1)} END {print s + 0}')
+    sum=$(echo "$sum + $ms" | bc)
+  done
+  loads+=("$(echo "$sum / 1000" | bc -l)")
+done
+load=$(printf '%s\n' "${loads[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+growth=$(median "$pprof" -growth "${series[@]}")
+printf '%-22s %9.3f %9.3f %7.2f   (load, growth)\n' "-growth, 10 snapshots" "$load" "$growth" "$(echo "$growth / $load" | bc -l)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
