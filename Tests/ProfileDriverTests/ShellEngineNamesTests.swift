@@ -144,8 +144,8 @@ import Testing
             // sample's locations put it.
             for s in 0..<samples.count {
                 var f = Int(e.sampleStart[s])
-                for k in Int(samples.locStart[s])..<Int(samples.locStart[s + 1]) {
-                    let l = Int(samples.locs[k])
+                for loc in samples.profile.samples[s].locations.reversed() {
+                    let l = Int(loc)
                     for line in Int(layout.locStart[l])..<Int(layout.locStart[l + 1]) {
                         #expect(Int(lineOfFrame[f]) == line)
                         #expect(layout.frameInline[f] == (line != Int(layout.locStart[l])))
