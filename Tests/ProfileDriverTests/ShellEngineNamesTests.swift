@@ -139,14 +139,15 @@ import Testing
             let e = NodeSpace(samples: samples, key: try Self.key(setting))
             let layout = samples.frameLayout(inlineFrames: !e.key.noInlines)
             #expect(e.sampleStart == layout.sampleStart)
+            let lineOfFrame = layout.map(Array(0..<(layout.locStart.last ?? 0)))
             // Each frame's node is its location line's node, the line laid out where the
             // sample's locations put it.
             for s in 0..<samples.count {
                 var f = Int(e.sampleStart[s])
-                for k in Int(samples.locStart[s])..<Int(samples.locStart[s + 1]) {
-                    let l = Int(samples.locs[k])
+                for loc in samples.profile.samples[s].locations.reversed() {
+                    let l = Int(loc)
                     for line in Int(layout.locStart[l])..<Int(layout.locStart[l + 1]) {
-                        #expect(Int(layout.frameLine[f]) == line)
+                        #expect(Int(lineOfFrame[f]) == line)
                         #expect(layout.frameInline[f] == (line != Int(layout.locStart[l])))
                         f += 1
                     }

@@ -47,6 +47,16 @@ import Testing
         #expect(SymbolNames.readable(raw, mode) == expected)
     }
 
+    /// go's looksLikeDemangledCPlusPlus, byte by byte.
+    @Test(arguments: [
+        ("a::b", true), ("a:b", false), ("f<int>", true), ("x[3]", true), ("plain.Func", false),
+        ("java.lang.Thread.<init>", false), ("main.(*Cache[...]).Get", false), ("a]).", false), ("a])", true),
+        ("", false), ("ns::Typé", true),
+    ])
+    func demangledCxxHeuristic(_ name: String, _ expected: Bool) {
+        #expect(SymbolNames.looksLikeDemangledCxx(name) == expected)
+    }
+
     @Test func swiftNamesDemangleThroughTheRuntime() {
         #expect(SymbolNames.readable("$s4main5CacheC3get3keySSSgSS_tF", .simplified) == "main.Cache.get(key:)")
         #expect(SymbolNames.readable("$s4main5CacheC3get3keySSSgSS_tF", .full) == "main.Cache.get(key: Swift.String) -> Swift.Optional<Swift.String>")

@@ -58,9 +58,33 @@ public enum SymbolNames {
     }
 
     /// go's looksLikeDemangledCPlusPlus.
+    /// One pass over the UTF-8 bytes: it runs for every function name of a profile.
     static func looksLikeDemangledCxx(_ s: String) -> Bool {
-        if s.contains(".<") || s.contains("]).") { return false }
-        return s.contains(where: { "<>[]".contains($0) }) || s.contains("::")
+        var s = s
+        return s.withUTF8 { b in
+            let dot = UInt8(ascii: "."), lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">")
+            let open = UInt8(ascii: "["), close = UInt8(ascii: "]"), paren = UInt8(ascii: ")")
+            let colon = UInt8(ascii: ":")
+            var bracket = false, scope = false
+            for i in 0..<b.count {
+                switch b[i] {
+                case dot:
+                    // ".<" (a Java "class.<init>") is not C++.
+                    if i + 1 < b.count && b[i + 1] == lt { return false }
+                case close:
+                    // "])." (a Go "foo.(*Bar[...]).Method") is not C++.
+                    if i + 2 < b.count && b[i + 1] == paren && b[i + 2] == dot { return false }
+                    bracket = true
+                case lt, gt, open:
+                    bracket = true
+                case colon:
+                    if i + 1 < b.count && b[i + 1] == colon { scope = true }
+                default:
+                    break
+                }
+            }
+            return bracket || scope
+        }
     }
 
     /// Removes every outermost `start…end` group from `name`; an unmatched `end` leaves the name

@@ -10,10 +10,14 @@ final class FrameLayout {
     /// Location `l`'s frames are the location lines `locStart[l]..<locStart[l+1]`.
     let locStart: [Int32]
     /// Sample `s`'s frames, root first, are `sampleStart[s]..<sampleStart[s+1]`; frame `f` is
-    /// location line `frameLine[f]`, inlined into its location's next line when `frameInline[f]`.
+    /// inlined into its location's next line when `frameInline[f]`. Which location line a frame
+    /// is, is not kept (4 bytes a frame): `map` lays the frames out again from the samples.
     let sampleStart: [Int32]
-    let frameLine: [Int32]
     let frameInline: [Bool]
+    /// The profile's samples (shared, not copied); their locations are leaf first.
+    private let samples: [Sample]
+    /// The samples of each part the frames are laid out in.
+    private let bounds: [Int]
 
     init(_ samples: ProfileIndex, inlineFrames: Bool) {
         var expanded: [Int32] = [0]
@@ -30,15 +34,16 @@ final class FrameLayout {
         let n = samples.count
         let parts = Parallel.parts(n, from: 50_000, atMost: 4)
         let bounds = (0...parts).map { $0 * n / parts }
-        let sampleLoc = samples.locStart, locs = samples.locs
+        let sampleList = samples.profile.samples
+        self.samples = sampleList
+        self.bounds = bounds
         var counts = [Int](repeating: 0, count: parts)
         counts.withUnsafeMutableBufferPointer { counts in
             nonisolated(unsafe) let counts = counts
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var count = 0
-                for k in Int(sampleLoc[bounds[part]])..<Int(sampleLoc[bounds[part + 1]]) {
-                    let l = Int(locs[k])
-                    count += Int(locStart[l + 1] - locStart[l])
+                for si in bounds[part]..<bounds[part + 1] {
+                    for l in sampleList[si].locations { count += Int(locStart[Int(l) + 1] - locStart[Int(l)]) }
                 }
                 counts[part] = count
             }
@@ -48,64 +53,82 @@ final class FrameLayout {
         let offsets = running
         let total = offsets[parts]
         var starts = [Int32](repeating: 0, count: n + 1)
-        var lines = [Int32](repeating: 0, count: total)
         var inlines = [Bool](repeating: false, count: total)
         starts.withUnsafeMutableBufferPointer { starts in
-            lines.withUnsafeMutableBufferPointer { lines in
-                inlines.withUnsafeMutableBufferPointer { inlines in
-                    nonisolated(unsafe) let (starts, lines, inlines) = (starts, lines, inlines)
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        Self.fill(
-                            bounds[part]..<bounds[part + 1], from: offsets[part], sampleLoc, locs, locStart,
-                            starts: starts, lines: lines, inlines: inlines)
-                    }
+            inlines.withUnsafeMutableBufferPointer { inlines in
+                nonisolated(unsafe) let (starts, inlines) = (starts, inlines)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    Self.fill(
+                        bounds[part]..<bounds[part + 1], from: offsets[part], sampleList, locStart,
+                        starts: starts, inlines: inlines)
                 }
             }
         }
         sampleStart = starts
-        frameLine = lines
         frameInline = inlines
     }
 
-    /// Writes the frames of the samples in `range` from frame `at` on, and each sample's end.
+    /// Writes whether the frames of the samples in `range`, from frame `at` on, are inlined,
+    /// and each sample's end.
     private static func fill(
-        _ range: Range<Int>, from start: Int, _ sampleLoc: [Int32], _ locs: [Int32], _ locStart: [Int32],
-        starts: UnsafeMutableBufferPointer<Int32>, lines: UnsafeMutableBufferPointer<Int32>,
-        inlines: UnsafeMutableBufferPointer<Bool>
+        _ range: Range<Int>, from start: Int, _ samples: [Sample], _ locStart: [Int32],
+        starts: UnsafeMutableBufferPointer<Int32>, inlines: UnsafeMutableBufferPointer<Bool>
     ) {
-        sampleLoc.withUnsafeBufferPointer { sampleLoc in
-            locs.withUnsafeBufferPointer { locs in
-                locStart.withUnsafeBufferPointer { locStart in
-                    var at = start
-                    for si in range {
-                        for k in Int(sampleLoc[si])..<Int(sampleLoc[si + 1]) {
+        samples.withUnsafeBufferPointer { samples in
+            locStart.withUnsafeBufferPointer { locStart in
+                var at = start
+                for si in range {
+                    samples[si].locations.withUnsafeBufferPointer { locs in
+                        // Root first: the sample's last location first.
+                        var k = locs.count - 1
+                        while k >= 0 {
                             let l = Int(locs[k])
-                            let first = Int(locStart[l])
-                            for line in first..<Int(locStart[l + 1]) {
-                                lines[at] = Int32(line)
-                                inlines[at] = line != first
-                                at += 1
+                            let first = Int(locStart[l]), end = Int(locStart[l + 1])
+                            // Every frame of a location but its first (the caller's line) is inlined.
+                            if end - first > 1 {
+                                for f in (at + 1)..<(at + end - first) { inlines[f] = true }
                             }
+                            at += end - first
+                            k -= 1
                         }
-                        starts[si + 1] = Int32(at)
                     }
+                    starts[si + 1] = Int32(at)
                 }
             }
         }
     }
 
-    /// The node of every frame, given the node of every location line.
+    /// The node of every frame, given the node of every location line: the frames laid out
+    /// again, in the same parts, each location's lines written as their nodes.
     func map(_ lineNode: [Int32]) -> [Int32] {
-        let total = frameLine.count
-        let parts = Parallel.parts(total, from: 1_000_000, atMost: 4)
+        let total = frameInline.count
+        let parts = bounds.count - 1
+        let bounds = self.bounds
         return [Int32](unsafeUninitializedCapacity: total) { nodes, count in
             nonisolated(unsafe) let nodes = nodes
-            frameLine.withUnsafeBufferPointer { frameLine in
-                lineNode.withUnsafeBufferPointer { lineNode in
-                    nonisolated(unsafe) let (frameLine, lineNode) = (frameLine, lineNode)
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        for f in (part * total / parts)..<((part + 1) * total / parts) {
-                            nodes[f] = lineNode[Int(frameLine[f])]
+            samples.withUnsafeBufferPointer { samples in
+                locStart.withUnsafeBufferPointer { locStart in
+                    sampleStart.withUnsafeBufferPointer { sampleStart in
+                        lineNode.withUnsafeBufferPointer { lineNode in
+                            nonisolated(unsafe) let (samples, locStart, sampleStart, lineNode) = (
+                                samples, locStart, sampleStart, lineNode
+                            )
+                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                var at = Int(sampleStart[bounds[part]])
+                                for si in bounds[part]..<bounds[part + 1] {
+                                    samples[si].locations.withUnsafeBufferPointer { locs in
+                                        var k = locs.count - 1
+                                        while k >= 0 {
+                                            let l = Int(locs[k])
+                                            for line in Int(locStart[l])..<Int(locStart[l + 1]) {
+                                                nodes[at] = lineNode[line]
+                                                at += 1
+                                            }
+                                            k -= 1
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -105,48 +105,54 @@ extension NodeSpace {
     func inlineLabels(
         shown: [Int], parents: [Bool]?, cutoff: Int64, index: Int, meanIndex: Int?, keep: [Bool]?
     ) -> [Int: String] {
-        var inShown = [Bool](repeating: false, count: nodeCount)
-        for n in shown { inShown[n] = true }
-        struct EdgeSum {
-            var weight: Int64
-            var inline: Bool
-            var lastSample: Int
+        // Only a node that some location inlines can be labelled: every edge into another is
+        // a call. Edges into those are summed; most profiles have few or none.
+        var candidate = [Bool](repeating: false, count: nodeCount)
+        var anyCandidate = false
+        for n in shown where inlined[n] {
+            candidate[n] = true
+            anyCandidate = true
         }
-        var edges: [Int64: EdgeSum] = [:]
+        if !anyCandidate { return [:] }
+        var table = FastIndexTable(capacity: 1 << 10)
+        var src: [Int32] = [], dst: [Int32] = [], weight: [Int64] = [], inline: [Bool] = [], lastSample: [Int] = []
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
         for si in column.indices {
             if let keep, !keep[si] { continue }
             let w = column[si]
             if w == 0 && (divisors?[si] ?? 0) == 0 { continue }
-            var parent = -1
+            var parent: Int32 = -1
             for f in Int(sampleStart[si])..<Int(sampleStart[si + 1]) {
-                let node = Int(frameNode[f])
-                if let parents, !parents[node] { continue }
-                if inShown[node] && parent >= 0 && parent != node {
-                    let key = Int64(parent) << 32 | Int64(node)
-                    if var e = edges[key] {
-                        if e.lastSample != si {
-                            e.weight &+= w
-                            e.inline = e.inline && frameInline[f]
-                            e.lastSample = si
-                            edges[key] = e
+                let node = frameNode[f]
+                if let parents, !parents[Int(node)] { continue }
+                if candidate[Int(node)] && parent >= 0 && parent != node {
+                    let h = FrameGraphAccumulator.hash(parent, node)
+                    if let e = table.find(h, { src[$0] == parent && dst[$0] == node }) {
+                        if lastSample[e] != si {
+                            weight[e] &+= w
+                            inline[e] = inline[e] && frameInline[f]
+                            lastSample[e] = si
                         }
                     } else {
-                        edges[key] = EdgeSum(weight: w, inline: frameInline[f], lastSample: si)
+                        table.insert(h, src.count)
+                        src.append(parent)
+                        dst.append(node)
+                        weight.append(w)
+                        inline.append(frameInline[f])
+                        lastSample.append(si)
                     }
                 }
                 parent = node
             }
         }
-        var inline = Set<Int>(), noinline = Set<Int>()
-        for (key, e) in edges where goAbs(e.weight) >= cutoff {
-            let dest = Int(key & 0xffff_ffff)
-            if e.inline { inline.insert(dest) } else { noinline.insert(dest) }
+        var inlineInto = [Bool](repeating: false, count: nodeCount), callInto = inlineInto
+        for e in src.indices where goAbs(weight[e]) >= cutoff {
+            if inline[e] { inlineInto[Int(dst[e])] = true } else { callInto[Int(dst[e])] = true }
         }
         var labels: [Int: String] = [:]
-        for n in shown where inline.contains(n) {
-            labels[n] = noinline.contains(n) ? "(partial-inline)" : "(inline)"
+        for n in shown where inlineInto[n] {
+            labels[n] = callInto[n] ? "(partial-inline)" : "(inline)"
         }
         return labels
     }

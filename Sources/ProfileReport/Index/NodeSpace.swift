@@ -139,6 +139,9 @@ final class NodeSpace {
     let sampleStart: [Int32]
     let frameNode: [Int32]
     let frameInline: [Bool]
+    /// Whether some location has node `n` as an inlined line (not its last): only such a node
+    /// can be reached through an inlined call.
+    let inlined: [Bool]
 
     init(samples: ProfileIndex, key: Key) {
         self.key = key
@@ -193,6 +196,7 @@ final class NodeSpace {
         let layout = samples.frameLayout(inlineFrames: inlineFrames)
         var locNode: [Int32] = []
         locNode.reserveCapacity(Int(layout.locStart.last ?? 0))
+        var inlinedNodes: [Int32] = []
         for loc in p.locations {
             let address = keepAddress ? loc.address : 0
             let objfile = loc.mapping >= 0 ? mappingFile[Int(loc.mapping)] : 0
@@ -216,11 +220,16 @@ final class NodeSpace {
                         k.objfile = 0
                     }
                 }
-                locNode.append(node(k))
+                let n = node(k)
+                locNode.append(n)
+                if ni != lines.endIndex - 1 { inlinedNodes.append(n) }
                 ni -= 1
             }
         }
         precondition(locNode.count == Int(layout.locStart.last ?? 0), "frame layout and nodes disagree")
+        var inlined = [Bool](repeating: false, count: keys.count)
+        for n in inlinedNodes { inlined[Int(n)] = true }
+        self.inlined = inlined
         self.keys = keys
         self.strings = strings
         namesFilesAsUntrimmed = filesAsUntrimmed

@@ -104,18 +104,17 @@ extension ProfileIndex {
         var stamp = [Int32](repeating: -1, count: infos.count)
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
-        let locStart = self.locStart
-        locs.withUnsafeBufferPointer { locs in
+        profile.samples.withUnsafeBufferPointer { samples in
             for si in 0..<count {
                 if let keep, !keep[si] { continue }
                 let w = column[si]
                 let dw = divisors?[si] ?? 0
                 if w == 0 && dw == 0 { continue }
-                let lo = Int(locStart[si]), hi = Int(locStart[si + 1])
-                if lo == hi { continue }
+                let locs = samples[si].locations
+                if locs.isEmpty { continue }
                 let mark = Int32(truncatingIfNeeded: si)
-                for k in lo..<hi {
-                    let at = Int(slot[Int(locs[k])])
+                for l in locs {
+                    let at = Int(slot[Int(l)])
                     if at < 0 { continue }
                     for j in Int(slotStart[at])..<Int(slotStart[at + 1]) {
                         let id = Int(locationNodes[j])
@@ -126,7 +125,8 @@ extension ProfileIndex {
                         }
                     }
                 }
-                let leafSlot = Int(slot[Int(locs[hi - 1])])
+                // The leaf is the sample's first location.
+                let leafSlot = Int(slot[Int(locs[0])])
                 let leaf = leafSlot < 0 ? -1 : Int(slotLeaf[leafSlot])
                 if leaf >= 0 {
                     sums.flat[leaf] &+= w

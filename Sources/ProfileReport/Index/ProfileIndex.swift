@@ -9,9 +9,6 @@ import ProfileFormat
 public final class ProfileIndex {
     public let profile: Profile
     let count: Int
-    /// Sample `s`'s locations, root first, are `locs[locStart[s]..<locStart[s+1]]`.
-    var locStart: [Int32] { flat.locStart }
-    var locs: [Int32] { flat.locs }
     /// `values[t][s]`: sample `s`'s value of sample type `t`.
     var values: [[Int64]] { flat.values }
     var isDiffBase: [Bool] { flat.isDiffBase }
@@ -53,41 +50,26 @@ public final class ProfileIndex {
         return made
     }
 
-    /// The samples as flat arrays.
+    /// The samples' values and diff-base marks as flat arrays. Their locations are read from
+    /// the profile's samples: a flat copy of them would cost 4 bytes a frame for as long as the
+    /// index lives (FrameLayout lays the frames out from the samples).
     private struct FlatSamples {
-        let locStart: [Int32]
-        let locs: [Int32]
         let values: [[Int64]]
         let isDiffBase: [Bool]
         let anyDiffBase: Bool
 
         init(_ profile: Profile) {
             let n = profile.samples.count
-            var starts = [Int32](repeating: 0, count: n + 1)
-            var locs: [Int32] = []
             var columns = [[Int64]](repeating: [Int64](repeating: 0, count: n), count: profile.sampleTypes.count)
             var diffBase = [Bool](repeating: false, count: n)
             profile.samples.withUnsafeBufferPointer { samples in
-                var total = 0
-                for i in 0..<n { total += samples[i].locations.count }
-                locs.reserveCapacity(total)
                 for i in 0..<n {
-                    samples[i].locations.withUnsafeBufferPointer { l in
-                        var k = l.count - 1
-                        while k >= 0 {
-                            locs.append(l[k])
-                            k -= 1
-                        }
-                    }
-                    starts[i + 1] = Int32(locs.count)
                     samples[i].values.withUnsafeBufferPointer { v in
                         for t in 0..<min(v.count, columns.count) { columns[t][i] = v[t] }
                     }
                     if !samples[i].labels.isEmpty { diffBase[i] = samples[i].isDiffBase }
                 }
             }
-            locStart = starts
-            self.locs = locs
             values = columns
             isDiffBase = diffBase
             anyDiffBase = diffBase.contains(true)
@@ -172,13 +154,13 @@ public final class ProfileIndex {
                 }
             }
             var k = [Bool](repeating: false, count: count)
-            let locStart = self.locStart
             mark.withUnsafeBufferPointer { mark in
-                locs.withUnsafeBufferPointer { locs in
+                profile.samples.withUnsafeBufferPointer { samples in
                     for si in 0..<count {
+                        // Any ignored location drops the sample; a focused one keeps it.
                         var focused = false
-                        for j in Int(locStart[si])..<Int(locStart[si + 1]) {
-                            let m = mark[Int(locs[j])]
+                        for l in samples[si].locations {
+                            let m = mark[Int(l)]
                             if m == 2 {
                                 focused = false
                                 break
