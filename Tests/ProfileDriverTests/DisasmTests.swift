@@ -174,11 +174,4 @@ import Testing
             Instruction(address: 0x1000_1177, text: "movapd %xmm0,%xmm2", function: "spin", file: "./disdemo.c", line: 9),
         ])
     }
-
-    @Test func addressesParseAsGoParsesThem() {
-        #expect(DisasmReport.parseGoUint("0x10001156") == 0x1000_1156)
-        #expect(DisasmReport.parseGoUint("017") == 15)
-        #expect(DisasmReport.parseGoUint("1_000") == 1000)
-        #expect(DisasmReport.parseGoUint("spin") == nil)
-    }
 }

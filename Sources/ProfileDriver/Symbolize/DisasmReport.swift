@@ -25,7 +25,7 @@ enum DisasmReport {
         guard let rx = rpt.options.symbol else { throw ReportError("disasm needs a regular expression") }
         let g = rpt.newGraph()
         var problems: [String] = []
-        let routines = self.routines(rpt.profile, g.nodes, rx, address: parseGoUint(argument)) { problems.append($0) }
+        let routines = self.routines(rpt.profile, g.nodes, rx, address: GoInteger.parseUnsigned(argument)) { problems.append($0) }
         if routines.isEmpty {
             // One line: why the binary could not be read, when that is why nothing matched
             // (a binary that is not here also left the samples without names to match).
@@ -149,27 +149,5 @@ enum DisasmReport {
             if name != raw && rx.matches(name) { return name }
         }
         return nil
-    }
-
-    /// Go's strconv.ParseUint(s, 0, 64): 0x, 0o, 0b prefixes, a leading 0 for octal, else decimal.
-    static func parseGoUint(_ s: String) -> UInt64? {
-        var t = Substring(s.replacingOccurrences(of: "_", with: ""))
-        guard !t.isEmpty else { return nil }
-        var radix = 10
-        let lower = t.lowercased()
-        if lower.hasPrefix("0x") {
-            radix = 16
-            t = t.dropFirst(2)
-        } else if lower.hasPrefix("0b") {
-            radix = 2
-            t = t.dropFirst(2)
-        } else if lower.hasPrefix("0o") {
-            radix = 8
-            t = t.dropFirst(2)
-        } else if t.hasPrefix("0") && t.count > 1 {
-            radix = 8
-            t = t.dropFirst()
-        }
-        return UInt64(t, radix: radix)
     }
 }

@@ -116,35 +116,8 @@ enum LegacyNumbers {
         return nil
     }
 
-    /// Go's strconv.ParseInt(s, 0, 64): an optional sign, then 0x/0o/0b/0 prefixes pick the base.
-    static func parseInt(_ s: String) -> Int64? {
-        var t = Substring(s)
-        var negative = false
-        if t.hasPrefix("+") || t.hasPrefix("-") {
-            negative = t.first == "-"
-            t = t.dropFirst()
-        }
-        var base = 10
-        let lower = t.lowercased()
-        if lower.hasPrefix("0x") {
-            base = 16
-            t = t.dropFirst(2)
-        } else if lower.hasPrefix("0o") {
-            base = 8
-            t = t.dropFirst(2)
-        } else if lower.hasPrefix("0b") {
-            base = 2
-            t = t.dropFirst(2)
-        } else if t.count > 1 && t.hasPrefix("0") {
-            base = 8
-            t = t.dropFirst()
-        }
-        guard !t.isEmpty, let magnitude = UInt64(t, radix: base) else { return nil }
-        if negative {
-            return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
-        }
-        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
-    }
+    /// Go's strconv.ParseInt(s, 0, 64).
+    static func parseInt(_ s: String) -> Int64? { GoInteger.parse(s) }
 
     /// Decimal digits from `i` (with an optional leading `-` when `signed`); nil when none.
     @inline(__always)
