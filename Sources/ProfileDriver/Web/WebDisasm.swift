@@ -20,16 +20,16 @@ struct DisassembledLines: SourceLineInstructions {
         else { return }
         let disassembler = Disassembler(intelSyntax: config.intelSyntax)
         func value(_ v: Int64) -> String { v == 0 ? "" : report.formatValue(v) }
-        for f in functions {
-            let key = Key(function: f.name, file: f.file)
-            guard byLine[key] == nil else { continue }
-            let listing = (try? disassembler.instructions(function: f.name, file: f.file, lines: 1...Int.max, in: report)) ?? []
+        var unique: [(name: String, file: String)] = []
+        for f in functions where !unique.contains(where: { $0 == f }) { unique.append(f) }
+        guard let listings = try? disassembler.instructions(of: unique, in: report) else { return }
+        for (f, listing) in zip(unique, listings) {
             var lines: [Int: [SourceLineInstruction]] = [:]
             for i in listing {
                 lines[i.line, default: []].append(
                     SourceLineInstruction(address: i.address, text: i.text, flat: value(i.flat), cum: value(i.cum)))
             }
-            byLine[key] = lines
+            byLine[Key(function: f.name, file: f.file)] = lines
         }
     }
 
