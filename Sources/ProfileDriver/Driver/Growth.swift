@@ -39,7 +39,8 @@ public enum Growth {
         for s in head { summed[0].append(try sum(s, first: firstType, cfg, warn: warnOnce)) }
         let rest = Array(sources.dropFirst())
         let local = rest.allSatisfy { loader.url(for: $0) == nil && $0 != "-" }
-        let workers = local ? min(2, ProcessInfo.processInfo.activeProcessorCount, rest.count) : 1
+        // Two files in memory at a time at most: each is let go once summed.
+        let workers = local ? Parallel.parts(rest.count, from: 2, atMost: 2) : 1
         summed += try sumAll(rest, workers: workers) { (source, note) throws(ReportError) in
             var out: [Summed] = []
             for s in try loadReporting(source, loader: loader, warn: note) {

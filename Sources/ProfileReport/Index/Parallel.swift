@@ -2,13 +2,13 @@ import Foundation
 
 /// The one policy for splitting work across the cores: every job that runs in parts asks here
 /// how many parts to make.
-enum Parallel {
+public enum Parallel {
     /// The cores this process may use.
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Into how many parts a job over `count` items is split: one below `threshold` items (the
     /// threads would cost more than they save) or on one core, else one per core, at most `limit`.
-    static func parts(_ count: Int, from threshold: Int, atMost limit: Int) -> Int {
+    public static func parts(_ count: Int, from threshold: Int, atMost limit: Int) -> Int {
         count >= threshold ? max(1, min(cores, limit)) : 1
     }
 }
