@@ -107,7 +107,7 @@ public enum IndexedReports {
             let space = trimmed.namesFilesAsUntrimmed ? trimmed : samples.nodeSpace(NodeSpace.Key.untrimmed(view.masks))
             let rpt = Report(profile: p, options: options, total: total)
             var around: JSONReport.Around?
-            if json { around = try JSONReport.around(rpt) }
+            if json { around = try JSONReport.around("traces", rpt) }
             return .traces(TracesJob(engine: space, report: rpt, keep: keep, json: around))
         case .tree:
             let rpt = Report(profile: p, options: options, total: total)

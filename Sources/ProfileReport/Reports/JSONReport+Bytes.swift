@@ -13,9 +13,9 @@ extension JSONReport {
         let convert: (Int64) -> Int64
     }
 
-    /// The document of `traces` made from `rpt`, around its rows.
-    static func around(_ rpt: Report) throws(ReportError) -> Around {
-        let (header, convert) = JSONReport.header("traces", rpt)
+    /// The document of `report` (`traces`, `peek`, `tree`) made from `rpt`, around its rows.
+    static func around(_ report: String, _ rpt: Report) throws(ReportError) -> Around {
+        let (header, convert) = JSONReport.header(report, rpt)
         let empty = try encode(header, Rows<Int>(rows: []))
         // A string's quotes are escaped inside it, so this text can only be the key itself.
         let key = Array("\"rows\":[]".utf8)

@@ -24,20 +24,6 @@ extension JSONReport {
         let total: Int64
         let values: [TagValue]
     }
-
-    struct TreeEdge: Encodable {
-        let name: String
-        let weight: Int64
-        let inline: Bool
-    }
-
-    struct TreeRow: Encodable {
-        let name: String
-        let flat: Int64
-        let cum: Int64
-        let callers: [TreeEdge]
-        let callees: [TreeEdge]
-    }
 }
 
 extension JSONReport {
@@ -70,20 +56,85 @@ extension Report {
         return shown
     }
 
+    /// `tree` or `peek` as JSON: the nodes and edges the text report prints, in its order
+    /// (TreeRenderer), written as bytes like the text: a graph of tens of thousands of nodes
+    /// makes tens of megabytes.
     func jsonTree(_ command: String) throws(ReportError) -> [UInt8] {
         let (g, _, _, _) = newTrimmedGraph()
         let shown = try treeRows(g)
-        let (header, v) = JSONReport.header(command, self)
-        let rows = shown.map { n in
-            JSONReport.TreeRow(
-                name: n.printableName, flat: v(n.flatValue), cum: v(n.cumValue),
-                callers: sortedEdges(n.inEdges).map {
-                    JSONReport.TreeEdge(name: $0.src.printableName, weight: v($0.weight), inline: $0.inline)
-                },
-                callees: sortedEdges(n.outEdges).map {
-                    JSONReport.TreeEdge(name: $0.dest.printableName, weight: v($0.weight), inline: $0.inline)
-                })
+        let around = try JSONReport.around(command, self)
+        let renderer = TreeRenderer(g, shown, self)
+        let writer = TreeJSON(renderer, convert: around.convert)
+        var w = ReportBytes()
+        w.append(around.prefix)
+        w = renderer.renderInParts(after: w, size: renderer.estimatedSize()) { _, range, out in
+            writer.render(range, into: &out)
         }
-        return try JSONReport.encode(header, JSONReport.Rows(rows: rows))
+        w.append(around.suffix)
+        return w.bytes
+    }
+}
+
+/// The rows of `tree`/`peek` as JSON (docs/json.md), from the text report's renderer: its
+/// shown nodes, names and edge order; each name escaped once.
+struct TreeJSON {
+    let renderer: TreeRenderer
+    let convert: (Int64) -> Int64
+    /// The escaped name of the node in renderer slot `i`: `names[nameStart[i]..<nameStart[i + 1]]`.
+    let names: [UInt8]
+    let nameStart: [Int]
+
+    init(_ renderer: TreeRenderer, convert: @escaping (Int64) -> Int64) {
+        self.renderer = renderer
+        self.convert = convert
+        var names: [UInt8] = []
+        var nameStart = [0]
+        names.reserveCapacity(renderer.nameBytes.count + renderer.nameBytes.count / 8)
+        renderer.nameBytes.withUnsafeBufferPointer { b in
+            for k in 0..<(renderer.nameStart.count - 1) {
+                JSONReport.appendEscaped(
+                    UnsafeBufferPointer(rebasing: b[renderer.nameStart[k]..<renderer.nameStart[k + 1]]), to: &names)
+                nameStart.append(names.count)
+            }
+        }
+        self.names = names
+        self.nameStart = nameStart
+    }
+
+    /// Appends the rows of the shown nodes in `range`, each but the very first after a comma.
+    func render(_ range: Range<Int>, into out: inout ReportBytes) {
+        func name(_ id: Int) {
+            let i = Int(renderer.slot[id])
+            out.literal("\"")
+            names.withUnsafeBufferPointer { b in out.append(UnsafeBufferPointer(rebasing: b[nameStart[i]..<nameStart[i + 1]])) }
+            out.literal("\"")
+        }
+        func number(_ v: Int64) { out.append(String(convert(v))) }
+        var rows: [TreeRenderer.Row] = []
+        func edges(_ edges: EdgeMap, incoming: Bool) {
+            renderer.sortedRows(edges, incoming: incoming, into: &rows)
+            for (k, r) in rows.enumerated() {
+                if k > 0 { out.literal(",") }
+                out.literal(r.inline ? "{\"inline\":true,\"name\":" : "{\"inline\":false,\"name\":")
+                name(r.node)
+                out.literal(",\"weight\":")
+                number(r.weight)
+                out.literal("}")
+            }
+        }
+        for i in range {
+            let n = renderer.shown[i]
+            out.literal(i == 0 ? "{\"callees\":[" : ",{\"callees\":[")
+            edges(n.outEdges, incoming: false)
+            out.literal("],\"callers\":[")
+            edges(n.inEdges, incoming: true)
+            out.literal("],\"cum\":")
+            number(n.cumValue)
+            out.literal(",\"flat\":")
+            number(n.flatValue)
+            out.literal(",\"name\":")
+            name(n.id)
+            out.literal("}")
+        }
     }
 }

@@ -16,28 +16,7 @@ extension Report {
         w.append("      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n")
         let shown = try treeRows(g)
         let renderer = TreeRenderer(g, shown, self)
-        // Large graphs make hundreds of thousands of lines: two threads render half each.
-        let halves = renderer.split()
-        // The first part is written after the header, so only the second is copied at the end.
-        var first = [ReportBytes](repeating: ReportBytes(), count: halves.count)
-        first[0] = w
-        first[0].reserve(renderer.estimatedSize())
-        w = ReportBytes()
-        let parts = UnsafeSendableBox(first)
-        let input = UnsafeSendableBox(renderer)
-        PhaseTimer.measure("render") {
-            if halves.count > 1 {
-                DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-                    input.value.render(halves[i], into: &parts.value[i])
-                }
-            } else {
-                renderer.render(halves[0], into: &parts.value[0])
-            }
-        }
-        w = parts.value[0]
-        parts.value[0] = ReportBytes()
-        w.reserve(parts.value.reduce(TreeRenderer.separator.utf8.count) { $0 + $1.bytes.count })
-        for p in parts.value.dropFirst() { w.append(p.bytes) }
+        w = renderer.renderInParts(after: w, size: renderer.estimatedSize()) { r, range, out in r.render(range, into: &out) }
         if !g.nodes.isEmpty { w.append(TreeRenderer.separator) }
         return w.bytes
     }
@@ -123,11 +102,57 @@ struct TreeRenderer {
         return [0..<shown.count]
     }
 
-    private struct Row {
+    /// Renders the shown nodes after `head` with `part`: in one go, or, when the graph is large
+    /// (hundreds of thousands of lines), in two halves on two threads. The first half is written
+    /// after `head`, so only the second is copied at the end. `size` is about how many bytes
+    /// the whole takes.
+    func renderInParts(
+        after head: ReportBytes, size: Int, _ part: @escaping (TreeRenderer, Range<Int>, inout ReportBytes) -> Void
+    ) -> ReportBytes {
+        let halves = split()
+        var first = [ReportBytes](repeating: ReportBytes(), count: halves.count)
+        first[0] = head
+        first[0].reserve(size)
+        let parts = UnsafeSendableBox(first)
+        let input = UnsafeSendableBox((self, part))
+        PhaseTimer.measure("render") {
+            if halves.count > 1 {
+                DispatchQueue.concurrentPerform(iterations: halves.count) { i in
+                    input.value.1(input.value.0, halves[i], &parts.value[i])
+                }
+            } else {
+                part(self, halves[0], &parts.value[0])
+            }
+        }
+        var w = parts.value[0]
+        parts.value[0] = ReportBytes()
+        w.reserve(parts.value.reduce(Self.separator.utf8.count) { $0 + $1.bytes.count })
+        for p in parts.value.dropFirst() { w.append(p.bytes) }
+        return w
+    }
+
+    struct Row {
         var weight: Int64
         var srcRank: Int32, destRank: Int32
         var node: Int
         var inline: Bool
+    }
+
+    /// `edges` in the report's order (heavier first, then by the names of their ends) as rows
+    /// naming the node at their other end, into `rows`.
+    func sortedRows(_ edges: EdgeMap, incoming: Bool, into rows: inout [Row]) {
+        rows.removeAll(keepingCapacity: true)
+        for e in edges.values {
+            rows.append(
+                Row(
+                    weight: e.weight, srcRank: rank[e.src.id], destRank: rank[e.dest.id],
+                    node: incoming ? e.src.id : e.dest.id, inline: e.inline))
+        }
+        rows.sort { a, b in
+            if a.weight != b.weight { return goAbs(a.weight) > goAbs(b.weight) }
+            if a.srcRank != b.srcRank { return a.srcRank < b.srcRank }
+            return a.destRank < b.destRank
+        }
     }
 
     /// Appends the blocks of the shown nodes in `range` to `out`.
@@ -156,18 +181,7 @@ struct TreeRenderer {
         }
         var rows: [Row] = []
         func writeEdges(_ edges: EdgeMap, incoming: Bool, _ cum: Int64) {
-            rows.removeAll(keepingCapacity: true)
-            for e in edges.values {
-                rows.append(
-                    Row(
-                        weight: e.weight, srcRank: rank[e.src.id], destRank: rank[e.dest.id],
-                        node: incoming ? e.src.id : e.dest.id, inline: e.inline))
-            }
-            rows.sort { a, b in
-                if a.weight != b.weight { return goAbs(a.weight) > goAbs(b.weight) }
-                if a.srcRank != b.srcRank { return a.srcRank < b.srcRank }
-                return a.destRank < b.destRank
-            }
+            sortedRows(edges, incoming: incoming, into: &rows)
             for r in rows {
                 padded(r.weight, 50)
                 out.literal(" ")
