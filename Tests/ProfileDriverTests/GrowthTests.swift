@@ -67,6 +67,40 @@ import Testing
         #expect(GrowthReport.sparkline([0, 7, 14]) == "▁▅█")
     }
 
+    /// A small heap (4 MiB) sampled every 512 KiB, where one sample survives at a call site from
+    /// the fourth snapshot on: it moves by a period, more than 1% of the heap but no more than
+    /// sampling alone can move it, so it is noise. Without a period the 1% floor alone calls it
+    /// growing; five samples' worth of growth grows.
+    @Test func oneSurvivingSampleIsNoise() throws {
+        let period: Int64 = 512 << 10
+        func verdict(_ kept: [Int64], period: Int64) throws -> GrowthReport.Verdict? {
+            let series = kept.enumerated().map { (t, bytes) -> (source: String, profile: Profile) in
+                var p = Profile()
+                p.sampleTypes = [ValueType(type: "inuse_objects", unit: "count"), ValueType(type: "inuse_space", unit: "bytes")]
+                p.periodType = ValueType(type: "space", unit: "bytes")
+                p.period = period
+                p.timeNanos = 1_700_000_000_000_000_000 + Int64(t) * 60_000_000_000
+                p.mappings = [Mapping(id: 1)]
+                p.functions = [Function(id: 1, name: "main.steady"), Function(id: 2, name: "main.oneSample")]
+                p.locations = (0..<2).map { Location(id: UInt64($0 + 1), mapping: 0, lines: [Line(function: Int32($0), line: 1)]) }
+                p.samples = [Sample(locations: [0], values: [8, 4 << 20])]
+                if bytes > 0 { p.samples.append(Sample(locations: [1], values: [1, bytes])) }
+                return ("heap-\(t)", p)
+            }
+            var cfg = ReportConfig()
+            cfg.sampleIndex = "inuse_space"
+            let report = try Growth.report(series, config: cfg, warn: { _ in })
+            return report.rows.first { $0.name == "main.oneSample" }?.verdict
+        }
+        let one = [0, 0, 0, period, period, period]
+        #expect(try verdict(one, period: period) == .noise)
+        #expect(try verdict(one, period: 0) == .grows)
+        #expect(try verdict((0..<6).map { Int64($0) * period }, period: period) == .grows)
+        let r = GrowthReport.row("f", [0, 0, 100, 100], x: [0, 1, 2, 3], floor: 10, sampleFloor: 100)
+        #expect(r.verdict == .noise)
+        #expect(GrowthReport.row("f", [0, 0, 100, 101], x: [0, 1, 2, 3], floor: 10, sampleFloor: 100).verdict == .grows)
+    }
+
     @Test func aPlotOfTheTopRows() throws {
         let path = NSTemporaryDirectory() + "pprof-growth-\(getpid()).svg"
         defer { try? FileManager.default.removeItem(atPath: path) }

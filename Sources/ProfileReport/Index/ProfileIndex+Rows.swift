@@ -52,6 +52,18 @@ public struct NodeRows {
     public let sampleUnit: String
     /// The report options of the rows: sample type and unit, ratio, active filters.
     public let options: ReportOptions
+    /// About what one sample weighs in the rows' unit: the profile's sampling period when it is
+    /// counted in the unit of the sample type (bytes of a heap profile's `space` values,
+    /// nanoseconds of a CPU profile), else 0 (unknown: counts of a heap profile's objects,
+    /// mean values with -mean).
+    public let samplePeriod: Int64
+
+    /// The sampling period of `profile` as the weight of one sample of `sampleUnit` (see
+    /// `samplePeriod`).
+    static func samplePeriod(_ profile: Profile, sampleUnit: String, mean: Bool) -> Int64 {
+        guard !mean, profile.period > 0, !sampleUnit.isEmpty, profile.periodType.unit == sampleUnit else { return 0 }
+        return profile.period
+    }
 }
 
 extension ProfileIndex {
@@ -79,6 +91,8 @@ extension ProfileIndex {
         }
         return NodeRows(
             names: names, flat: flat, cum: cum, total: view.total(options.sampleIndex, options.meanDivisorIndex),
-            sampleType: options.sampleType, sampleUnit: options.sampleUnit, options: options)
+            sampleType: options.sampleType, sampleUnit: options.sampleUnit, options: options,
+            samplePeriod: NodeRows.samplePeriod(
+                profile, sampleUnit: options.sampleUnit, mean: options.meanDivisorIndex != nil))
     }
 }

@@ -27,7 +27,12 @@ extension GrowthReport {
         } else {
             w += "; the profiles carry no distinct times, so slopes are per snapshot\n"
         }
-        w += "Noise floor: \(label(noiseFloor)) (\(formatGoFloat(Self.noiseFraction * 100))% of the largest snapshot total)\n"
+        w += "Noise floor: \(label(noiseFloor)) (\(formatGoFloat(Self.noiseFraction * 100))% of the largest snapshot total)"
+        if samplePeriod > 0 {
+            w += "; to grow or shrink a node must move more than \(label(sampleFloor))"
+            w += " (\(Self.noiseSamples) samples at the \(label(samplePeriod)) sampling period)"
+        }
+        w += "\n"
         let growing = self.rows.filter { $0.verdict == .grows }.count
         w += "Showing \(rows.count) of \(self.rows.count) nodes; \(growing) grow\(growing == 1 ? "s" : ""), steady growers first\n"
         let per = perMinute ? "slope/min" : "slope/snap"

@@ -33,10 +33,12 @@ public struct GrowthReport {
 
     /// Thresholds of the verdicts (docs/growth.md):
     /// - a node whose values stay within `noiseFraction` of the largest snapshot total is steady;
-    /// - one that moves more, rises from first to last by more than that, and does not fall in at
-    ///   least `steadyShare` of the steps grows (shrinks: the same downward);
-    /// - anything else moves without a direction: noise.
+    /// - one that moves more, rises from first to last by more than that and by more than
+    ///   `noiseSamples` samples at the profiles' sampling period can move it, and does not fall
+    ///   in at least `steadyShare` of the steps grows (shrinks: the same downward);
+    /// - anything else moves without a direction, or by no more than sampling can: noise.
     public static let noiseFraction = 0.01
+    public static let noiseSamples: Int64 = 2
     public static let steadyShare = 0.75
 
     public let snapshots: [Snapshot]
@@ -46,6 +48,11 @@ public struct GrowthReport {
     public let perMinute: Bool
     /// The value below which a node's movement is noise, in the sample unit.
     public let noiseFloor: Int64
+    /// The profiles' largest sampling period in the sample unit (0 when unknown,
+    /// NodeRows.samplePeriod), and the change a node must pass, beyond the noise floor, to grow
+    /// or shrink: what `noiseSamples` samples at that period weigh.
+    public let samplePeriod: Int64
+    public let sampleFloor: Int64
     /// The last snapshot's report options: sample type, units, filters.
     public let options: ReportOptions
 
@@ -74,16 +81,21 @@ public struct GrowthReport {
         }
         let largest = snapshots.map { $0.total.magnitude }.max() ?? 0
         noiseFloor = Int64(clamping: UInt64(Double(largest) * Self.noiseFraction))
-        let floor = noiseFloor
-        let rows = byName.map { name, values in Self.row(name, values, x: x, floor: floor) }
+        let period = series.map(\.rows.samplePeriod).max() ?? 0
+        let (product, overflow) = period.multipliedReportingOverflow(by: Self.noiseSamples)
+        let floor = noiseFloor, sampleFloor = overflow ? .max : product
+        samplePeriod = period
+        self.sampleFloor = sampleFloor
+        let rows = byName.map { name, values in Self.row(name, values, x: x, floor: floor, sampleFloor: sampleFloor) }
         self.rows = rows.sorted(by: Self.ranks)
         self.snapshots = snapshots
         options = series.last?.rows.options ?? ReportOptions()
     }
 
     /// One node's row from its values at `x` (minutes or snapshot numbers), `floor` being the
-    /// noise floor: slope, steadiness and verdict by the thresholds above.
-    public static func row(_ name: String, _ values: [Int64], x: [Double], floor: Int64) -> Row {
+    /// noise floor and `sampleFloor` what a couple of samples can move (0 when the sampling
+    /// period is not known): slope, steadiness and verdict by the thresholds above.
+    public static func row(_ name: String, _ values: [Int64], x: [Double], floor: Int64, sampleFloor: Int64 = 0) -> Row {
         let slope = leastSquaresSlope(x, values.map(Double.init))
         var up = 0, down = 0
         for i in values.indices.dropFirst() {
@@ -94,12 +106,14 @@ public struct GrowthReport {
         let rising = Double(up) / Double(steps), falling = Double(down) / Double(steps)
         let span = (values.max() ?? 0) &- (values.min() ?? 0)
         let change = (values.last ?? 0) &- (values.first ?? 0)
+        // A change must pass both floors to have a direction.
+        let moved = max(floor, sampleFloor)
         let verdict: Verdict
         if span <= floor {
             verdict = .steady
-        } else if change > floor && rising >= steadyShare && slope > 0 {
+        } else if change > moved && rising >= steadyShare && slope > 0 {
             verdict = .grows
-        } else if change < -floor && falling >= steadyShare && slope < 0 {
+        } else if change < -moved && falling >= steadyShare && slope < 0 {
             verdict = .shrinks
         } else {
             verdict = .noise
