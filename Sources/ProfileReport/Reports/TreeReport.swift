@@ -89,46 +89,58 @@ struct TreeRenderer {
         return lines * (averageName + 72) + shown.count * Self.separator.utf8.count
     }
 
-    /// One range, or two of about the same number of lines when there are more than `minimumLines`.
-    func split(minimumLines: Int = 20_000) -> [Range<Int>] {
+    /// One range, or, when there are more than `minimumLines` lines and two cores, `pieces`
+    /// ranges of about the same number of lines (a piece holds at least one node).
+    func split(minimumLines: Int = 20_000, pieces: Int = 16) -> [Range<Int>] {
         var lines = 0
         for n in shown { lines += 1 + n.inEdges.count + n.outEdges.count }
         guard Parallel.parts(lines, from: minimumLines + 1, atMost: 2) == 2 else { return [0..<shown.count] }
-        var seen = 0
+        var ranges: [Range<Int>] = []
+        var seen = 0, from = 0
         for (i, n) in shown.enumerated() {
             seen += 1 + n.inEdges.count + n.outEdges.count
-            if seen * 2 >= lines { return [0..<i + 1, i + 1..<shown.count] }
+            if seen * pieces >= lines * (ranges.count + 1) {
+                ranges.append(from..<i + 1)
+                from = i + 1
+            }
         }
-        return [0..<shown.count]
+        if from < shown.count { ranges.append(from..<shown.count) }
+        return ranges
     }
 
     /// Renders the shown nodes after `head` with `part`: in one go, or, when the graph is large
-    /// (hundreds of thousands of lines), in two halves on two threads. The first half is written
-    /// after `head`, so only the second is copied at the end. `size` is about how many bytes
-    /// the whole takes.
+    /// (hundreds of thousands of lines), a piece at a time on two threads: of each two pieces,
+    /// one is written onto the report and the other into a small buffer appended after it. The
+    /// report is never held twice, as it would be were two halves made and then joined. `size`
+    /// is about how many bytes the whole takes.
     func renderInParts(
         after head: ReportBytes, size: Int, _ part: @escaping (TreeRenderer, Range<Int>, inout ReportBytes) -> Void
     ) -> ReportBytes {
-        let halves = split()
-        var first = [ReportBytes](repeating: ReportBytes(), count: halves.count)
-        first[0] = head
-        first[0].reserve(size)
-        let parts = UnsafeSendableBox(first)
+        let pieces = split()
+        let out = UnsafeSendableBox(head)
+        out.value.reserve(size)
         let input = UnsafeSendableBox((self, part))
         PhaseTimer.measure("render") {
-            if halves.count > 1 {
-                DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-                    input.value.1(input.value.0, halves[i], &parts.value[i])
+            var i = 0
+            while i < pieces.count {
+                guard i + 1 < pieces.count else {
+                    part(self, pieces[i], &out.value)
+                    break
                 }
-            } else {
-                part(self, halves[0], &parts.value[0])
+                let first = pieces[i], second = pieces[i + 1]
+                let next = UnsafeSendableBox(ReportBytes())
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    if k == 0 {
+                        input.value.1(input.value.0, first, &out.value)
+                    } else {
+                        input.value.1(input.value.0, second, &next.value)
+                    }
+                }
+                out.value.append(next.value.bytes)
+                i += 2
             }
         }
-        var w = parts.value[0]
-        parts.value[0] = ReportBytes()
-        w.reserve(parts.value.reduce(Self.separator.utf8.count) { $0 + $1.bytes.count })
-        for p in parts.value.dropFirst() { w.append(p.bytes) }
-        return w
+        return out.value
     }
 
     struct Row {
