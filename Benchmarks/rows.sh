@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times what issue 12 asks of the report formats, with one binary, in one run:
-#   - each JSON report against the same text report (goal: json/text <= 1.2), and -check;
+#   - each JSON report against the same text report (goal: json/text <= 1.2), and -check,
+#     the two run in turn so that drift in the machine's speed slows both alike;
 #   - `-growth` over ten snapshots of the 200,000-sample profile against the time to load
 #     them (goal: growth/load <= 1.5). "Load" is the sum, over the snapshots loaded one by one,
 #     of the decoding phases PPROF_TIMING reports (gunzip, protobuf-c unpack, convert,
@@ -38,30 +39,54 @@ for n in 1 2 3 4 5 6 7 8 9 10; do
   series+=("$f")
 done
 
+# The wall time of one run of `$@`, output discarded.
+wall() {
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || true
+  e=$(date +%s.%N)
+  echo "$e - $s" | bc
+}
+
+# The median of the numbers on standard input.
+median_of() {
+  sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
 # The median wall time of `$@` over $reps runs, output discarded.
 median() {
-  local times=()
+  for _ in $(seq "$reps"); do wall "$@"; done | median_of
+}
+
+# One row of the table: report $1 as text and as JSON (extra options in $2), run in turn (text,
+# JSON, text, JSON, ...) so that a machine whose speed drifts during the run slows both alike;
+# the median of each and their ratio.
+pair() {
+  local r=$1 extra=$2 ts=() js=()
   for _ in $(seq "$reps"); do
-    local s e
-    s=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    e=$(date +%s.%N)
-    times+=("$(echo "$e - $s" | bc)")
+    # shellcheck disable=SC2086
+    ts+=("$(wall "$pprof" $r "$profile")")
+    # shellcheck disable=SC2086
+    js+=("$(wall "$pprof" $extra $r "$profile")")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  local t j
+  t=$(printf '%s\n' "${ts[@]}" | median_of)
+  j=$(printf '%s\n' "${js[@]}" | median_of)
+  printf '%-22s %9.3f %9.3f %7.2f\n' "$r" "$t" "$j" "$(echo "$j / $t" | bc -l)"
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %9s %9s %7s\n' report text json ratio
 for r in -top -tags -traces -tree "-peek=." ; do
-  # shellcheck disable=SC2086
-  t=$(median "$pprof" $r "$profile")
-  # shellcheck disable=SC2086
-  j=$(median "$pprof" -json $r "$profile")
-  printf '%-22s %9.3f %9.3f %7.2f\n' "$r" "$t" "$j" "$(echo "$j / $t" | bc -l)"
+  pair "$r" -json
 done
-t=$(median "$pprof" -top "$profile")
-c=$(median "$pprof" "-check=total<1TB" "-check=flat(main)<50%" "$profile")
+ts=() cs=()
+for _ in $(seq "$reps"); do
+  ts+=("$(wall "$pprof" -top "$profile")")
+  cs+=("$(wall "$pprof" "-check=total<1TB" "-check=flat(main)<50%" "$profile")")
+done
+t=$(printf '%s\n' "${ts[@]}" | median_of)
+c=$(printf '%s\n' "${cs[@]}" | median_of)
 printf '%-22s %9.3f %9.3f %7.2f\n' "-check (vs -top)" "$t" "$c" "$(echo "$c / $t" | bc -l)"
 
 # Load: the decoding phases of each snapshot, loaded alone, summed (median over reps).
@@ -75,7 +100,7 @@ for _ in $(seq "$reps"); do
   done
   loads+=("$(echo "$sum / 1000" | bc -l)")
 done
-load=$(printf '%s\n' "${loads[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+load=$(printf '%s\n' "${loads[@]}" | median_of)
 growth=$(median "$pprof" -growth "${series[@]}")
 printf '%-22s %9.3f %9.3f %7.2f   (load, growth)\n' "-growth, 10 snapshots" "$load" "$growth" "$(echo "$growth / $load" | bc -l)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
