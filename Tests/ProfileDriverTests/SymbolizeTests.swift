@@ -98,6 +98,16 @@ import Testing
         #expect(warnings.first == "ignoring unrecognized symbolization option: bogus")
     }
 
+    /// The `file:line[:column]` forms symbolizers print, read byte by byte.
+    @Test(arguments: [
+        ("/src/a.cc:12:7", "/src/a.cc", 12), ("/src/a.cc:12", "/src/a.cc", 12), ("a.cc:30 (discriminator 2)", "a.cc", 30),
+        ("a.cc: 5", "a.cc", 5), ("a.cc:", "a.cc", 0), ("a.cc:x", "a.cc", 0), ("a.cc", "a.cc", 0), ("C:/a.cc:1:2", "", 0),
+        ("??:0", "", 0), ("??:0:0", "", 0), ("??:?", "", 0), ("/src/é.swift:9:1", "/src/é.swift", 9),
+    ] as [(String, String, Int64)])
+    func fileAndLine(_ text: String, _ file: String, _ line: Int64) {
+        #expect(SymbolizerTool.frame("f", text) == SymbolFrame(function: "f", file: file, line: line))
+    }
+
     @Test func llvmOutputWithInlinedFrames() {
         let out = ["inner", "a.cc:3:1", "outer", "a.cc:10:2", "", "??", "??:0:0", ""]
         let frames = SymbolizerTool.parseLLVM(out, count: 2)
