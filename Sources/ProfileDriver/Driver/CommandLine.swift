@@ -49,6 +49,7 @@ public enum PprofCommand {
         for c in ReportCommands.all { fs.define(c.name, c.hasParam ? .string : .bool, c.description) }
         for v in Viewers.all { fs.define(v.name, .bool, v.description) }
         for (name, _) in Viewers.unavailable { fs.define(name, .string) }
+        fs.define(Viewers.weblist.name, .string)
         fs.define("version", .bool, "Print pprof's version and exit")
         return fs
     }
