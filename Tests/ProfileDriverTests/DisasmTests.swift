@@ -20,27 +20,38 @@ import Testing
         var testDescription: String { name }
     }
 
-    static let cases: [Case] = {
-        let text = (try? String(contentsOf: dir.appendingPathComponent("goldens.txt"), encoding: .utf8)) ?? ""
+    static let cases = cases(in: dir)
+
+    /// The manifest (goldens.txt) of a folder of goldens.
+    static func cases(in folder: URL) -> [Case] {
+        let text = (try? String(contentsOf: folder.appendingPathComponent("goldens.txt"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
             let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             return words.count >= 2 ? Case(name: words[0], args: Array(words.dropFirst())) : nil
         }
-    }()
+    }
+
+    /// A Go program's binary and CPU profile (Fixtures/disasm/go, made by make-go.sh there).
+    static let goDir = dir.appendingPathComponent("go")
+    static let goCases = cases(in: goDir)
 
     /// The environment both pprofs ran with: the binary found through PPROF_BINARY_PATH.
-    static var environment: [String: String] {
+    static func environment(_ folder: URL = dir) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
-        env["PPROF_BINARY_PATH"] = dir.path
+        env["PPROF_BINARY_PATH"] = folder.path
         return env
     }
 
+    static var environment: [String: String] { environment() }
+
     /// Our output for a golden's arguments, made as the command line makes it.
-    static func ours(_ args: [String], environment: [String: String] = environment, warn: (String) -> Void = { _ in }) throws
-        -> String
-    {
-        let inv = try PprofCommand.parse(args + [dir.appendingPathComponent("cpu.prof").path])
-        var p = try Profile.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent("cpu.prof"))))
+    static func ours(
+        _ args: [String], folder: URL = dir, profile: String = "cpu.prof", environment: [String: String]? = nil,
+        warn: (String) -> Void = { _ in }
+    ) throws -> String {
+        let environment = environment ?? Self.environment(folder)
+        let inv = try PprofCommand.parse(args + [folder.appendingPathComponent(profile).path])
+        var p = try Profile.parse([UInt8](try Data(contentsOf: folder.appendingPathComponent(profile))))
         ProfileSymbolizer.run(inv.symbolize, &p, environment: environment, warn: warn)
         let bytes = try DisasmReport.generate(p, argument: inv.argument ?? "", config: inv.config, environment: environment, warn: warn)
         return String(decoding: bytes, as: UTF8.self)
@@ -84,6 +95,27 @@ import Testing
         #expect(Self.skeleton(ours) == Self.skeleton(golden), "ours:\n\(ours)\ngo's:\n\(golden)")
         // The instructions really are there, with objdump's text.
         #expect(ours.contains(": add"), "\(ours)")
+    }
+
+    /// A Go binary: go tool pprof's disassembler reads its line table, so every instruction
+    /// whose line changes shows its file and line, sampled or not; ours come from objdump's
+    /// reading of the same binary's DWARF lines.
+    @Test(arguments: goCases)
+    func goBinaryMatchesGoToolPprof(_ c: Case) throws {
+        #expect(Self.goCases.count >= 3)
+        let golden = try String(contentsOf: Self.goDir.appendingPathComponent(c.name + ".golden"), encoding: .utf8)
+        let ours = try Self.ours(c.args, folder: Self.goDir, profile: "cpu.pb.gz")
+        #expect(Self.skeleton(ours) == Self.skeleton(golden), "ours:\n\(ours)\ngo's:\n\(golden)")
+        #expect(ours.contains(";main.go:"), "\(ours)")
+    }
+
+    /// -list of the Go program needs no binary: the profile's lines and the source, as go prints them.
+    @Test func goProgramListMatchesGoToolPprof() throws {
+        let golden = try String(contentsOf: Self.goDir.appendingPathComponent("go-list-spin.golden"), encoding: .utf8)
+        let folder = "Tests/ProfileDriverTests/Fixtures/disasm/go"
+        let r = runPprof(["-list=main.spin", "-trim_path=godemo", "-source_path=" + folder, folder + "/cpu.pb.gz"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(String(decoding: r.out, as: UTF8.self) == golden)
     }
 
     @Test func instructionLinesAreLaidOutAsGoLaysThemOut() throws {

@@ -17,7 +17,7 @@ import Testing
     ]
 
     /// Commands go tool pprof lists that this shell does not have, and ours it does not.
-    static let onlyGo: Set<String> = ["weblist"]
+    static let onlyGo: Set<String> = []
     static let onlyOurs: Set<String> = ["diff", "load", "reload", "base", "diff_base", "flame", "folded", "growth"]
 
     @Test func manifestIsRich() {

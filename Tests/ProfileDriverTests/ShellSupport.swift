@@ -58,6 +58,8 @@ func runShell(_ args: [String], _ lines: [String], terminal: Bool = false, loade
     let sink = OutputSink(out: { c.out += $0 }, err: { ui.print($0) })
     do {
         let inv = try PprofCommand.parse(args)
+        var loader = loader
+        loader.symbolizeOptions = inv.symbolize
         let profile = try Session.loadProfile(
             sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase, normalize: inv.config.normalize,
             loader: loader, warn: sink.err)

@@ -179,11 +179,28 @@ import Testing
         #expect(run.ui.messages.contains("    diff_base        Source of base profile for comparison"))
     }
 
-    @Test func unavailableCommandsSayWhy() {
-        let run = runShell(Self.heap, ["disasm main", "weblist main"])
-        #expect(run.ui.errors.count == 2)
+    @Test func disasmSaysWhyItCannotRun() {
+        let run = runShell(Self.heap, ["disasm main"])
+        #expect(run.ui.errors.count == 1)
         // disasm runs, and says in one line that the profile's binary is not here.
         #expect(run.ui.errors[0].contains("disasm: cannot open") || run.ui.errors[0].contains("no matches found"), "\(run.ui.errors)")
+    }
+
+    /// `weblist RE >file` writes the page `pprof -weblist=RE -output=file` writes, with the
+    /// shell's options.
+    @Test func weblistWritesTheCommandLinesPage() throws {
+        let dir = NSTemporaryDirectory() + "pprof-shell-weblist-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cmd = runPprof(["-weblist=main\\.fetch", "-output=\(dir)/cmd.html", "-sample_index=alloc_space"] + WebSourceTests.goSource)
+        #expect(cmd.status == 0, "\(cmd.err)")
+        let run = runShell(WebSourceTests.goSource, ["sample_index=alloc_space", "weblist main\\.fetch >\(dir)/shell.html"])
+        #expect(run.status == 0 && run.ui.errors.isEmpty, "\(run.ui.errors)")
+        #expect(run.ui.messages.contains("Generating report in \(dir)/shell.html\n"))
+        let page = try String(contentsOfFile: dir + "/shell.html", encoding: .utf8)
+        #expect(page.contains("<h2>main.fetch <span class=\"file\">fetch.go</span></h2>"))
+        #expect(page.contains("<div>Type: alloc_space</div>"))
+        #expect(page == (try String(contentsOfFile: dir + "/cmd.html", encoding: .utf8)))
     }
 
     @Test func binaryReportsGoToAFile() throws {

@@ -98,6 +98,33 @@ import Testing
         #expect(warnings.first == "ignoring unrecognized symbolization option: bogus")
     }
 
+    /// The shell's `load` and `reload` and -growth's snapshots are symbolized as the command
+    /// line's profile is, with its -symbolize options (the profile maps cppdemo by a path
+    /// relative to the package).
+    @Test(arguments: [true, false])
+    func everyProfileReadIsSymbolized(_ symbolize: Bool) {
+        let heap = "Tests/ProfileFormatTests/Fixtures/legacy/symbolize/heap_v2.heap"
+        let flags = symbolize ? [] : ["-symbolize=none"]
+        let shell = runShell(flags + ["Samples/heap-leak.pb.gz"], ["load \(heap)", "top", "reload", "traces"])
+        #expect(shell.status == 0, "\(shell.ui.errors)")
+        let top = shell.text.components(separatedBy: "-----------+")[0]
+        #expect(top.contains("demo::Worker::keep") == symbolize, "\(top)")
+        #expect(shell.text.components(separatedBy: "-----------+").dropFirst().contains { $0.contains("demo::Worker::keep") } == symbolize)
+        let growth = runPprof(flags + ["-growth", "-cum", heap, heap])
+        #expect(growth.status == 0, "\(growth.err)")
+        #expect(String(decoding: growth.out, as: UTF8.self).contains("demo::Worker::keep") == symbolize)
+    }
+
+    /// The `file:line[:column]` forms symbolizers print, read byte by byte.
+    @Test(arguments: [
+        ("/src/a.cc:12:7", "/src/a.cc", 12), ("/src/a.cc:12", "/src/a.cc", 12), ("a.cc:30 (discriminator 2)", "a.cc", 30),
+        ("a.cc: 5", "a.cc", 5), ("a.cc:", "a.cc", 0), ("a.cc:x", "a.cc", 0), ("a.cc", "a.cc", 0), ("C:/a.cc:1:2", "", 0),
+        ("??:0", "", 0), ("??:0:0", "", 0), ("??:?", "", 0), ("/src/é.swift:9:1", "/src/é.swift", 9),
+    ] as [(String, String, Int64)])
+    func fileAndLine(_ text: String, _ file: String, _ line: Int64) {
+        #expect(SymbolizerTool.frame("f", text) == SymbolFrame(function: "f", file: file, line: line))
+    }
+
     @Test func llvmOutputWithInlinedFrames() {
         let out = ["inner", "a.cc:3:1", "outer", "a.cc:10:2", "", "??", "??:0:0", ""]
         let frames = SymbolizerTool.parseLLVM(out, count: 2)

@@ -49,6 +49,7 @@ public enum PprofCommand {
         for c in ReportCommands.all { fs.define(c.name, c.hasParam ? .string : .bool, c.description) }
         for v in Viewers.all { fs.define(v.name, .bool, v.description) }
         for (name, _) in Viewers.unavailable { fs.define(name, .string) }
+        fs.define(Viewers.weblist.name, .string)
         fs.define("version", .bool, "Print pprof's version and exit")
         return fs
     }
@@ -214,6 +215,7 @@ public enum PprofCommand {
         loader.seconds = inv.seconds
         loader.timeout = inv.timeout
         loader.note = sink.err
+        loader.symbolizeOptions = inv.symbolize
         if inv.growth { return Growth.run(inv, loader: loader, sink: sink) }
         var profile: Profile
         do {
@@ -228,9 +230,7 @@ public enum PprofCommand {
             if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
             if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
         }
-        ProfileSymbolizer.run(
-            inv.symbolize, &profile, remoteSources: (inv.sources + inv.bases).compactMap { loader.url(for: $0) },
-            timeout: inv.timeout > 0 ? Double(inv.timeout) : 60, warn: sink.err)
+        loader.symbolize(&profile, sources: inv.sources + inv.bases, warn: sink.err)
         if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
         let session = Session(
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,

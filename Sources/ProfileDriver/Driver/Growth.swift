@@ -178,15 +178,18 @@ public enum Growth {
         }
     }
 
-    /// `load`, its error as a report error.
+    /// `load`, symbolized as the command line's profile is, its error as a report error.
     static func loadReporting(_ source: String, loader: ProfileLoader, warn: (String) -> Void) throws(ReportError)
         -> [(source: String, profile: Profile)]
     {
+        var loaded: [(source: String, profile: Profile)]
         do {
-            return try load(source, loader: loader)
+            loaded = try load(source, loader: loader)
         } catch {
             throw ReportError(error.message)
         }
+        for i in loaded.indices { loader.symbolize(&loaded[i].profile, sources: [source], warn: warn) }
+        return loaded
     }
 
     /// The command line's `-growth`: loads or takes the series, then writes the text report,

@@ -26,6 +26,8 @@ public struct ProfileLoader {
     public var saveRemote: ((Profile, String) -> Void)?
     /// Progress and notes ("Fetching profile over HTTP from …") go here.
     public var note: (String) -> Void = { _ in }
+    /// `-symbolize`: how `symbolize(_:sources:warn:)` treats every profile read through this loader.
+    public var symbolizeOptions = SymbolizeOptions()
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         maxInflatedSize = Self.configuredMaxBytes(environment: environment)

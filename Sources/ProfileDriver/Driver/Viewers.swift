@@ -34,14 +34,10 @@ public enum Viewers {
 
     /// go tool pprof commands this pprof cannot run, and why (the shell and the command line
     /// say the same).
-    public static let unavailable: [(name: String, reason: String)] = [
-        ("weblist", "weblist is not available in the shell; run pprof -weblist=REGEX, or the web UI's Source view (pprof -http)"),
-    ]
+    public static let unavailable: [(name: String, reason: String)] = []
 
-    /// Of those, the ones the command line cannot run either (`-weblist` writes go's weblist page).
-    public static var commandLineUnavailable: [(name: String, reason: String)] {
-        unavailable.filter { $0.name != "weblist" }
-    }
+    /// Of those, the ones the command line cannot run either.
+    public static var commandLineUnavailable: [(name: String, reason: String)] { unavailable }
 
     /// `-weblist`: annotated source as a web page, in a browser.
     public static let weblist = (name: "weblist", description: "Display annotated source in a web browser")

@@ -101,6 +101,8 @@ extension Shell {
             try report(c, argument: parsed.argument, config: parsed.config)
         case .view(let c, let suffix, let viewers):
             try view(c, suffix: suffix, viewers: viewers(), config: parsed.config)
+        case .weblist:
+            try weblist(parsed.argument!, config: parsed.config)
         case .diff:
             try diff(parsed)
         case .load:

@@ -9,6 +9,9 @@ struct ShellCommand: Sendable {
         case report(ReportCommand)
         /// Saves a report to a temporary file and opens it with the first viewer that starts.
         case view(ReportCommand, suffix: String, viewers: @Sendable () -> [String])
+        /// go's `weblist`: the annotated source page of the functions matching a regexp, opened
+        /// in a browser as `web` opens its picture.
+        case weblist
         /// Shell commands go tool pprof does not have.
         case diff, load, reload, growth
         /// A go tool pprof command this pprof cannot run, with the reason.
@@ -54,6 +57,9 @@ enum ShellCommands {
                 ShellCommand(name: v.name, action: .view(v.report, suffix: v.suffix, viewers: v.programs), hasParam: false,
                     description: v.description, usage: reportUsage(v.name, cum: false, redirect: false)))
         }
+        list.append(
+            ShellCommand(name: Viewers.weblist.name, action: .weblist, hasParam: true, description: Viewers.weblist.description,
+                usage: listUsage(Viewers.weblist.name, redirect: false)))
         list.append(
             ShellCommand(name: "diff", action: .diff, hasParam: true,
                 description: "Compare with another profile: base, new, delta and delta% per function",

@@ -34,11 +34,7 @@ struct ShellProfiles {
         let source = try source(warn: warn)
         var base: Profile?
         if !list.isEmpty {
-            do {
-                base = try session.loader.loadAll(list, kind: "base", warn: warn).profile
-            } catch {
-                throw ReportError(error.message)
-            }
+            base = try Self.read(list, kind: "base", loader: session.loader, warn: warn)
         }
         session.profile = try Self.combine(source, base, diffBase: diff, normalize: normalize, loader: session.loader)
         sourceProfile = source
@@ -58,18 +54,9 @@ struct ShellProfiles {
     /// Replaces the sources with `list`, keeping the base; reads the base again only if
     /// it was never read.
     mutating func load(_ list: [String], normalize: Bool, warn: (String) -> Void) throws(ReportError) {
-        let source: Profile
-        do {
-            source = try session.loader.loadAll(list, kind: "source", warn: warn).profile
-        } catch {
-            throw ReportError(error.message)
-        }
+        let source = try Self.read(list, kind: "source", loader: session.loader, warn: warn)
         if !bases.isEmpty && baseProfile == nil {
-            do {
-                baseProfile = try session.loader.loadAll(bases, kind: "base", warn: warn).profile
-            } catch {
-                throw ReportError(error.message)
-            }
+            baseProfile = try Self.read(bases, kind: "base", loader: session.loader, warn: warn)
         }
         session.profile = try Self.combine(source, baseProfile, diffBase: diffBase, normalize: normalize, loader: session.loader)
         sourceProfile = source
@@ -86,13 +73,23 @@ struct ShellProfiles {
     /// The sources without a base, read again only when the shell started with a base.
     mutating func source(warn: (String) -> Void) throws(ReportError) -> Profile {
         if let sourceProfile { return sourceProfile }
+        let p = try Self.read(sources, kind: "source", loader: session.loader, warn: warn)
+        sourceProfile = p
+        return p
+    }
+
+    /// Reads and merges `list`, symbolized as the command line's profiles are.
+    static func read(_ list: [String], kind: String, loader: ProfileLoader, warn: (String) -> Void) throws(ReportError)
+        -> Profile
+    {
+        var p: Profile
         do {
-            let p = try session.loader.loadAll(sources, kind: "source", warn: warn).profile
-            sourceProfile = p
-            return p
+            p = try loader.loadAll(list, kind: kind, warn: warn).profile
         } catch {
             throw ReportError(error.message)
         }
+        loader.symbolize(&p, sources: list, warn: warn)
+        return p
     }
 
     /// What the command line does with -base and -diff_base: mark or negate the base, merge,

@@ -90,6 +90,23 @@ extension Shell {
         try Viewers.show(bytes, suffix: suffix, programs: viewers, wait: false, note: ui.print)
     }
 
+    /// `weblist RE`: the page `pprof -weblist=RE` writes, made with the shell's options and this
+    /// command's filters, saved and opened in a browser as `web` does (or written to `>file`).
+    func weblist(_ regexp: String, config: ReportConfig) throws(ReportError) {
+        var cfg = config
+        cfg.output = ""
+        let saved = session.config
+        session.config = cfg
+        defer { session.config = saved }
+        let page = Array(try WebUI(session: session).weblistDocument(regexp).utf8)
+        if !config.output.isEmpty {
+            ui.print("Generating report in \(config.output)")
+            try write(page, to: config.output)
+            return
+        }
+        try Viewers.show(page, suffix: "html", programs: Viewers.browsers(), wait: false, note: ui.print)
+    }
+
     /// Writes a report file in place (see `writeFileInPlace`).
     func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
         try writeFileInPlace(bytes, to: path)

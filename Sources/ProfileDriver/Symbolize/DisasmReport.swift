@@ -17,6 +17,13 @@ enum DisasmReport {
         var nodes: [Node]
     }
 
+    /// Whether `path` is a Go binary: it holds Go's line table (`.gopclntab`, in
+    /// `.data.rel.ro.gopclntab` when position-independent).
+    static func isGoBinary(_ path: String) -> Bool {
+        guard let elf = ELFFile(path: path) else { return false }
+        return elf.sections().contains { $0.name == ".gopclntab" || $0.name == ".data.rel.ro.gopclntab" }
+    }
+
     static func generate(
         _ profile: Profile, argument: String, config: ReportConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
         warn: (String) -> Void
@@ -44,6 +51,7 @@ enum DisasmReport {
         let disassembler = Disassembler(intelSyntax: config.intelSyntax, environment: environment)
         func value(_ v: Int64) -> String { v == 0 ? "." : rpt.formatValue(v) }
         var w = "Total: \(rpt.formatValue(rpt.total))\n"
+        var goBinaries: [String: Bool] = [:]
         for r in routines {
             var flat: Int64 = 0, cum: Int64 = 0
             for n in r.nodes {
@@ -51,8 +59,14 @@ enum DisasmReport {
                 cum &+= n.cum
             }
             let instructions = try disassembler.disassemble(r.binary, start: r.start, end: r.end)
-            // Like go tool pprof with a non-Go binary, the places printed are the samples' own.
-            let bare = instructions.map { Instruction(address: $0.address, text: $0.text) }
+            // go tool pprof's disassembler reads a Go binary's line table and gives each
+            // instruction its file and line (not its function); for other binaries it gives none,
+            // and the places printed are the samples' own.
+            let lineTable = goBinaries[r.binary, default: Self.isGoBinary(r.binary)]
+            goBinaries[r.binary] = lineTable
+            let bare = instructions.map {
+                Instruction(address: $0.address, text: $0.text, file: lineTable ? $0.file : "", line: lineTable ? $0.line : 0)
+            }
             let annotated = Disassembler.annotate(bare, r.nodes) { $0 &- r.base }
             w += "ROUTINE ======================== \(r.name)\n"
             w += GoFormat.pad(rpt.formatValue(flat), 10) + " " + GoFormat.pad(rpt.formatValue(cum), 10)

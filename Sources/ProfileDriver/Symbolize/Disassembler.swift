@@ -104,14 +104,16 @@ struct AnnotatedInstruction {
 extension Disassembler {
     /// Gives each instruction the values of the nodes from its address up to the next
     /// instruction's (`objAddress` turns a node's run-time address into a file address), and
-    /// the first such node's function, file and line where the instruction has none.
+    /// its own function, file (base name) and line, or the first such node's where it has none.
     static func annotate(_ instructions: [Instruction], _ nodes: [Node], objAddress: (UInt64) -> UInt64) -> [AnnotatedInstruction] {
         let sorted = nodes.sorted { $0.info.address < $1.info.address }
         var s = 0
         var out: [AnnotatedInstruction] = []
         out.reserveCapacity(instructions.count)
         for (i, inst) in instructions.enumerated() {
-            var a = AnnotatedInstruction(instruction: inst)
+            var a = AnnotatedInstruction(
+                instruction: inst, function: inst.function, file: inst.file.isEmpty ? "" : (inst.file as NSString).lastPathComponent,
+                line: inst.line)
             a.instruction.flat = 0
             a.instruction.cum = 0
             let next = i + 1 < instructions.count ? instructions[i + 1].address : UInt64.max

@@ -44,6 +44,18 @@ public struct SymbolizeOptions: Equatable, Sendable {
     }
 }
 
+extension ProfileLoader {
+    /// The symbolizer step with this loader's `-symbolize` options and `-timeout`, for a profile
+    /// read from `sources` (those that are URLs are asked for symbols): the one call that the
+    /// command line's profile, the shell's `load`, `reload` and base profiles, and `-growth`'s
+    /// snapshots all go through.
+    public func symbolize(_ profile: inout Profile, sources: [String], warn: (String) -> Void) {
+        ProfileSymbolizer.run(
+            symbolizeOptions, &profile, remoteSources: sources.compactMap { url(for: $0) },
+            timeout: timeout > 0 ? Double(timeout) : 60, warn: warn)
+    }
+}
+
 /// pprof's symbolizer step, run on every loaded profile unless `-symbolize=none`.
 public enum ProfileSymbolizer {
     /// Symbolizes what can be from the binaries here (see `LocalSymbolizer`), then, for a

@@ -28,7 +28,11 @@ struct SymbolizerTool {
         }
         let input = addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n") + "\n"
         let output = try ExternalTool.run(path, args, input: Data(input.utf8))
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split by byte: thousands of lines, where splitting the text by Character costs more than
+        // the rest of reading them.
+        let lines = [UInt8](output).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         return kind == .llvm ? Self.parseLLVM(lines, count: addresses.count) : Self.parseAddr2line(lines, count: addresses.count)
     }
 
@@ -77,16 +81,22 @@ struct SymbolizerTool {
         return out
     }
 
-    /// A frame from a function name and `file:line[:column]` (`??:0` for unknown).
+    /// A frame from a function name and `file:line[:column]` (`??:0` for unknown); the line may
+    /// be followed by ` (discriminator N)`, and a name with more colons is no file.
     static func frame(_ function: String, _ fileLine: String) -> SymbolFrame {
         if fileLine == "??:0" || fileLine == "??:0:0" || fileLine == "??:?" { return SymbolFrame(function: function, file: "", line: 0) }
-        let parts = fileLine.split(separator: ":", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1: return SymbolFrame(function: function, file: String(parts[0]), line: 0)
-        case 2, 3:
-            let n = Int64(parts[1].split(separator: " ").first ?? "") ?? 0
-            return SymbolFrame(function: function, file: String(parts[0]), line: n)
-        default: return SymbolFrame(function: function, file: "", line: 0)
+        let u = fileLine.utf8
+        let colon = UInt8(ascii: ":")
+        guard let first = u.firstIndex(of: colon) else { return SymbolFrame(function: function, file: fileLine, line: 0) }
+        let lineStart = u.index(after: first)
+        let lineEnd = u[lineStart...].firstIndex(of: colon) ?? u.endIndex
+        if lineEnd != u.endIndex && u[u.index(after: lineEnd)...].contains(colon) {
+            return SymbolFrame(function: function, file: "", line: 0)
         }
+        // The first word of the field: `12` of `12 (discriminator 2)`.
+        let field = u[lineStart..<lineEnd]
+        let digits = field.drop(while: { $0 == UInt8(ascii: " ") }).prefix(while: { $0 != UInt8(ascii: " ") })
+        let line = Int64(Substring(digits)) ?? 0
+        return SymbolFrame(function: function, file: String(Substring(u[..<first])), line: line)
     }
 }
