@@ -27,8 +27,25 @@ final class WebUI: @unchecked Sendable {
     let settingsFile: String
     /// Options from the command line: the defaults the URL parameters apply to.
     let baseConfig: ReportConfig
+    /// The profiles named on the command line, which `base=` and `new=` (numbered from 1) and
+    /// the growth view choose from; the session's profile is all of them merged.
+    let sources: [String]
+    /// In a comparison's UI, the source numbers it compares.
+    private(set) var comparing: (base: Int, new: Int)?
+    /// Loads the comparison of two sources as `-diff_base=BASE NEW` does (the command line
+    /// passes its own loading, symbolization included).
+    let compareLoader: WebCompare.Loader
+    /// The last comparison asked for, with its own shell (one: each holds two profiles).
+    private var comparison: (key: [Int], ui: WebUI)?
+    /// Growth reports already made, by their options, with the warnings made meanwhile.
+    private var growthReports: [String: (report: GrowthReport, notes: [String])] = [:]
+    /// Warnings from loading a comparison's profiles, shown on each of its pages.
+    private var loadNotes: [String] = []
 
-    init(session: Session, settingsFile: String = WebSettings.defaultPath()) {
+    init(
+        session: Session, settingsFile: String = WebSettings.defaultPath(), sources: [String]? = nil,
+        compareLoader: WebCompare.Loader? = nil
+    ) {
         let messages = CollectedLines()
         let output = OutputBuffer()
         self.messages = messages
@@ -38,6 +55,8 @@ final class WebUI: @unchecked Sendable {
             sink: OutputSink(out: { output.bytes += $0 }, err: { messages.lines.append($0) }))
         self.settingsFile = settingsFile
         baseConfig = session.config
+        self.sources = sources ?? session.sources
+        self.compareLoader = compareLoader ?? WebCompare.defaultLoader(session)
     }
 
     /// Decodes the profile's stacks and indexes before the first request, as the shell does
@@ -46,8 +65,10 @@ final class WebUI: @unchecked Sendable {
         lock.withLock { shell.prepareIndex() }
     }
 
-    /// The views a browser opens first, with the options of the command line.
+    /// The views a browser opens first, with the options of the command line (and the growth
+    /// view when there are several profiles: its report reads every one of them).
     static let warmPaths = ["/ui/flamegraph", "/ui/top", "/ui/graph.svg"]
+    var warmPaths: [String] { sources.count >= 2 ? Self.warmPaths + [WebView.growth.rawValue] : Self.warmPaths }
 
     /// Answers `warmPaths` once, so that their reports are in the shell's cache before anyone
     /// asks: the server runs this in the background right after load (each answer takes the
@@ -55,7 +76,7 @@ final class WebUI: @unchecked Sendable {
     /// Returns the status of each answer.
     @discardableResult
     func warm() -> [Int] {
-        PhaseTimer.measure("web: warm views") { Self.warmPaths.map { answer(path: $0, query: [:]).status } }
+        PhaseTimer.measure("web: warm views") { warmPaths.map { answer(path: $0, query: [:]).status } }
     }
 
     /// The answer to `GET path?query` (or POST for the configuration paths).
@@ -74,6 +95,15 @@ final class WebUI: @unchecked Sendable {
             var a = WebAnswer.html(WebPage.plain("\(method) is not allowed on \(path)"), status: 405)
             a.headers = [("Allow", isConfigPath ? "POST" : "GET")]
             return a
+        }
+        // base= and new=: a comparison of two sources answers, with its own shell.
+        if comparing == nil, !isConfigPath, path != WebView.growth.rawValue, WebCompare.asked(query) {
+            do throws(ReportError) {
+                return try comparisonUI(query).answer(path: path, query: query, method: method)
+            } catch {
+                guard let view = WebView(path: path) else { return .html(WebPage.plain(error.message), status: 400) }
+                return page(view, query, failure: error.message)
+            }
         }
         switch path {
         case "/", "/ui":
@@ -120,12 +150,15 @@ final class WebUI: @unchecked Sendable {
 
     /// One view's page: the menus, the profile's legend, then the view's body or the error
     /// that kept it from being made.
-    private func page(_ view: WebView, _ query: [String: String]) -> WebAnswer {
+    private func page(_ view: WebView, _ query: [String: String], failure: String? = nil) -> WebAnswer {
         var context = WebPage.Context(view: view, query: query, profile: shell.session.profile)
         context.hasBase = !shell.session.bases.isEmpty
+        context.sources = sources
+        context.comparing = comparing
         context.configs = WebSettings.menu(settingsFile, view: view, query: query)
         var status = 200
-        do {
+        do throws(ReportError) {
+            if let failure { throw ReportError(failure) }
             let cfg = try config(query)
             context.legend = legend(cfg)
             context.body = try body(view, cfg, query)
@@ -135,7 +168,7 @@ final class WebUI: @unchecked Sendable {
             context.error = error.message
             status = 400
         }
-        context.notes = messages.lines
+        context.notes = loadNotes + messages.lines
         return .html(WebPage.render(context), status: status)
     }
 
@@ -182,7 +215,52 @@ final class WebUI: @unchecked Sendable {
             return WebPage.preformatted(try text("disasm", argument: re, cfg))
         case .diff:
             return WebPage.preformatted(try diffTable(cfg, query))
+        case .growth:
+            return try growth(cfg, query)
         }
+    }
+
+    /// The UI of the comparison `base=`/`new=` ask for: made (and its profile loaded) the first
+    /// time, kept until another pair is asked for.
+    private func comparisonUI(_ query: [String: String]) throws(ReportError) -> WebUI {
+        let (base, new) = try WebCompare.pair(query, sources: sources)
+        if let known = comparison, known.key == [base, new] { return known.ui }
+        comparison = nil
+        var notes: [String] = []
+        let session = try PhaseTimer.measure("web: load comparison") { () throws(ReportError) in
+            try compareLoader(sources[base - 1], sources[new - 1], { notes.append($0) })
+        }
+        let ui = WebUI(session: session, settingsFile: settingsFile, sources: sources, compareLoader: compareLoader)
+        ui.comparing = (base, new)
+        ui.loadNotes = notes
+        ui.prepare()
+        comparison = ([base, new], ui)
+        return ui
+    }
+
+    /// The growth view: `pprof -growth`'s report over the command line's sources, with the
+    /// page's options, as a table and a plot. Reports are kept by their options.
+    private func growth(_ cfg: ReportConfig, _ query: [String: String]) throws(ReportError) -> String {
+        guard sources.count >= 2 else {
+            throw ReportError(
+                "the growth view needs two or more profiles on the command line (pprof -http=:0 snap1.pb.gz snap2.pb.gz ...)")
+        }
+        let key = WebParams.queryString(WebParams.encode(cfg))
+        let made: (report: GrowthReport, notes: [String])
+        if let known = growthReports[key] {
+            made = known
+        } else {
+            var notes: [String] = []
+            let report = try PhaseTimer.measure("web: growth") { () throws(ReportError) in
+                try Growth.report(sources: sources, loader: shell.session.loader, config: cfg, warn: { notes.append($0) })
+            }
+            made = (report, notes)
+            growthReports[key] = made
+        }
+        messages.lines += made.notes
+        let rows = cfg.nodeCount
+        return WebPage.growth(
+            text: made.report.render(rowCount: rows), svg: String(decoding: made.report.svg(rowCount: rows), as: UTF8.self))
     }
 
     /// go's weblist: the `list` report for `re`, each line with the calls the `peek` report at
@@ -262,6 +340,7 @@ enum WebView: String, CaseIterable, Sendable {
     case source = "/ui/source"
     case disasm = "/ui/disasm"
     case diff = "/ui/diff"
+    case growth = "/ui/growth"
 
     /// Rows in the top and diff tables when the URL gives no `n` (go's web UI shows 500).
     static let topRows = 500
@@ -279,6 +358,7 @@ enum WebView: String, CaseIterable, Sendable {
         case .source: return "Source"
         case .disasm: return "Disassemble"
         case .diff: return "Diff"
+        case .growth: return "Growth"
         }
     }
 }
