@@ -165,6 +165,17 @@ struct WebCompareTests {
         #expect(try makeWebUI(["Samples/cpu.pb.gz"]).warmPaths == WebUI.warmPaths)
     }
 
+    @Test("a comparison loaded by the server makes its flame graph, diff and top tables meanwhile")
+    func warmComparison() throws {
+        let ui = try makeWebUI(Self.series)
+        ui.warmsComparisons = true
+        let first = ui.answer(path: "/ui/top", query: ["base": "1", "new": "6"])
+        #expect(first.status == 200)
+        let started = Date()
+        while ui.comparisonWarmed != [200, 200, 200], Date().timeIntervalSince(started) < 60 { usleep(10_000) }
+        #expect(ui.comparisonWarmed == [200, 200, 200])
+    }
+
     @Test("the flame graph page has one search box, the graph's own moved into the toolbar")
     func oneSearchBox() throws {
         let ui = try makeWebUI(["Samples/heap-leak.pb.gz"])

@@ -100,6 +100,7 @@ public enum WebServer {
             return 1
         }
         let ui = WebUI(session: session, compareLoader: compare)
+        ui.warmsComparisons = true
         ui.prepare()
         Thread.detachNewThread { ui.warm() }
         let urlHost = address.host.contains(":") ? "[\(address.host)]" : address.host

@@ -39,6 +39,9 @@ final class WebUI: @unchecked Sendable {
     private var comparison: (key: [Int], ui: WebUI)?
     /// Growth reports already made, by their options, with the warnings made meanwhile.
     private var growthReports: [String: (report: GrowthReport, notes: [String])] = [:]
+    /// Whether a comparison's views are made in the background once it is loaded (the server
+    /// does; tests answer one request at a time).
+    var warmsComparisons = false
     /// Warnings from loading a comparison's profiles, shown on each of its pages.
     private var loadNotes: [String] = []
 
@@ -66,9 +69,14 @@ final class WebUI: @unchecked Sendable {
     }
 
     /// The views a browser opens first, with the options of the command line (and the growth
-    /// view when there are several profiles: its report reads every one of them).
+    /// view when there are several profiles: its report reads every one of them). A
+    /// comparison's: its flame graph, diff table and top table.
     static let warmPaths = ["/ui/flamegraph", "/ui/top", "/ui/graph.svg"]
-    var warmPaths: [String] { sources.count >= 2 ? Self.warmPaths + [WebView.growth.rawValue] : Self.warmPaths }
+    static let comparisonWarmPaths = ["/ui/flamegraph", "/ui/diff", "/ui/top"]
+    var warmPaths: [String] {
+        if comparing != nil { return Self.comparisonWarmPaths }
+        return sources.count >= 2 ? Self.warmPaths + [WebView.growth.rawValue] : Self.warmPaths
+    }
 
     /// Answers `warmPaths` once, so that their reports are in the shell's cache before anyone
     /// asks: the server runs this in the background right after load (each answer takes the
@@ -76,8 +84,18 @@ final class WebUI: @unchecked Sendable {
     /// Returns the status of each answer.
     @discardableResult
     func warm() -> [Int] {
-        PhaseTimer.measure("web: warm views") { warmPaths.map { answer(path: $0, query: [:]).status } }
+        let statuses = PhaseTimer.measure(comparing == nil ? "web: warm views" : "web: warm comparison") {
+            warmPaths.map { answer(path: $0, query: [:]).status }
+        }
+        lock.withLock { warmedStatuses = statuses }
+        return statuses
     }
+
+    /// The statuses of the last `warm()`, once it is done.
+    private var warmedStatuses: [Int]?
+    var warmed: [Int]? { lock.withLock { warmedStatuses } }
+    /// The same of the comparison last loaded.
+    var comparisonWarmed: [Int]? { lock.withLock { comparison?.ui }?.warmed }
 
     /// The answer to `GET path?query` (or POST for the configuration paths).
     func answer(path: String, query: [String: String], method: String = "GET") -> WebAnswer {
@@ -235,6 +253,8 @@ final class WebUI: @unchecked Sendable {
         ui.loadNotes = notes
         ui.prepare()
         comparison = ([base, new], ui)
+        // The comparison's other views are made meanwhile, as the first views are after load.
+        if warmsComparisons { Thread.detachNewThread { ui.warm() } }
         return ui
     }
 
@@ -245,7 +265,10 @@ final class WebUI: @unchecked Sendable {
             throw ReportError(
                 "the growth view needs two or more profiles on the command line (pprof -http=:0 snap1.pb.gz snap2.pb.gz ...)")
         }
-        let key = WebParams.queryString(WebParams.encode(cfg))
+        // The report has every node (nodeRows ignores nodecount); rows are cut when rendered.
+        var keyed = cfg
+        keyed.nodeCount = baseConfig.nodeCount
+        let key = WebParams.queryString(WebParams.encode(keyed))
         let made: (report: GrowthReport, notes: [String])
         if let known = growthReports[key] {
             made = known
@@ -258,7 +281,8 @@ final class WebUI: @unchecked Sendable {
             growthReports[key] = made
         }
         messages.lines += made.notes
-        let rows = cfg.nodeCount
+        // As in the top table: 500 rows unless the URL says how many.
+        let rows = query["n"]?.isEmpty ?? true ? WebView.topRows : cfg.nodeCount
         return WebPage.growth(
             text: made.report.render(rowCount: rows), svg: String(decoding: made.report.svg(rowCount: rows), as: UTF8.self))
     }
