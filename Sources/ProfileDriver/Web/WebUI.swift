@@ -305,9 +305,23 @@ final class WebUI: @unchecked Sendable {
             }
             messages.lines = notes
         }
-        let lines = instructions ?? DisassembledLines(
-            profile: shell.session.profile, config: cfg, regexp: re, functions: routines.map { ($0.name, $0.file) })
+        let lines = instructions ?? disassembled(re, cfg, functions: routines.map { ($0.name, $0.file) })
         return WebPage.weblist(list: list, peek: peek, instructions: lines)
+    }
+
+    /// The last source page's instructions, by regexp, options and functions: finding them
+    /// makes a graph of the whole profile at address granularity (most of a warm answer).
+    private var lastInstructions: (key: String, lines: DisassembledLines)?
+
+    private func disassembled(_ re: String, _ cfg: ReportConfig, functions: [(name: String, file: String)])
+        -> DisassembledLines
+    {
+        let key = ([re, WebParams.queryString(WebParams.encode(cfg))] + functions.map { $0.name + "\u{0}" + $0.file })
+            .joined(separator: "\u{1}")
+        if let known = lastInstructions, known.key == key { return known.lines }
+        let lines = DisassembledLines(profile: shell.session.profile, config: cfg, regexp: re, functions: functions)
+        lastInstructions = (key, lines)
+        return lines
     }
 
     /// `pprof -weblist=RE`: the source view for RE as a page that stands alone (its styles and
