@@ -3,6 +3,12 @@
 (cold) and the median of the next 5 (warm), for one or more pprof binaries in the same run.
 
 Usage: Benchmarks/web-latency.py PROFILE PPROF [REFERENCE_PPROF...]
+       Benchmarks/web-latency.py --series S1,S2,...,SN PPROF [REFERENCE_PPROF...]
+
+With --series, the binaries serve the N snapshots together and the views measured are those of
+several profiles: the growth view and comparisons of two snapshots chosen in the URL (base=,
+new=); a comparison's first answer loads its two profiles, and the next view is measured once
+the server has made the pair's views in the background (its `web: warm comparison` line).
 
 Each binary serves PROFILE with `-http=127.0.0.1:0 -no_browser` and PPROF_TIMING=1. "After
 load" means after the server finished preparing: the script waits for its `web: warm views`
@@ -18,6 +24,21 @@ import sys
 import threading
 import time
 import urllib.request
+
+# With --series: the growth view, then comparisons of the first and last snapshot (the pair is
+# loaded by its first answer, then each view's first answer makes its report), another pair and
+# a filter on each.
+SERIES_PATHS = [
+    "/ui/growth",
+    "/ui/growth?n=20",
+    "/ui/growth?f=main",
+    "/ui/flamegraph?base=1&new={last}",
+    "/ui/diff?base=1&new={last}",
+    "/ui/top?base=1&new={last}",
+    "/ui/top?base=1&new={last}&f=main",
+    "/ui/flamegraph?base=2&new=3",
+    "/ui/diff?base=2&new=3",
+]
 
 # Each view, then a few filter changes (their first answer builds a new report).
 PATHS = [
@@ -36,13 +57,16 @@ PATHS = [
 
 
 class Server:
-    def __init__(self, pprof, profile):
+    def __init__(self, pprof, profiles):
         self.proc = subprocess.Popen(
-            [pprof, "-http=127.0.0.1:0", "-no_browser", profile],
+            [pprof, "-http=127.0.0.1:0", "-no_browser"] + profiles,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             env={"PPROF_TIMING": "1", "PATH": "/usr/bin:/bin", "TZ": "UTC"})
         self.url = None
         self.warm = threading.Event()
+        # Comparisons whose views were made in the background ("web: warm comparison").
+        self.compared = 0
+        self.lock = threading.Condition()
         started = threading.Event()
 
         def drain():
@@ -53,6 +77,10 @@ class Server:
                     started.set()
                 if "web: warm views" in line:
                     self.warm.set()
+                if "web: warm comparison" in line:
+                    with self.lock:
+                        self.compared += 1
+                        self.lock.notify_all()
             started.set()
             self.warm.set()
 
@@ -61,7 +89,7 @@ class Server:
         if self.url is None:
             self.stop()
             raise SystemExit("%s -http did not print its URL" % pprof)
-        self.warm.wait(60)
+        self.warm.wait(600)
 
     def stop(self):
         self.proc.terminate()
@@ -100,13 +128,26 @@ def render(url):
         driver.quit()
 
 
-def measure(pprof, profile):
-    server = Server(pprof, profile)
+def measure(pprof, profiles, paths):
+    server = Server(pprof, profiles)
     try:
         out = {}
-        for path in PATHS:
+        pair = None
+        for path in paths:
+            m = re.search(r"base=\d+&new=\d+", path)
+            loads = m is not None and m.group(0) != pair
+            pair = m.group(0) if m else pair
+            with server.lock:
+                seen = server.compared
             cold = get(server.url + path)
+            if loads:
+                # The first page of a pair loads it; "after load" means once the server has also
+                # made the pair's views in the background.
+                with server.lock:
+                    server.lock.wait_for(lambda: server.compared > seen, timeout=300)
             out[path] = (cold, statistics.median(get(server.url + path) for _ in range(5)))
+        if len(profiles) > 1:
+            return out
         r = render(server.url + "/ui/flamegraph")
         if r is not None:
             out[RENDER] = (float("nan"), r)
@@ -118,16 +159,23 @@ def measure(pprof, profile):
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
-    profile, binaries = sys.argv[1], sys.argv[2:]
+    if sys.argv[1] == "--series":
+        if len(sys.argv) < 4:
+            raise SystemExit(__doc__)
+        profiles, binaries = sys.argv[2].split(","), sys.argv[3:]
+        paths = [p.replace("{last}", str(len(profiles))) for p in SERIES_PATHS]
+    else:
+        profiles, binaries = [sys.argv[1]], sys.argv[2:]
+        paths = PATHS
     before = open("/proc/loadavg").read().split()[:3]
-    results = [measure(b, profile) for b in binaries]
+    results = [measure(b, profiles, paths) for b in binaries]
     after = open("/proc/loadavg").read().split()[:3]
     print("load average before %s, after %s" % (" ".join(before), " ".join(after)))
     print()
     head = "| view |" + "".join(" %s cold | %s warm |" % (b, b) for b in binaries)
     print(head)
     print("|---|" + "---:|---:|" * len(binaries))
-    for path in PATHS:
+    for path in paths:
         print("| `%s` |" % path + "".join(" %.0f | %.0f |" % r[path] for r in results))
     if all(RENDER in r for r in results):
         print("| %s |" % RENDER + "".join(" | %.0f |" % r[RENDER][1] for r in results))

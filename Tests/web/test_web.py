@@ -170,8 +170,11 @@ def main():
               "the focused flame graph says its filter")
         driver.get(base + "/ui/flamegraph")
 
-        # Search highlights matching frames and says their share.
-        box = driver.find_element(By.ID, "searchbox")
+        # One search box (the graph's own, in the toolbar): it highlights matching frames and
+        # says their share.
+        boxes = [e for e in driver.find_elements(By.CSS_SELECTOR, "input") if e.is_displayed()]
+        check(len(boxes) == 1 and boxes[0].get_attribute("id") == "search", "the flame graph page shows one search box")
+        box = driver.find_element(By.ID, "search")
         box.send_keys("compress")
         check(wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#frames g.f.match")) > 0),
               "searching highlights frames")
@@ -274,6 +277,75 @@ def main():
         text = driver.find_element(By.CSS_SELECTOR, "pre.report").text
         check("Base: Samples/heap-fixed.pb.gz" in text and "delta%" in text, "the diff table")
         shot(driver, "web-diff.png")
+    finally:
+        driver.quit()
+        server.stop()
+
+    # Several profiles: any two compared from the Compare menu, and the growth view.
+    series = ["Tests/ProfileDriverTests/Fixtures/growth/go/heap-%d.pb.gz" % i for i in range(1, 7)]
+    server = Server(a.pprof, series)
+    driver = browser()
+    try:
+        driver.get(server.url + "/ui/flamegraph")
+        title = driver.find_element(By.ID, "title").text
+        check("differential" not in title, "several profiles are merged until a comparison is chosen")
+        driver.find_element(By.CSS_SELECTOR, "#compare-menu .menu-name").click()
+        shot(driver, "web-compare-menu.png")
+        driver.find_element(By.CSS_SELECTOR, "#compare-menu #compare-base-2").click()
+        check(wait(driver, lambda d: "base=2" in d.current_url and "new=6" in d.current_url),
+              "Compare > Base 2 puts base=2&new=6 in the URL")
+        title = driver.find_element(By.ID, "title").text
+        check("differential flame graph" in title, "the comparison is a differential flame graph")
+        shot(driver, "web-compare-flamegraph.png")
+        menu_click(driver, "view-menu", "#view-top")
+        check(wait(driver, lambda d: "/ui/top" in d.current_url and "base=2" in d.current_url), "the view menu keeps the comparison")
+        rows = top_rows(driver)
+        expected = cli_top_rows(a.pprof, ["-diff_base=" + series[1], series[5]])
+        check(rows == expected and len(rows) > 0, "the compared top table equals pprof -top -diff_base (%d rows)" % len(rows))
+        menu_click(driver, "view-menu", "#view-diff")
+        check(wait(driver, lambda d: "/ui/diff" in d.current_url), "the view menu offers the diff table")
+        text = driver.find_element(By.CSS_SELECTOR, "pre.report").text
+        check(("Base: %s\nNew:  %s" % (series[1], series[5])) in text and "delta%" in text, "the diff table compares 2 with 6")
+        lines = text.split("\n")
+        first = lines[lines.index(next(l for l in lines if l.strip().startswith("base "))) + 1]
+        check(first.endswith("main.leakyRegistry") and "+" in first, "the leak leads the diff table: " + first.strip())
+        shot(driver, "web-compare-diff.png")
+        menu_click(driver, "compare-menu", "#compare-new-3")
+        check(wait(driver, lambda d: "new=3" in d.current_url and "base=2" in d.current_url), "Compare > New 3 keeps base=2")
+        text = driver.find_element(By.CSS_SELECTOR, "pre.report").text
+        check(("New:  %s" % series[2]) in text, "the diff table now compares 2 with 3")
+        driver.get(server.url + "/ui/diff?base=9&new=1")
+        err = driver.find_elements(By.ID, "error")
+        check(len(err) == 1 and "base=9 is not a source" in err[0].text, "a bad base= is a message in the page")
+
+        # Growth: pprof -growth's table and plot, from the view menu.
+        menu_click(driver, "view-menu", "#view-growth")
+        check(wait(driver, lambda d: "/ui/growth" in d.current_url and "base=" not in d.current_url), "the view menu opens growth")
+        rows = []
+        for tr in driver.find_elements(By.CSS_SELECTOR, "#growthtable tbody tr"):
+            rows.append([td.get_attribute("textContent").strip() for td in tr.find_elements(By.TAG_NAME, "td")])
+        out = subprocess.run([a.pprof, "-growth"] + series, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        cli = out.split("\n")
+        start = next(i for i, l in enumerate(cli) if l.startswith("     first"))
+        expected = [l.split() for l in cli[start + 1:] if l]
+        check(rows == expected and len(rows) > 0,
+              "the growth table equals pprof -growth (%d rows)" % len(rows))
+        check(rows and rows[0][-1] == "main.leakyRegistry" and rows[0][5] == "grows", "the leak grows, first")
+        lines = driver.find_elements(By.CSS_SELECTOR, "#growthplot svg polyline")
+        check(len(lines) == len(rows[:8]), "the plot draws a line per row (%d)" % len(lines))
+        shot(driver, "web-growth.png")
+        box = driver.find_element(By.ID, "searchbox")
+        box.send_keys("leaky")
+        box.send_keys(Keys.ENTER)
+        check(wait(driver, lambda d: "f=leaky" in d.current_url), "Enter focuses the growth view")
+        focused = [[td.get_attribute("textContent").strip() for td in tr.find_elements(By.TAG_NAME, "td")]
+                   for tr in driver.find_elements(By.CSS_SELECTOR, "#growthtable tbody tr")]
+        out = subprocess.run([a.pprof, "-growth", "-focus=leaky"] + series, cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+        start = next(i for i, l in enumerate(out) if l.startswith("     first"))
+        check(focused == [l.split() for l in out[start + 1:] if l] and 0 < len(focused) < len(rows)
+              and "focus=leaky" in driver.find_element(By.ID, "legend").text,
+              "the focused growth table equals pprof -growth -focus=leaky (%d rows)" % len(focused))
     finally:
         driver.quit()
         server.stop()

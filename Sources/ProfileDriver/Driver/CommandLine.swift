@@ -217,26 +217,39 @@ public enum PprofCommand {
         loader.note = sink.err
         loader.symbolizeOptions = inv.symbolize
         if inv.growth { return Growth.run(inv, loader: loader, sink: sink) }
-        var profile: Profile
+        // Sources against bases, as the command line asks; the web UI's Compare menu loads two
+        // of the sources the same way.
+        let load = { [loader] (sources: [String], bases: [String], diffBase: Bool, warn: (String) -> Void) throws(ProfileError) -> Profile in
+            var profile = try Session.loadProfile(
+                sources: sources, bases: bases, diffBase: diffBase, normalize: inv.config.normalize,
+                loader: loader, warn: warn)
+            if !inv.execName.isEmpty || !inv.buildID.isEmpty, !profile.mappings.isEmpty {
+                if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
+                if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
+            }
+            loader.symbolize(&profile, sources: sources + bases, warn: warn)
+            if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
+            return profile
+        }
+        let profile: Profile
         do {
-            profile = try Session.loadProfile(
-                sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase, normalize: inv.config.normalize,
-                loader: loader, warn: sink.err)
+            profile = try load(inv.sources, inv.bases, inv.diffBase, sink.err)
         } catch {
             sink.err("pprof: \(error.message)")
             return 1
         }
-        if !inv.execName.isEmpty || !inv.buildID.isEmpty, !profile.mappings.isEmpty {
-            if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
-            if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
-        }
-        loader.symbolize(&profile, sources: inv.sources + inv.bases, warn: sink.err)
-        if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
         let session = Session(
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,
             loader: loader)
         if let http = inv.http {
-            return WebServer.run(session, address: http, openBrowser: !inv.noBrowser, sink: sink)
+            return WebServer.run(session, address: http, openBrowser: !inv.noBrowser, sink: sink) { (base, new, warn) throws(ReportError) in
+                do throws(ProfileError) {
+                    let p = try load([new], [base], true, warn)
+                    return Session(profile: p, config: inv.config, sources: [new], bases: [base], diffBase: true, loader: loader)
+                } catch {
+                    throw ReportError(error.message)
+                }
+            }
         }
         if let re = inv.weblist { return WebList.run(session, regexp: re, sink: sink) }
         guard let command = inv.command else {

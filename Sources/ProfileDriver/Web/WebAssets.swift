@@ -32,8 +32,23 @@ enum WebAssets {
         .config-entry { display: flex; }
         .config-entry a { flex: 1; }
         .config-entry button.delete-config { width: auto; color: #a00; }
-        #searchbox { flex: 1; max-width: 480px; margin-left: 8px; font: 13px "DejaVu Sans Mono", monospace;
-          padding: 4px 8px; border: 1px solid #99a; border-radius: 4px; }
+        #toolbar input.searchbox { flex: 1; max-width: 480px; width: auto; height: auto; margin-left: 8px;
+          font: 13px "DejaVu Sans Mono", monospace; padding: 4px 8px; border: 1px solid #99a; border-radius: 4px; }
+        #compare-menu .menu-items { max-width: 90vw; max-height: 70vh; overflow: auto; }
+        #compare-menu .compare-row { display: flex; align-items: center; white-space: nowrap; padding: 0 8px; }
+        #compare-menu .compare-row a { width: auto; margin: 2px; padding: 2px 8px; border: 1px solid #ccd; border-radius: 3px;
+          font-size: 12px; }
+        #compare-menu .compare-row a.current { background: #335; color: #fff; font-weight: normal; }
+        #compare-menu .compare-row a.current::before { content: none; }
+        #compare-menu .compare-row .source { padding: 0 8px; font: 12px "DejaVu Sans Mono", monospace; }
+        #growthplot svg { display: block; max-width: 100%; height: auto; margin: 4px 0 10px; }
+        #growthtable { border-collapse: collapse; font: 13px "DejaVu Sans Mono", monospace; }
+        #growthtable th { background: #f6f7f9; border-bottom: 1px solid #c8ccd4; padding: 4px 10px; text-align: right; }
+        #growthtable th.name { text-align: left; }
+        #growthtable td { padding: 2px 10px; border-bottom: 1px solid #eee; }
+        #growthtable td.num { text-align: right; white-space: pre; }
+        #growthtable tr.verdict-grows td { background: #fdecea; }
+        #growthtable tr.verdict-grows td:nth-child(6) { color: #b00; font-weight: bold; }
         .download { margin-left: auto; color: #335; }
         #legend { padding: 6px 12px; color: #444; font-size: 12px; }
         .error { margin: 8px 12px; padding: 8px 12px; background: #fde8e8; border: 1px solid #e0a0a0; color: #900;
@@ -104,7 +119,9 @@ enum WebAssets {
         (function () {
           "use strict";
           var view = document.body.getAttribute("data-view");
-          var box = document.getElementById("searchbox");
+          // The search box: the page's, or on the flame graph the graph's own (its script
+          // highlights the matching frames and shows their share as the box changes).
+          var box = document.getElementById("searchbox") || document.getElementById("search");
 
           // Menus open on click and close on a click elsewhere or Escape.
           document.querySelectorAll(".menu-name").forEach(function (b) {
@@ -229,10 +246,6 @@ enum WebAssets {
             var text = box.value, re = null;
             if (text !== "") {
               try { re = new RegExp(text); } catch (e) { re = null; }
-            }
-            if (view === "/ui/flamegraph") {
-              var inner = document.querySelector("#flamegraph input#search");
-              if (inner) { inner.value = text; inner.dispatchEvent(new Event("input")); }
             }
             rows.forEach(function (r) {
               r.classList.toggle("match", re !== null && re.test(r.lastElementChild.textContent));

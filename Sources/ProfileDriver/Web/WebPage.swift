@@ -9,6 +9,10 @@ enum WebPage {
         var query: [String: String]
         var profile: Profile
         var hasBase = false
+        /// The command line's profiles, for the Compare menu and the growth view.
+        var sources: [String] = []
+        /// The source numbers compared (`base=`, `new=`), when the page shows a comparison.
+        var comparing: (base: Int, new: Int)?
         var configs: [WebSettings.MenuEntry] = []
         var legend: [String] = []
         /// The body prints the legend itself (the flame graph's SVG has it in its header).
@@ -63,7 +67,11 @@ enum WebPage {
                 #"<button type="button" class="refine" data-param="\#($0.1)" id="refine-\#($0.1)">\#($0.0)</button>"#
             } + [#"<button type="button" class="refine" data-param="" id="refine-reset">Reset</button>"#])
         h += menu("Config", id: "config-menu", items: configItems(c))
-        h += #"<input id="searchbox" type="search" placeholder="regexp" autocomplete="off" spellcheck="false" value="\#(escape(c.query["f"] ?? ""))">"#
+        if c.sources.count >= 2 { h += menu("Compare", id: "compare-menu", items: compareItems(c)) }
+        // One search box: on the flame graph it is the graph's own (its script finds it by the
+        // id `search`, which the page takes from the graph's header), elsewhere the page's.
+        let searchID = c.view == .flameGraph && c.error == nil ? "search" : "searchbox"
+        h += #"<input id="\#(searchID)" class="searchbox" type="search" placeholder="regexp (/ to search, Enter to focus)" autocomplete="off" spellcheck="false" value="\#(escape(c.query["f"] ?? ""))">"#
         h += #"<span id="selection"></span>"#
         h += #"<a class="download" href="/ui/download">Download</a></header>"# + "\n"
         let legend = c.legendInBody ? [] : c.legend
@@ -86,9 +94,38 @@ enum WebPage {
     }
 
     static func views(_ c: Context) -> [String] {
-        WebView.allCases.filter { $0 != .diff || c.hasBase }.map {
-            item($0.title, link($0.rawValue, c.query), current: $0 == c.view, id: "view-" + $0.title.lowercased().replacingOccurrences(of: " ", with: ""))
+        WebView.allCases.filter { ($0 != .diff || c.hasBase) && ($0 != .growth || c.sources.count >= 2) }.map {
+            // Growth is over all the sources: its link leaves the comparison.
+            let set = $0 == .growth ? ["base": "", "new": ""] : [:]
+            return item(
+                $0.title, link($0.rawValue, c.query, set: set), current: $0 == c.view,
+                id: "view-" + $0.title.lowercased().replacingOccurrences(of: " ", with: ""))
         }
+    }
+
+    /// The Compare menu: a row per source (numbered from 1 in command-line order) with a link
+    /// that makes it the base and one that makes it the new profile; choosing one side keeps the
+    /// other, or takes the last source (the first when the last is the one chosen). "None"
+    /// shows all the sources merged again.
+    static func compareItems(_ c: Context) -> [String] {
+        let n = c.sources.count
+        // A comparison is shown on the flame graph when asked for from the growth view.
+        let path = c.view == .growth ? WebView.flameGraph.rawValue : c.view.rawValue
+        func other(_ i: Int, _ current: Int?) -> Int { current.map { $0 == i ? (i == n ? 1 : n) : $0 } ?? (i == n ? 1 : n) }
+        var items = [
+            item("None (all merged)", link(path, c.query, set: ["base": "", "new": ""]), current: c.comparing == nil, id: "compare-none")
+        ]
+        for (k, source) in c.sources.enumerated() {
+            let i = k + 1
+            let asBase = link(path, c.query, set: ["base": String(i), "new": String(other(i, c.comparing?.new))])
+            let asNew = link(path, c.query, set: ["base": String(other(i, c.comparing?.base)), "new": String(i)])
+            items.append(
+                "<div class=\"compare-row\">"
+                    + item("base", asBase, current: c.comparing?.base == i, id: "compare-base-\(i)")
+                    + item("new", asNew, current: c.comparing?.new == i, id: "compare-new-\(i)")
+                    + "<span class=\"source\">\(i). \(escape(source))</span></div>")
+        }
+        return items
     }
 
     static func samples(_ c: Context) -> [String] {
@@ -129,9 +166,18 @@ enum WebPage {
     }
 
     /// A standalone SVG document placed inside the page (its script and styles come with it).
+    /// The flame graph's own search box is left out: the page's box (id `search`) takes its
+    /// place, so the page shows one box that both highlights frames and refines.
     static func inlineSVG(_ svg: String) -> String {
         var s = Substring(svg)
         if s.hasPrefix("<?xml"), let end = s.firstIndex(of: "\n") { s = s[s.index(after: end)...] }
+        if let input = s.range(of: #"id="search""#),
+            let open = s[..<input.lowerBound].range(of: "<foreignObject", options: .backwards),
+            let close = s[input.upperBound...].range(of: "</foreignObject>")
+        {
+            let end = s[close.upperBound...].first == "\n" ? s.index(after: close.upperBound) : close.upperBound
+            return "<div id=\"flamegraph\">" + s[..<open.lowerBound] + s[end...] + "</div>\n"
+        }
         return "<div id=\"flamegraph\">" + s + "</div>\n"
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProfileReport
 import Hummingbird
 import Logging
 import NIOCore
@@ -85,7 +86,12 @@ public enum WebServer {
     }
 
     /// Serves the session until interrupted; prints the URL and opens a browser unless told not to.
-    public static func run(_ session: Session, address text: String, openBrowser: Bool, sink: OutputSink) -> Int32 {
+    /// `compare` loads two of the command line's sources as `-diff_base` would, for the pages'
+    /// Compare menu (nil: without the command line's symbolization).
+    public static func run(
+        _ session: Session, address text: String, openBrowser: Bool, sink: OutputSink,
+        compare: ((_ base: String, _ new: String, _ warn: (String) -> Void) throws(ReportError) -> Session)? = nil
+    ) -> Int32 {
         let address: Address
         do {
             address = try Address(text)
@@ -93,7 +99,8 @@ public enum WebServer {
             sink.err("pprof: \(error.message)")
             return 1
         }
-        let ui = WebUI(session: session)
+        let ui = WebUI(session: session, compareLoader: compare)
+        ui.warmsComparisons = true
         ui.prepare()
         Thread.detachNewThread { ui.warm() }
         let urlHost = address.host.contains(":") ? "[\(address.host)]" : address.host

@@ -27,8 +27,28 @@ final class WebUI: @unchecked Sendable {
     let settingsFile: String
     /// Options from the command line: the defaults the URL parameters apply to.
     let baseConfig: ReportConfig
+    /// The profiles named on the command line, which `base=` and `new=` (numbered from 1) and
+    /// the growth view choose from; the session's profile is all of them merged.
+    let sources: [String]
+    /// In a comparison's UI, the source numbers it compares.
+    private(set) var comparing: (base: Int, new: Int)?
+    /// Loads the comparison of two sources as `-diff_base=BASE NEW` does (the command line
+    /// passes its own loading, symbolization included).
+    let compareLoader: WebCompare.Loader
+    /// The last comparison asked for, with its own shell (one: each holds two profiles).
+    private var comparison: (key: [Int], ui: WebUI)?
+    /// Growth reports already made, by their options, with the warnings made meanwhile.
+    private var growthReports: [String: (report: GrowthReport, notes: [String])] = [:]
+    /// Whether a comparison's views are made in the background once it is loaded (the server
+    /// does; tests answer one request at a time).
+    var warmsComparisons = false
+    /// Warnings from loading a comparison's profiles, shown on each of its pages.
+    private var loadNotes: [String] = []
 
-    init(session: Session, settingsFile: String = WebSettings.defaultPath()) {
+    init(
+        session: Session, settingsFile: String = WebSettings.defaultPath(), sources: [String]? = nil,
+        compareLoader: WebCompare.Loader? = nil
+    ) {
         let messages = CollectedLines()
         let output = OutputBuffer()
         self.messages = messages
@@ -38,6 +58,8 @@ final class WebUI: @unchecked Sendable {
             sink: OutputSink(out: { output.bytes += $0 }, err: { messages.lines.append($0) }))
         self.settingsFile = settingsFile
         baseConfig = session.config
+        self.sources = sources ?? session.sources
+        self.compareLoader = compareLoader ?? WebCompare.defaultLoader(session)
     }
 
     /// Decodes the profile's stacks and indexes before the first request, as the shell does
@@ -46,8 +68,15 @@ final class WebUI: @unchecked Sendable {
         lock.withLock { shell.prepareIndex() }
     }
 
-    /// The views a browser opens first, with the options of the command line.
+    /// The views a browser opens first, with the options of the command line (and the growth
+    /// view when there are several profiles: its report reads every one of them). A
+    /// comparison's: its flame graph, diff table and top table.
     static let warmPaths = ["/ui/flamegraph", "/ui/top", "/ui/graph.svg"]
+    static let comparisonWarmPaths = ["/ui/flamegraph", "/ui/diff", "/ui/top"]
+    var warmPaths: [String] {
+        if comparing != nil { return Self.comparisonWarmPaths }
+        return sources.count >= 2 ? Self.warmPaths + [WebView.growth.rawValue] : Self.warmPaths
+    }
 
     /// Answers `warmPaths` once, so that their reports are in the shell's cache before anyone
     /// asks: the server runs this in the background right after load (each answer takes the
@@ -55,8 +84,18 @@ final class WebUI: @unchecked Sendable {
     /// Returns the status of each answer.
     @discardableResult
     func warm() -> [Int] {
-        PhaseTimer.measure("web: warm views") { Self.warmPaths.map { answer(path: $0, query: [:]).status } }
+        let statuses = PhaseTimer.measure(comparing == nil ? "web: warm views" : "web: warm comparison") {
+            warmPaths.map { answer(path: $0, query: [:]).status }
+        }
+        lock.withLock { warmedStatuses = statuses }
+        return statuses
     }
+
+    /// The statuses of the last `warm()`, once it is done.
+    private var warmedStatuses: [Int]?
+    var warmed: [Int]? { lock.withLock { warmedStatuses } }
+    /// The same of the comparison last loaded.
+    var comparisonWarmed: [Int]? { lock.withLock { comparison?.ui }?.warmed }
 
     /// The answer to `GET path?query` (or POST for the configuration paths).
     func answer(path: String, query: [String: String], method: String = "GET") -> WebAnswer {
@@ -74,6 +113,15 @@ final class WebUI: @unchecked Sendable {
             var a = WebAnswer.html(WebPage.plain("\(method) is not allowed on \(path)"), status: 405)
             a.headers = [("Allow", isConfigPath ? "POST" : "GET")]
             return a
+        }
+        // base= and new=: a comparison of two sources answers, with its own shell.
+        if comparing == nil, !isConfigPath, path != WebView.growth.rawValue, WebCompare.asked(query) {
+            do throws(ReportError) {
+                return try comparisonUI(query).answer(path: path, query: query, method: method)
+            } catch {
+                guard let view = WebView(path: path) else { return .html(WebPage.plain(error.message), status: 400) }
+                return page(view, query, failure: error.message)
+            }
         }
         switch path {
         case "/", "/ui":
@@ -120,12 +168,15 @@ final class WebUI: @unchecked Sendable {
 
     /// One view's page: the menus, the profile's legend, then the view's body or the error
     /// that kept it from being made.
-    private func page(_ view: WebView, _ query: [String: String]) -> WebAnswer {
+    private func page(_ view: WebView, _ query: [String: String], failure: String? = nil) -> WebAnswer {
         var context = WebPage.Context(view: view, query: query, profile: shell.session.profile)
         context.hasBase = !shell.session.bases.isEmpty
+        context.sources = sources
+        context.comparing = comparing
         context.configs = WebSettings.menu(settingsFile, view: view, query: query)
         var status = 200
-        do {
+        do throws(ReportError) {
+            if let failure { throw ReportError(failure) }
             let cfg = try config(query)
             context.legend = legend(cfg)
             context.body = try body(view, cfg, query)
@@ -135,7 +186,7 @@ final class WebUI: @unchecked Sendable {
             context.error = error.message
             status = 400
         }
-        context.notes = messages.lines
+        context.notes = loadNotes + messages.lines
         return .html(WebPage.render(context), status: status)
     }
 
@@ -182,7 +233,58 @@ final class WebUI: @unchecked Sendable {
             return WebPage.preformatted(try text("disasm", argument: re, cfg))
         case .diff:
             return WebPage.preformatted(try diffTable(cfg, query))
+        case .growth:
+            return try growth(cfg, query)
         }
+    }
+
+    /// The UI of the comparison `base=`/`new=` ask for: made (and its profile loaded) the first
+    /// time, kept until another pair is asked for.
+    private func comparisonUI(_ query: [String: String]) throws(ReportError) -> WebUI {
+        let (base, new) = try WebCompare.pair(query, sources: sources)
+        if let known = comparison, known.key == [base, new] { return known.ui }
+        comparison = nil
+        var notes: [String] = []
+        let session = try PhaseTimer.measure("web: load comparison") { () throws(ReportError) in
+            try compareLoader(sources[base - 1], sources[new - 1], { notes.append($0) })
+        }
+        let ui = WebUI(session: session, settingsFile: settingsFile, sources: sources, compareLoader: compareLoader)
+        ui.comparing = (base, new)
+        ui.loadNotes = notes
+        ui.prepare()
+        comparison = ([base, new], ui)
+        // The comparison's other views are made meanwhile, as the first views are after load.
+        if warmsComparisons { Thread.detachNewThread { ui.warm() } }
+        return ui
+    }
+
+    /// The growth view: `pprof -growth`'s report over the command line's sources, with the
+    /// page's options, as a table and a plot. Reports are kept by their options.
+    private func growth(_ cfg: ReportConfig, _ query: [String: String]) throws(ReportError) -> String {
+        guard sources.count >= 2 else {
+            throw ReportError(
+                "the growth view needs two or more profiles on the command line (pprof -http=:0 snap1.pb.gz snap2.pb.gz ...)")
+        }
+        // The report has every node (nodeRows ignores nodecount); rows are cut when rendered.
+        var keyed = cfg
+        keyed.nodeCount = baseConfig.nodeCount
+        let key = WebParams.queryString(WebParams.encode(keyed))
+        let made: (report: GrowthReport, notes: [String])
+        if let known = growthReports[key] {
+            made = known
+        } else {
+            var notes: [String] = []
+            let report = try PhaseTimer.measure("web: growth") { () throws(ReportError) in
+                try Growth.report(sources: sources, loader: shell.session.loader, config: cfg, warn: { notes.append($0) })
+            }
+            made = (report, notes)
+            growthReports[key] = made
+        }
+        messages.lines += made.notes
+        // As in the top table: 500 rows unless the URL says how many.
+        let rows = query["n"]?.isEmpty ?? true ? WebView.topRows : cfg.nodeCount
+        return WebPage.growth(
+            text: made.report.render(rowCount: rows), svg: String(decoding: made.report.svg(rowCount: rows), as: UTF8.self))
     }
 
     /// go's weblist: the `list` report for `re`, each line with the calls the `peek` report at
@@ -203,9 +305,23 @@ final class WebUI: @unchecked Sendable {
             }
             messages.lines = notes
         }
-        let lines = instructions ?? DisassembledLines(
-            profile: shell.session.profile, config: cfg, regexp: re, functions: routines.map { ($0.name, $0.file) })
+        let lines = instructions ?? disassembled(re, cfg, functions: routines.map { ($0.name, $0.file) })
         return WebPage.weblist(list: list, peek: peek, instructions: lines)
+    }
+
+    /// The last source page's instructions, by regexp, options and functions: finding them
+    /// makes a graph of the whole profile at address granularity (most of a warm answer).
+    private var lastInstructions: (key: String, lines: DisassembledLines)?
+
+    private func disassembled(_ re: String, _ cfg: ReportConfig, functions: [(name: String, file: String)])
+        -> DisassembledLines
+    {
+        let key = ([re, WebParams.queryString(WebParams.encode(cfg))] + functions.map { $0.name + "\u{0}" + $0.file })
+            .joined(separator: "\u{1}")
+        if let known = lastInstructions, known.key == key { return known.lines }
+        let lines = DisassembledLines(profile: shell.session.profile, config: cfg, regexp: re, functions: functions)
+        lastInstructions = (key, lines)
+        return lines
     }
 
     /// `pprof -weblist=RE`: the source view for RE as a page that stands alone (its styles and
@@ -262,6 +378,7 @@ enum WebView: String, CaseIterable, Sendable {
     case source = "/ui/source"
     case disasm = "/ui/disasm"
     case diff = "/ui/diff"
+    case growth = "/ui/growth"
 
     /// Rows in the top and diff tables when the URL gives no `n` (go's web UI shows 500).
     static let topRows = 500
@@ -279,6 +396,7 @@ enum WebView: String, CaseIterable, Sendable {
         case .source: return "Source"
         case .disasm: return "Disassemble"
         case .diff: return "Diff"
+        case .growth: return "Growth"
         }
     }
 }
