@@ -24,6 +24,20 @@ import Testing
         #expect(elf.hasSection(".text") && !elf.hasSection(".gopclntab"))
     }
 
+    @Test func symbolEntriesWithoutStrings() throws {
+        // forEachSymbol (the heap profiler's scan for async functions) sees what symbols() sees,
+        // with the name's bytes, the symbol type and the section.
+        let elf = try #require(ELFFile(path: Self.binary))
+        var entries: [(name: String, address: UInt64, type: UInt8, section: Int)] = []
+        elf.forEachSymbol { entries.append((String(decoding: $0.name, as: UTF8.self), $0.address, $0.type, $0.sectionIndex)) }
+        let symbols = elf.symbols()
+        #expect(entries.count == symbols.count && entries.count > 0)
+        #expect(Set(entries.map(\.name)) == Set(symbols.map(\.name)))
+        let spin = try #require(entries.first { $0.name == "spin" })
+        #expect(spin.type == 2 && spin.section != 0)  // STT_FUNC, defined
+        #expect(spin.address == symbols.first { $0.name == "spin" }?.address)
+    }
+
     @Test func positionIndependentCodeIsBiasedByItsMapping() throws {
         // This test program is position independent: its bias is where its code was mapped.
         let elf = try #require(ELFFile(path: "/proc/self/exe"))
