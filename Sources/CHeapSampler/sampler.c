@@ -24,7 +24,7 @@
 
 __thread hs_thread hs_tls __attribute__((tls_model("initial-exec")));
 _Atomic uint64_t hs_epoch = 1;
-_Atomic uint32_t hs_filter[1u << HS_FILTER_BITS];
+_Atomic uint64_t hs_filter[(1u << HS_FILTER_BITS) / 64];
 
 static _Atomic int64_t hs_rate;
 static _Atomic int64_t hs_last_rate = 512 * 1024;

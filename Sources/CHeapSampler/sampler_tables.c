@@ -38,6 +38,21 @@ static size_t hs_live_count;
 
 static uint64_t hs_samples, hs_sampled_frees, hs_dropped;
 
+// Live sampled pointers per filter slot; a slot's bit in hs_filter is set while its count is not 0.
+static uint32_t hs_filter_counts[1u << HS_FILTER_BITS];
+
+static void hs_filter_add(const void *ptr) {
+    uint32_t slot = hs_filter_slot(ptr);
+    if (hs_filter_counts[slot]++ == 0)
+        atomic_fetch_or_explicit(&hs_filter[slot / 64], (uint64_t)1 << (slot % 64), memory_order_relaxed);
+}
+
+static void hs_filter_remove(const void *ptr) {
+    uint32_t slot = hs_filter_slot(ptr);
+    if (--hs_filter_counts[slot] == 0)
+        atomic_fetch_and_explicit(&hs_filter[slot / 64], ~((uint64_t)1 << (slot % 64)), memory_order_relaxed);
+}
+
 // The peak, kept without copying every bucket at each new high: a new peak bumps hs_peak_epoch,
 // which says "every bucket's peak is its present state". Before a bucket changes, it saves its
 // present state as its peak if its epoch is older (its state has not changed since the peak).
@@ -267,7 +282,7 @@ void hs_record_sample(void *ptr, size_t size, int64_t rate, const uintptr_t *pcs
             old->record.free_bytes += old->record.size;
             hs_inuse_remove(old->record.size, old->record.rate);
         } else {
-            atomic_fetch_add_explicit(&hs_filter[hs_filter_slot(ptr)], 1, memory_order_relaxed);
+            hs_filter_add(ptr);
         }
         hs_live_put(hs_live_slots, hs_live_capacity, (uintptr_t)ptr, index);
         hs_live_count++;
@@ -282,7 +297,7 @@ void hs_record_free(void *ptr) {
     hs_lock();
     uint32_t index = hs_live_take((uintptr_t)ptr);
     if (index != UINT32_MAX) {
-        atomic_fetch_sub_explicit(&hs_filter[hs_filter_slot(ptr)], 1, memory_order_relaxed);
+        hs_filter_remove(ptr);
         hs_bucket *b = hs_bucket_at(index);
         hs_bucket_will_change(b);
         b->record.free_objects++;

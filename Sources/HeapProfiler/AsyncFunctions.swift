@@ -23,10 +23,17 @@ enum AsyncFunctions {
         // Run-time address = file address + bias, from the mapping of the code segment.
         let fileStart = info.fileAddress(of: text.start, mappingStart: text.start, mappingOffset: text.offset)
         let bias = text.start &- fileStart
+        // This runs in `start`, outside the allocator's hooks, so it may allocate. Only the symbol
+        // and string tables are read (not the whole executable), and names stay bytes, not
+        // Strings: an executable has hundreds of thousands of them.
         var bounds: [UInt] = []
-        for symbol in ELFSymbols.functions(path: executable, where: isAsyncSymbol) {
-            bounds.append(UInt(symbol.value &+ bias))
-            bounds.append(UInt(symbol.value &+ symbol.size &+ bias))
+        info.forEachSymbol { symbol in
+            // Defined functions with an address and a size (STT_FUNC, not SHN_UNDEF).
+            guard symbol.type == 2, symbol.address != 0, symbol.size != 0, symbol.sectionIndex != 0,
+                isAsyncSymbol(symbol.name)
+            else { return }
+            bounds.append(UInt(symbol.address &+ bias))
+            bounds.append(UInt(symbol.address &+ symbol.size &+ bias))
         }
         guard !bounds.isEmpty else { return }
         // Sort by start; symbols may overlap (aliases): merge them.
@@ -62,47 +69,5 @@ enum AsyncFunctions {
             if a == 0x4B && j + 3 < name.count && (name[j + 3] == 0x46 || name[j + 3] == 0x63) { return true }  // KF, Kc
         }
         return false
-    }
-}
-
-/// Function symbols of an ELF file's .symtab.
-enum ELFSymbols {
-    struct Symbol {
-        var value: UInt64
-        var size: UInt64
-    }
-
-    /// The defined function symbols whose names pass `filter` (names are not turned into Strings).
-    static func functions(path: String, where filter: (UnsafeBufferPointer<UInt8>) -> Bool) -> [Symbol] {
-        guard let file = readWholeFile(path), file.count > 64, file[4] == 2, file[5] == 1 else { return [] }
-        return file.withUnsafeBufferPointer { b -> [Symbol] in
-            func u16(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
-            func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
-            func u64(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[at + $1]) << (8 * $1) } }
-            let shoff = Int(u64(40)), shentsize = u16(58), shnum = u16(60)
-            guard shoff > 0, shentsize >= 64, shoff + shnum * shentsize <= b.count else { return [] }
-            var result: [Symbol] = []
-            for s in 0..<shnum {
-                let sh = shoff + s * shentsize
-                guard u32(sh + 4) == 2 else { continue }  // SHT_SYMTAB
-                let offset = Int(u64(sh + 24)), size = Int(u64(sh + 32)), link = u32(sh + 40)
-                let entsize = Int(u64(sh + 56))
-                let strSh = shoff + link * shentsize
-                let strOffset = Int(u64(strSh + 24)), strSize = Int(u64(strSh + 32))
-                guard entsize >= 24, offset + size <= b.count, strOffset + strSize <= b.count else { continue }
-                for e in stride(from: offset, to: offset + size, by: entsize) {
-                    let info = b[e + 4]
-                    let value = u64(e + 8), symSize = u64(e + 16)
-                    guard info & 0xF == 2, value != 0, symSize != 0, u16(e + 6) != 0 else { continue }  // STT_FUNC, defined
-                    let nameStart = strOffset + u32(e)
-                    guard nameStart < strOffset + strSize else { continue }
-                    var nameEnd = nameStart
-                    while nameEnd < strOffset + strSize && b[nameEnd] != 0 { nameEnd += 1 }
-                    let name = UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd])
-                    if filter(name) { result.append(Symbol(value: value, size: symSize)) }
-                }
-            }
-            return result
-        }
     }
 }

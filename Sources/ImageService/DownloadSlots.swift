@@ -88,22 +88,45 @@ final class DownloadSlots: Sendable {
     }
 }
 
-/// Runs work against a clock: the whole of it, not only its first step.
+/// Runs a job against a clock: the whole of it, not only its first step.
+///
+/// The job comes in two parts. `produce`, the waiting (for a download slot, the network), runs in
+/// a child task and hands what it gets over through a stream; `consume`, the work on it (the bytes
+/// gathered into a buffer), runs in the caller's task. When the time is up, the stream ends with
+/// `Exceeded` and the child is cancelled. The caller's task is never cancelled (on a keep-alive
+/// connection it goes on to the next request), and the work stays in it, so the heap profile's
+/// stacks of what `consume` allocates reach the caller: a Swift async stack ends where its task
+/// began (docs/heap-profiler.md, "Stacks").
 enum Deadline {
     /// The work did not finish in time.
     struct Exceeded: Error {}
 
-    /// `work`'s result, or `Exceeded` after `seconds` (the work is cancelled then).
-    static func run<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
+    /// `consume`'s result from the parts `produce` yields, or `Exceeded` after `seconds`. Errors
+    /// `produce` throws end the stream, so `consume` sees them where it reads. The stream also
+    /// ends, without an error, when the caller's task is cancelled: `consume` must check.
+    static func run<Part: Sendable, T>(
+        seconds: Double,
+        produce: @escaping @Sendable (AsyncThrowingStream<Part, any Error>.Continuation) async throws -> Void,
+        consume: (AsyncThrowingStream<Part, any Error>) async throws -> T
+    ) async throws -> T {
+        let (parts, continuation) = AsyncThrowingStream<Part, any Error>.makeStream()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                do {
+                    try await produce(continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            group.addTask {
+                // When the job ends first this child is cancelled: the sleep throws, and what a
+                // child of this group throws is never read.
                 try await Task.sleep(nanoseconds: UInt64(min(max(seconds, 0), 86_400) * 1e9))
-                return nil
+                continuation.finish(throwing: Exceeded())
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw Exceeded() }
-            return value
+            return try await consume(parts)
         }
     }
 }

@@ -18,12 +18,23 @@ struct Downloader: Sendable {
         self.slots = DownloadSlots(limit: configuration.maxConcurrentDownloads)
     }
 
-    /// Downloads `url`, reading the body the seed's way or the fixed way.
+    /// What the network side of a download hands to the side that reads the body.
+    enum Part: Sendable {
+        /// The response head was accepted; its Content-Length.
+        case head(contentLength: Int?)
+        case body(ByteBuffer)
+    }
+
+    /// Downloads `url`, reading the body the seed's way or the fixed way. The network waits run in
+    /// a child task under the deadline; the body is gathered here, in the caller's task, so the
+    /// heap profile's stacks of the body buffers go on to the request's handler.
     func download(_ url: ImageURL) async throws(ServiceError) -> ImageBody {
         let seconds = configuration.downloadTimeout
         do {
-            return try await Deadline.run(seconds: seconds) {
-                try await slots.withSlot { try await fetch(url) }
+            return try await Deadline.run(seconds: seconds) { parts in
+                try await slots.withSlot { try await fetch(url, into: parts) }
+            } consume: { parts in
+                configuration.reproduceSeedLeak ? try await readGrowing(parts) : try await readExact(parts)
             }
         } catch let error as ServiceError {
             throw error
@@ -32,7 +43,9 @@ struct Downloader: Sendable {
         }
     }
 
-    private func fetch(_ url: ImageURL) async throws -> ImageBody {
+    /// The network side: resolves, connects, checks the head, and yields the head and then every
+    /// chunk of the body, up to the size limit.
+    private func fetch(_ url: ImageURL, into parts: AsyncThrowingStream<Part, any Error>.Continuation) async throws {
         // Where the name points now (resolving blocks, so off the event loops).
         let host = url.host
         let addresses = try await NIOThreadPool.singleton.runIfActive { OriginAddress.resolve(host) }
@@ -50,10 +63,13 @@ struct Downloader: Sendable {
         if let contentLength, contentLength > limit {
             throw Self.tooLarge(contentLength, limit: limit)
         }
-        if configuration.reproduceSeedLeak {
-            return try await readGrowing(response.body, limit: limit)
+        parts.yield(.head(contentLength: contentLength))
+        var total = 0
+        for try await chunk in response.body {
+            total += chunk.readableBytes
+            if total > limit { throw Self.tooLarge(total, limit: limit) }
+            parts.yield(.body(chunk))
         }
-        return try await readExact(response.body, contentLength: contentLength, limit: limit)
     }
 
     /// The Content-Length, when there is exactly one and it is a number of bytes.
@@ -66,15 +82,14 @@ struct Downloader: Sendable {
         return n
     }
 
-    private func readGrowing(_ body: HTTPClientResponse.Body, limit: Int) async throws -> ImageBody {
+    /// The seed's way, for `--reproduce-seed-leak`.
+    private func readGrowing(_ parts: AsyncThrowingStream<Part, any Error>) async throws -> ImageBody {
         var reader = GrowingBodyReader()
-        var total = 0
         do {
-            for try await chunk in body {
-                total += chunk.readableBytes
-                if total > limit { throw Self.tooLarge(total, limit: limit) }
-                reader.readBodyGrowing(chunk)
+            for try await part in parts {
+                if case .body(let chunk) = part { reader.readBodyGrowing(chunk) }
             }
+            try Task.checkCancellation()  // the stream also ends when this task is cancelled
         } catch {
             reader.discard()
             throw error
@@ -82,21 +97,32 @@ struct Downloader: Sendable {
         return reader.finish()
     }
 
-    private func readExact(_ body: HTTPClientResponse.Body, contentLength: Int?, limit: Int) async throws -> ImageBody {
-        var reader = ExactBodyReader(contentLength: contentLength)
+    /// The fixed way: one exact buffer.
+    private func readExact(_ parts: AsyncThrowingStream<Part, any Error>) async throws -> ImageBody {
+        var reader: ExactBodyReader?
+        var contentLength: Int?
         var total = 0
         do {
-            for try await chunk in body {
-                total += chunk.readableBytes
-                if total > limit { throw Self.tooLarge(total, limit: limit) }
-                try reader.readBodyExact(chunk)
+            for try await part in parts {
+                switch part {
+                case .head(let length):
+                    contentLength = length
+                    reader = ExactBodyReader(contentLength: length)
+                case .body(let chunk):
+                    total += chunk.readableBytes
+                    try reader?.readBodyExact(chunk)
+                }
             }
-            return try reader.finish()
+            try Task.checkCancellation()  // the stream also ends when this task is cancelled
+            guard reader != nil else { throw CancellationError() }  // the network side yields the head first
+            return try reader!.finish()
         } catch {
-            reader.discard()
+            reader?.discard()
             // The connection ended before Content-Length bytes came (the HTTP parser says so
             // in its own words): say it in ours.
-            if let contentLength, total < contentLength, !(error is ServiceError), !(error is CancellationError) {
+            if let contentLength, total < contentLength, !(error is ServiceError), !(error is CancellationError),
+                !(error is Deadline.Exceeded)
+            {
                 throw ServiceError(
                     .badGateway, "origin_bad_length", "the origin closed after \(total) of \(contentLength) bytes")
             }

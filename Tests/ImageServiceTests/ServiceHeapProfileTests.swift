@@ -33,6 +33,12 @@ struct ServiceHeapProfileTests {
         // It is the first thing `top` shows: no other function holds as much.
         let top = profile.inuseSpaceByLeafFunction().max { $0.value < $1.value }
         #expect(top?.key.contains("readBodyGrowing") == true, "top of inuse_space: \(String(describing: top))")
+        // Its stacks go on to the request's handler: the body is read in the handler's task, not
+        // in a child task whose async stack would end at the task's start.
+        let toHandler = profile.value(
+            "inuse_space", along: ["readBodyGrowing", "ImageService.Downloader.download(", "ImageService.Thumbnailer.thumbnail(",
+                                   "in ImageService.buildRouter("])
+        #expect(toHandler >= growing * 95 / 100, "in use on readBodyGrowing under the /thumbnail handler: \(toHandler) of \(growing)")
     }
 
     @Test(
@@ -103,6 +109,18 @@ extension Profile {
     }
 
     func inuseSpace(through function: String) -> Int64 { value("inuse_space", through: function) }
+
+    /// The sum of `type` over the samples whose stack passes, from the leaf towards the root,
+    /// through frames whose function names contain each of `path` in that order.
+    func value(_ type: String, along path: [String]) -> Int64 {
+        guard let t = sampleTypes.firstIndex(where: { $0.type == type }) else { return 0 }
+        return samples.reduce(0) { sum, s in
+            let names = s.locations.flatMap { l in locations[Int(l)].lines.map { functions[Int($0.function)].name } }
+            var next = path.startIndex
+            for name in names where next < path.endIndex && name.contains(path[next]) { next += 1 }
+            return next == path.endIndex ? sum + s.values[t] : sum
+        }
+    }
 
     /// inuse_space by the function of each sample's leaf frame (its flat value, as `top` sums it).
     func inuseSpaceByLeafFunction() -> [String: Int64] {

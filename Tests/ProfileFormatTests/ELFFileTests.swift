@@ -24,6 +24,32 @@ import Testing
         #expect(elf.hasSection(".text") && !elf.hasSection(".gopclntab"))
     }
 
+    @Test func symbolEntriesWithoutStrings() throws {
+        // forEachSymbol (the heap profiler's scan for async functions) against `readelf -s` of the
+        // fixture: its defined STT_FUNC entries with their addresses, sizes and sections.
+        let elf = try #require(ELFFile(path: Self.binary))
+        var functions: [String: (address: UInt64, size: UInt64, section: Int)] = [:]
+        var count = 0
+        elf.forEachSymbol { entry in
+            count += 1
+            guard entry.type == 2, entry.sectionIndex != 0 else { return }
+            functions[String(decoding: entry.name, as: UTF8.self)] = (entry.address, entry.size, entry.sectionIndex)
+        }
+        let readelf: [String: (UInt64, UInt64, Int)] = [
+            "deregister_tm_clones": (0x1000_10b0, 0, 14), "register_tm_clones": (0x1000_10e0, 0, 14),
+            "__do_global_dtors_aux": (0x1000_1120, 0, 14), "frame_dummy": (0x1000_1150, 0, 14),
+            "main": (0x1000_11ca, 192, 14), "_fini": (0x1000_128c, 0, 15), "_dl_relocate_static_pie": (0x1000_10a0, 1, 14),
+            "_start": (0x1000_1070, 34, 14), "_init": (0x1000_1000, 0, 12), "spin": (0x1000_1156, 69, 14),
+            "mix": (0x1000_119b, 47, 14),
+        ]
+        #expect(Set(functions.keys) == Set(readelf.keys))
+        for (name, (address, size, section)) in readelf {
+            #expect(functions[name]?.address == address && functions[name]?.size == size && functions[name]?.section == section, "\(name)")
+        }
+        // Every entry but the null one, as symbols() has them.
+        #expect(count == elf.symbols().count)
+    }
+
     @Test func positionIndependentCodeIsBiasedByItsMapping() throws {
         // This test program is position independent: its bias is where its code was mapped.
         let elf = try #require(ELFFile(path: "/proc/self/exe"))

@@ -163,28 +163,62 @@ public struct ELFFile: Sendable {
     /// The symbols of `.symtab` (none for a stripped file), without the null entry, sorted by address.
     public func symbols() -> [Symbol] {
         let all = sections()
-        guard let table = all.first(where: { $0.type == 2 }), Int(table.link) < all.count else { return [] }
-        let strings = all[Int(table.link)]
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
-        defer { close(fd) }
-        guard table.entrySize >= 24, let entries = Self.read(fd, at: table.offset, count: Int(clamping: table.size)),
-            let names = Self.read(fd, at: strings.offset, count: Int(clamping: strings.size))
-        else { return [] }
-        let size = Int(table.entrySize)
         var out: [Symbol] = []
-        out.reserveCapacity(entries.count / size)
-        for e in stride(from: size, to: entries.count - size + 1, by: size) {
-            let shndx = Int(entries.le16(e + 6))
-            var isFunction = entries[e + 4] & 0xF == 2
-            if shndx > 0 && shndx < all.count { isFunction = isFunction || all[shndx].flags & 0x4 != 0 }
+        if let table = all.first(where: { $0.type == 2 }), table.entrySize >= 24 {
+            out.reserveCapacity(Int(clamping: table.size / table.entrySize))
+        }
+        forEachSymbol(sections: all) { s in
+            var isFunction = s.type == 2
+            if s.sectionIndex > 0 && s.sectionIndex < all.count { isFunction = isFunction || all[s.sectionIndex].flags & 0x4 != 0 }
             out.append(
                 Symbol(
-                    name: Self.string(names, at: Int(entries.le32(e))), address: entries.le64(e + 8), size: entries.le64(e + 16),
-                    isFunction: isFunction && shndx != 0))
+                    name: String(decoding: s.name, as: UTF8.self), address: s.address, size: s.size,
+                    isFunction: isFunction && s.sectionIndex != 0))
         }
         out.sort { $0.address < $1.address }
         return out
+    }
+
+    /// A `.symtab` entry as the file has it, for a caller that looks at many symbols and keeps few.
+    public struct SymbolEntry {
+        /// The name's bytes, without the terminating zero; valid only during the call that gets it.
+        public var name: UnsafeBufferPointer<UInt8>
+        public var address: UInt64
+        public var size: UInt64
+        /// STT_*: 2 is a function (STT_FUNC).
+        public var type: UInt8
+        /// The index of the section it is defined in; 0 when it is undefined (SHN_UNDEF).
+        public var sectionIndex: Int
+    }
+
+    /// Calls `body` with every `.symtab` entry but the null one, in file order, without making a
+    /// String of any name (`symbols()` does, for all of them).
+    public func forEachSymbol(_ body: (SymbolEntry) -> Void) {
+        forEachSymbol(sections: sections(), body)
+    }
+
+    private func forEachSymbol(sections all: [Section], _ body: (SymbolEntry) -> Void) {
+        guard let table = all.first(where: { $0.type == 2 }), Int(table.link) < all.count else { return }
+        let strings = all[Int(table.link)]
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        guard table.entrySize >= 24, let entries = Self.read(fd, at: table.offset, count: Int(clamping: table.size)),
+            let names = Self.read(fd, at: strings.offset, count: Int(clamping: strings.size))
+        else { return }
+        let size = Int(table.entrySize)
+        names.withUnsafeBufferPointer { names in
+            for e in stride(from: size, to: entries.count - size + 1, by: size) {
+                var start = Int(entries.le32(e))
+                if start >= names.count { start = names.count }  // out of range: an empty name
+                var end = start
+                while end < names.count && names[end] != 0 { end += 1 }
+                body(
+                    SymbolEntry(
+                        name: UnsafeBufferPointer(rebasing: names[start..<end]), address: entries.le64(e + 8),
+                        size: entries.le64(e + 16), type: entries[e + 4] & 0xF, sectionIndex: Int(entries.le16(e + 6))))
+            }
+        }
     }
 
     /// Whether the file has a section called `name`.
