@@ -89,7 +89,7 @@ extension Graph {
         goAbs(goInt64(Double(total) * fraction))
     }
 
-    /// The graph of `sums` as `build` makes it for a non-tree graph without tags: a Node for
+    /// The graph of `sums` as `build` makes it for a non-tree graph: a Node for
     /// each node that has a value or an edge (named by `info`), `nodes` those with a value
     /// (and not negative with `dropNegative`), in node number order; `name`, when given, is
     /// each node's `info.printableName`, known already. Nodes have no `function` link (only
@@ -99,6 +99,14 @@ extension Graph {
     public static func assemble(
         _ sums: GraphSums, info: (Int) -> NodeInfo, name: ((Int) -> String)? = nil, rank: ((Int) -> Int32)? = nil,
         dropNegative: Bool
+    ) -> Graph {
+        assemble(sums, info: info, name: name, rank: rank, dropNegative: dropNegative, tags: nil)
+    }
+
+    /// `assemble`, giving the nodes their tags from `tags` (summed by node number).
+    static func assemble(
+        _ sums: GraphSums, info: (Int) -> NodeInfo, name: ((Int) -> String)?, rank: ((Int) -> Int32)?,
+        dropNegative: Bool, tags: (index: SampleTagIndex, sums: TagSums)?
     ) -> Graph {
         var id = [Int32](repeating: -1, count: sums.nodeCount)
         var made = 0
@@ -126,6 +134,7 @@ extension Graph {
         link(
             storage, src: sums.edgeSrc, dst: sums.edgeDst, weight: sums.edgeWeight, weightDiv: sums.edgeWeightDiv,
             residual: sums.edgeResidual, inline: sums.edgeInline, position: { Int(id[Int($0)]) })
+        if let tags { tags.index.attach(tags.sums, to: { id[$0] >= 0 ? storage[Int(id[$0])] : nil }) }
         let g = selectNodes(storage, dropNegative: dropNegative)
         if let rank {
             var ranks = [Int32](repeating: 0, count: storage.count)

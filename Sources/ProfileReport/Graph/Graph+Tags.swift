@@ -79,10 +79,11 @@ struct SampleTagIndex: @unchecked Sendable {
         }
     }
 
-    /// Gives each node (by id in `nodes`) its tags from `sums`.
-    func attach(_ sums: TagSums, to nodes: [Node]) {
+    /// Gives each node its tags from `sums`, whose node numbers `node` turns into nodes (nil
+    /// for a node the graph did not make: it has no value to show tags of).
+    func attach(_ sums: TagSums, to node: (Int) -> Node?) {
         for s in sums.slotNode.indices {
-            let node = nodes[Int(sums.slotNode[s])]
+            guard let node = node(Int(sums.slotNode[s])) else { continue }
             let k = Int(sums.slotKind[s])
             let labels = labelNames[Int(kindLabels[k])]
             let t: Tag

@@ -38,7 +38,7 @@ extension Graph {
             total = GraphAccumulator(nodeCount: nodes.count)
             total.add(samples, 0..<samples.count, layout, o, tagIndex: tagIndex)
         }
-        tagIndex?.attach(total.tags, to: nodes)
+        tagIndex?.attach(total.tags, to: { nodes[$0] })
 
         for (i, n) in nodes.enumerated() {
             n.flat = total.flat[i]

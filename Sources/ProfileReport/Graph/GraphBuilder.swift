@@ -113,7 +113,7 @@ public final class Graph {
                 if let tagIndex { tags.add(tagIndex, sample: si, node: p.id, dw: dw, w: w, flat: true) }
             }
         }
-        tagIndex?.attach(tags, to: table.nodes)
+        tagIndex?.attach(tags, to: { table.nodes[$0] })
         return (selectNodes(table.nodes, dropNegative: o.dropNegative), locationNodes)
     }
 
@@ -168,7 +168,7 @@ public final class Graph {
                 if let tagIndex { tags.add(tagIndex, sample: si, node: p.id, dw: dw, w: w, flat: true) }
             }
         }
-        tagIndex?.attach(tags, to: table.nodes)
+        tagIndex?.attach(tags, to: { table.nodes[$0] })
         return selectNodes(table.nodes, dropNegative: o.dropNegative)
     }
 

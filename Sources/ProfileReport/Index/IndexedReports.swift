@@ -27,7 +27,8 @@ public enum ReportOutput {
 extension ReportPipeline {
     /// Makes the report of `command` in `format` from the index of the loaded profile: what the
     /// command line does once and the shell does for every command. `top`/`text`, `tree`/`peek`,
-    /// `list`, `tags` and `traces` are summed over the index; options that are not masks over
+    /// `dot` (and the pictures made from it), `topproto`, `list`, `tags` and `traces` are summed
+    /// over the index; options that are not masks over
     /// it (hide, show, show_from, prune_from, tag filters, tagroot/tagleaf, relative
     /// percentages) transform the profile first and index the result. The other formats build
     /// their graphs from the profile (`makeReport`).
@@ -39,7 +40,10 @@ extension ReportPipeline {
             throw ReportError("-json works with top, text, traces, tags, peek and tree, not \(command)")
         }
         switch format {
-        case .text, .tree, .list, .tags, .traces:
+        case .text, .tree, .list, .tags, .traces, .topProto:
+            return try IndexedReports.report(
+                command: command, format: format, argument: argument, config: config, index: index, warn: warn)
+        case .dot where !config.callTree:
             return try IndexedReports.report(
                 command: command, format: format, argument: argument, config: config, index: index, warn: warn)
         default:
@@ -109,13 +113,13 @@ public enum IndexedReports {
             var around: JSONReport.Around?
             if json { around = try JSONReport.around(rpt) }
             return .traces(TracesJob(engine: space, report: rpt, keep: keep, json: around))
-        case .tree:
+        case .tree, .dot, .topProto:
             let rpt = Report(profile: p, options: options, total: total)
             let e = samples.nodeSpace(NodeSpace.Key(view.masks))
             // `peek` prints only the edges of the nodes its regexp matches; without cuts (that
             // weigh edges) the graph needs no others.
             var edgesOf: [Bool]?
-            if let symbol = options.symbol, options.nodeCount <= 0, options.nodeFraction <= 0,
+            if format == .tree, let symbol = options.symbol, options.nodeCount <= 0, options.nodeFraction <= 0,
                 options.edgeFraction <= 0
             {
                 edgesOf = matchNames(symbol, e)
@@ -124,7 +128,7 @@ public enum IndexedReports {
             rpt.graphSource = { [edgesOf] o, nodesOnly in
                 e.graph(o, nodesOnly: nodesOnly, keep: keep, edgesOf: edgesOf, values: values)
             }
-            return .bytes(try json ? rpt.generateJSON(command: command) : rpt.generate())
+            return .bytes(try json && format == .tree ? rpt.generateJSON(command: command) : rpt.generate())
         case .list:
             let rpt = Report(profile: p, options: options, total: total)
             if let symbol = options.symbol {

@@ -22,13 +22,16 @@ extension NodeSpace {
     /// The graph over the samples `keep` lets through (all when nil), as Report asks for it:
     /// only nodes in `o.keptNodes` (others become residual gaps), without edges when `nodesOnly`.
     /// With `edgesOf`, only edges from or to those nodes are made (a report that prints no
-    /// others). Nil for options it does not compute (call trees, tags, binary names).
+    /// others). With `o.collectTags`, the nodes get the tags of `o.sampleTags` (made by the
+    /// report). Nil for options it does not compute (call trees, binary names).
     /// `values` keeps the nodes' values of the report's first graph: a graph of fewer nodes
     /// without edges has the same values on the nodes it keeps.
     func graph(
         _ o: GraphOptions, nodesOnly: Bool, keep: [Bool]?, edgesOf: [Bool]? = nil, values: GraphValues? = nil
     ) -> Graph? {
-        guard !o.callTree, !o.collectTags, !o.objNames, !o.origFnNames else { return nil }
+        guard !o.callTree, !o.objNames, !o.origFnNames else { return nil }
+        let tagIndex = o.collectTags ? o.sampleTags : nil
+        if o.collectTags && tagIndex == nil { return nil }
         var kept: [Bool]?
         if let infos = o.keptNodes {
             var mask = [Bool](repeating: false, count: nodeCount)
@@ -38,6 +41,7 @@ extension NodeSpace {
             kept = mask
         }
         var sums: GraphSums
+        var tags: TagSums?
         let valuesKey = GraphValues.Key(index: o.sampleIndex, meanIndex: o.meanDivisorIndex)
         if nodesOnly, let values, let known = values.sums, values.key == valuesKey {
             // A leaf's flat goes to its node, and a node's cum counts each sample it is in,
@@ -52,9 +56,9 @@ extension NodeSpace {
                 }
             }
         } else {
-            sums = graphSums(
+            (sums, tags) = graphSums(
                 index: o.sampleIndex, meanIndex: o.meanDivisorIndex, keep: keep, kept: kept, withEdges: !nodesOnly,
-                edgesOf: edgesOf)
+                edgesOf: edgesOf, tagIndex: tagIndex)
             if nodesOnly && kept == nil, let values {
                 values.sums = sums
                 values.key = valuesKey
@@ -83,15 +87,17 @@ extension NodeSpace {
         }
         let g = Graph.assemble(
             sums, info: { self.info($0) }, name: { self.name($0) }, rank: rank.map { r in { r[$0] } },
-            dropNegative: o.dropNegative)
+            dropNegative: o.dropNegative, tags: tagIndex.flatMap { index in tags.map { (index, $0) } })
         g.omitted = omitted
         return g
     }
 
-    /// Node values and edges over the kept samples, summed in parts on the cores.
+    /// Node values and edges over the kept samples, summed in parts on the cores, and with
+    /// `tagIndex` the nodes' tags.
     func graphSums(
-        index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?, withEdges: Bool, edgesOf: [Bool]? = nil
-    ) -> GraphSums {
+        index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?, withEdges: Bool, edgesOf: [Bool]? = nil,
+        tagIndex: SampleTagIndex? = nil
+    ) -> (GraphSums, TagSums?) {
         // With every node kept, the nodes' values are what `top` sums (cachedSums); only the
         // edges are summed here.
         func withNodeValues(_ edges: GraphSums) -> GraphSums {
@@ -103,17 +109,17 @@ extension NodeSpace {
             g.cumDiv = s.cumDiv
             return g
         }
-        if kept == nil && !withEdges { return withNodeValues(GraphSums(nodeCount: nodeCount)) }
-        if kept == nil, let edgesOf {
+        if tagIndex == nil && kept == nil && !withEdges { return (withNodeValues(GraphSums(nodeCount: nodeCount)), nil) }
+        if tagIndex == nil && kept == nil, let edgesOf {
             // Only the edges of a few nodes: found in a pass over the frames.
-            return withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep))
+            return (withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep)), nil)
         }
         let count = samples.count
         let parts = Parallel.parts(count, from: 20_000, atMost: 2)
         let ranges = (0..<parts).map { (($0 * count / parts)..<(($0 + 1) * count / parts)) }
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
-        if kept == nil {
+        if tagIndex == nil && kept == nil {
             // Every frame kept: the edges between consecutive frames are numbered once.
             let edges = frameEdges
             let out = UnsafeSendableBox([EdgeListSums?](repeating: nil, count: parts))
@@ -124,15 +130,15 @@ extension NodeSpace {
             }
             var total = out.value[0]!
             for part in 1..<parts { total.merge(out.value[part]!) }
-            return withNodeValues(total.graphSums(nodeCount: nodeCount, edges: edges))
+            return (withNodeValues(total.graphSums(nodeCount: nodeCount, edges: edges)), nil)
         }
         var keptNodes: [Int32] = []
         var keptID = [Int32](repeating: -1, count: nodeCount)
-        for n in 0..<nodeCount where kept![n] {
+        for n in 0..<nodeCount where kept?[n] ?? true {
             keptID[n] = Int32(keptNodes.count)
             keptNodes.append(Int32(n))
         }
-        if keptNodes.count <= keptTableLimit {
+        if tagIndex == nil && keptNodes.count <= keptTableLimit {
             // Few nodes: edges found in a table of every pair.
             let out = UnsafeSendableBox([KeptGraphSums?](repeating: nil, count: parts))
             let input = UnsafeSendableBox((self, keptID, keptNodes.count, column, divisors, keep))
@@ -143,21 +149,21 @@ extension NodeSpace {
             }
             var total = out.value[0]!
             for part in 1..<parts { total.merge(out.value[part]!) }
-            return total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes)
+            return (total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes), nil)
         }
-        let input = UnsafeSendableBox((self, index, meanIndex, keep, kept, withEdges))
+        let input = UnsafeSendableBox((self, index, meanIndex, keep, kept, withEdges, tagIndex))
         let out = UnsafeSendableBox([FrameGraphAccumulator?](repeating: nil, count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (engine, index, meanIndex, keep, kept, withEdges) = input.value
+            let (engine, index, meanIndex, keep, kept, withEdges, tagIndex) = input.value
             var acc = FrameGraphAccumulator(nodeCount: engine.nodeCount)
             acc.add(
                 engine, ranges[part], index: index, meanIndex: meanIndex, keep: keep, kept: kept,
-                withEdges: withEdges)
+                withEdges: withEdges, tagIndex: tagIndex)
             out.value[part] = acc
         }
         var total = out.value[0]!
         for part in 1..<parts { total.merge(out.value[part]!) }
-        return total.sums
+        return (total.sums, tagIndex == nil ? nil : total.tags)
     }
 }
 
@@ -610,6 +616,8 @@ final class GraphValues {
 struct FrameGraphAccumulator {
     var sums: GraphSums
     var edges = FastIndexTable()
+    /// The nodes' tags, when `add` is given a tag index.
+    var tags = TagSums()
 
     init(nodeCount: Int) {
         sums = GraphSums(nodeCount: nodeCount)
@@ -638,10 +646,11 @@ struct FrameGraphAccumulator {
     /// Adds the samples in `range`, walked from the root as pprof's graph.New does: cum once
     /// per node per sample, flat at the leaf unless the leaf frames were dropped, an edge once
     /// per sample between consecutive kept frames, residual when dropped frames lie between,
-    /// not inline once a first visit in a sample is a location's own (last) line.
+    /// not inline once a first visit in a sample is a location's own (last) line. With
+    /// `tagIndex`, each sample's tags go to the nodes it adds cum (and flat) to.
     mutating func add(
         _ engine: NodeSpace, _ range: Range<Int>, index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?,
-        withEdges: Bool
+        withEdges: Bool, tagIndex: SampleTagIndex? = nil
     ) {
         let n = sums.nodeCount
         var seen = [Int32](repeating: -1, count: n)
@@ -669,6 +678,7 @@ struct FrameGraphAccumulator {
                     seen[nn] = mark
                     sums.cum[nn] &+= w
                     sums.cumDiv[nn] &+= dw
+                    if let tagIndex { tags.add(tagIndex, sample: si, node: nn, dw: dw, w: w, flat: false) }
                 }
                 if withEdges && parent >= 0 && parent != node {
                     let p = Int(parent)
@@ -696,6 +706,7 @@ struct FrameGraphAccumulator {
                 let p = Int(parent)
                 sums.flat[p] &+= w
                 sums.flatDiv[p] &+= dw
+                if let tagIndex { tags.add(tagIndex, sample: si, node: p, dw: dw, w: w, flat: true) }
             }
         }
     }
@@ -703,6 +714,7 @@ struct FrameGraphAccumulator {
     /// Adds the sums over later samples: an edge is residual if either part saw it so, inline
     /// only if both did.
     mutating func merge(_ other: FrameGraphAccumulator) {
+        tags.merge(other.tags)
         let o = other.sums
         for i in 0..<sums.nodeCount {
             sums.flat[i] &+= o.flat[i]

@@ -192,8 +192,6 @@ public final class Report {
         o.collectTags = o.collectTags && !firstCut
         o.nodesOnly = firstCut
         if firstCut { o.firstCutFraction = options.nodeFraction }
-        if let source = graphSource, let g = source(o, firstCut) { return g }
-        trimSourcePaths()
         if o.collectTags {
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {
@@ -207,6 +205,8 @@ public final class Report {
             }
             o.sampleTags = sampleTagsCache?.index
         }
+        if let source = graphSource, let g = source(o, firstCut) { return g }
+        trimSourcePaths()
         if !o.callTree {
             prepareGraphInputs(o)
             o.locationKeys = locationKeysCache
