@@ -161,3 +161,9 @@ struct TagSums {
         }
     }
 }
+
+/// The sorted `key:value` labels of a sample joined by a literal `\n`, as pprof names label tags.
+func joinLabels(_ s: Sample, skipping skipped: String? = nil) -> String {
+    if s.labels.isEmpty { return "" }
+    return s.labels.compactMap { $0.key == skipped ? nil : "\($0.key):\($0.value)" }.sorted().joined(separator: "\\n")
+}

@@ -2,8 +2,8 @@ import Foundation
 import ProfileFormat
 
 /// The call graph of `tree`/`peek` from the engine's decoded stacks: the same sums and edges
-/// as Graph.build over the filtered, aggregated profile (GraphBuilder+Fast's buildAccumulated),
-/// without copying, filtering or aggregating the profile and without rebuilding the node table.
+/// as pprof's graph.New over the filtered, aggregated profile, without copying, filtering or
+/// aggregating the profile and without rebuilding the node table.
 extension NodeSpace {
     /// The engine's node for a graph node's identity, if it has one.
     func node(for info: NodeInfo) -> Int32? {
@@ -23,15 +23,15 @@ extension NodeSpace {
     /// only nodes in `o.keptNodes` (others become residual gaps), without edges when `nodesOnly`.
     /// With `edgesOf`, only edges from or to those nodes are made (a report that prints no
     /// others). With `o.collectTags`, the nodes get the tags of `o.sampleTags` (made by the
-    /// report). Nil for options it does not compute (call trees, binary names).
+    /// report); with `o.callTree`, the graph is a call tree (callTree). `o` names binaries
+    /// on nodes as the space's key does.
     /// `values` keeps the nodes' values of the report's first graph: a graph of fewer nodes
     /// without edges has the same values on the nodes it keeps.
     func graph(
         _ o: GraphOptions, nodesOnly: Bool, keep: [Bool]?, edgesOf: [Bool]? = nil, values: GraphValues? = nil
-    ) -> Graph? {
-        guard !o.callTree, !o.objNames, !o.origFnNames else { return nil }
+    ) -> Graph {
+        precondition(o.objNames == key.objNames, "a graph names nodes as its node space does")
         let tagIndex = o.collectTags ? o.sampleTags : nil
-        if o.collectTags && tagIndex == nil { return nil }
         var kept: [Bool]?
         if let infos = o.keptNodes {
             var mask = [Bool](repeating: false, count: nodeCount)
@@ -40,6 +40,7 @@ extension NodeSpace {
             }
             kept = mask
         }
+        if o.callTree { return callTree(o, keep: keep, kept: kept, tagIndex: tagIndex) }
         var sums: GraphSums
         var tags: TagSums?
         let valuesKey = GraphValues.Key(index: o.sampleIndex, meanIndex: o.meanDivisorIndex)
@@ -85,11 +86,35 @@ extension NodeSpace {
         if hasNameRank || (made > 4096 && made > nodeCount / 2) {
             rank = nameRank
         }
-        let g = Graph.assemble(
+        let (g, position) = Graph.assemble(
             sums, info: { self.info($0) }, name: { self.name($0) }, rank: rank.map { r in { r[$0] } },
             dropNegative: o.dropNegative, tags: tagIndex.flatMap { index in tags.map { (index, $0) } })
         g.omitted = omitted
+        if o.objNames { linkFunctions(g, position: position) }
         return g
+    }
+
+    /// Gives each node of `g` its `function` node (callgrind tells functions apart by it): the
+    /// graph's node of that identity, or a node of its own that the graph keeps but does not
+    /// list. `position` is each node number's index in the graph's storage.
+    private func linkFunctions(_ g: Graph, position: [Int32]) {
+        let of = functionOf
+        var made: [Int32: Node] = [:]
+        for n in 0..<nodeCount where position[n] >= 0 {
+            let node = g.storage[Int(position[n])]
+            let f = of[n]
+            if f < nodeCount && position[Int(f)] >= 0 {
+                node.function = g.storage[Int(position[Int(f)])]
+            } else if let known = made[f] {
+                node.function = known
+            } else {
+                let fn = Node(id: g.storage.count, info: functionInfo(Int(f)))
+                fn.function = fn
+                g.storage.append(fn)
+                made[f] = fn
+                node.function = fn
+            }
+        }
     }
 
     /// Node values and edges over the kept samples, summed in parts on the cores, and with
