@@ -3,7 +3,7 @@ import ProfileFormat
 /// The tags each sample brings to the nodes on its stack, interned to integers once per graph:
 /// a label tag per joined label set, and per label set a numeric tag per formatted value (pprof's
 /// Node.addSample keys numeric tags by their formatted name and keeps the value seen first).
-struct SampleTagIndex: @unchecked Sendable {
+struct SampleTagIndex {
     /// Sample `i`'s label kind (-1 for none) and its numeric (kind, value) pairs in
     /// `numericKind/numericValue[start[i]..<start[i + 1]]`.
     private(set) var labelKind: [Int32] = []

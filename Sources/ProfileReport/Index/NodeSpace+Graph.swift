@@ -139,22 +139,15 @@ extension NodeSpace {
             // Only the edges of a few nodes: found in a pass over the frames.
             return (withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep)), nil)
         }
-        let count = samples.count
-        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
-        let ranges = (0..<parts).map { (($0 * count / parts)..<(($0 + 1) * count / parts)) }
+        let ranges = Parallel.ranges(samples.count, parts: Parallel.parts(samples.count, from: 20_000, atMost: 2))
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
         if tagIndex == nil && kept == nil {
             // Every frame kept: the edges between consecutive frames are numbered once.
             let edges = frameEdges
-            let out = UnsafeSendableBox([EdgeListSums?](repeating: nil, count: parts))
-            let input = UnsafeSendableBox((self, edges, column, divisors, keep))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let (engine, edges, column, divisors, keep) = input.value
-                out.value[part] = EdgeListSums(engine, edges, ranges[part], column, divisors, keep)
-            }
-            var total = out.value[0]!
-            for part in 1..<parts { total.merge(out.value[part]!) }
+            let parts = Parallel.map(ranges.count) { EdgeListSums(self, edges, ranges[$0], column, divisors, keep) }
+            var total = parts[0]
+            for part in parts.dropFirst() { total.merge(part) }
             return (withNodeValues(total.graphSums(nodeCount: nodeCount, edges: edges)), nil)
         }
         var keptNodes: [Int32] = []
@@ -165,29 +158,24 @@ extension NodeSpace {
         }
         if tagIndex == nil && keptNodes.count <= keptTableLimit {
             // Few nodes: edges found in a table of every pair.
-            let out = UnsafeSendableBox([KeptGraphSums?](repeating: nil, count: parts))
-            let input = UnsafeSendableBox((self, keptID, keptNodes.count, column, divisors, keep))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let (engine, keptID, k, column, divisors, keep) = input.value
-                out.value[part] = KeptGraphSums(
-                    engine, ranges[part], keptID: keptID, keptCount: k, column, divisors, keep, withEdges: withEdges)
+            let k = keptNodes.count
+            let parts = Parallel.map(ranges.count) {
+                KeptGraphSums(
+                    self, ranges[$0], keptID: keptID, keptCount: k, column, divisors, keep, withEdges: withEdges)
             }
-            var total = out.value[0]!
-            for part in 1..<parts { total.merge(out.value[part]!) }
+            var total = parts[0]
+            for part in parts.dropFirst() { total.merge(part) }
             return (total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes), nil)
         }
-        let input = UnsafeSendableBox((self, index, meanIndex, keep, kept, withEdges, tagIndex))
-        let out = UnsafeSendableBox([FrameGraphAccumulator?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (engine, index, meanIndex, keep, kept, withEdges, tagIndex) = input.value
-            var acc = FrameGraphAccumulator(nodeCount: engine.nodeCount)
+        let parts = Parallel.map(ranges.count) { part in
+            var acc = FrameGraphAccumulator(nodeCount: nodeCount)
             acc.add(
-                engine, ranges[part], index: index, meanIndex: meanIndex, keep: keep, kept: kept,
+                self, ranges[part], index: index, meanIndex: meanIndex, keep: keep, kept: kept,
                 withEdges: withEdges, tagIndex: tagIndex)
-            out.value[part] = acc
+            return acc
         }
-        var total = out.value[0]!
-        for part in 1..<parts { total.merge(out.value[part]!) }
+        var total = parts[0]
+        for part in parts.dropFirst() { total.merge(part) }
         return (total.sums, tagIndex == nil ? nil : total.tags)
     }
 }
@@ -211,19 +199,15 @@ extension NodeSpace {
     func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
         // Edges are counted once per sample, so halves of the samples are summed apart, on
         // two threads for a large profile, and added.
-        let count = samples.count
-        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
-        let out = UnsafeSendableBox([IncidentEdges?](repeating: nil, count: parts))
-        let input = UnsafeSendableBox((self, matched, index, meanIndex, keep))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (engine, matched, index, meanIndex, keep) = input.value
+        let ranges = Parallel.ranges(samples.count, parts: Parallel.parts(samples.count, from: 20_000, atMost: 2))
+        let parts = Parallel.map(ranges.count) { part in
             var edges = IncidentEdges(
-                matched: matched, column: engine.values[index], divisors: meanIndex.map { engine.values[$0] },
-                keep: keep, frames: engine.frameNode, inlines: engine.frameInline, start: engine.sampleStart)
-            engine.frameNode.withUnsafeBufferPointer { frames in
+                matched: matched, column: values[index], divisors: meanIndex.map { values[$0] },
+                keep: keep, frames: frameNode, inlines: frameInline, start: sampleStart)
+            frameNode.withUnsafeBufferPointer { frames in
                 matched.withUnsafeBufferPointer { matched in
-                    engine.sampleStart.withUnsafeBufferPointer { start in
-                        for si in (part * count / parts)..<((part + 1) * count / parts) {
+                    sampleStart.withUnsafeBufferPointer { start in
+                        for si in ranges[part] {
                             for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
                                 edges.visit(f, sample: si, node: frames[f])
                             }
@@ -231,10 +215,10 @@ extension NodeSpace {
                     }
                 }
             }
-            out.value[part] = edges
+            return edges
         }
-        var edges = out.value[0]!
-        for part in 1..<parts { edges.merge(out.value[part]!) }
+        var edges = parts[0]
+        for part in parts.dropFirst() { edges.merge(part) }
         var sums = GraphSums(nodeCount: nodeCount)
         sums.edgeSrc = edges.src
         sums.edgeDst = edges.dst
@@ -372,7 +356,7 @@ extension GraphSums {
 /// The edges between consecutive frames of the engine's samples, numbered once per engine:
 /// frame `f`'s edge from the frame before it (-1 for a sample's first frame or a repeat of
 /// the same node).
-final class FrameEdges: @unchecked Sendable {
+final class FrameEdges {
     let edge: [Int32]
     let src: [Int32]
     let dst: [Int32]
