@@ -198,7 +198,7 @@ struct IndexView {
     static func transformKey(_ cfg: ReportConfig) -> [String] {
         [
             cfg.focus, cfg.ignore, cfg.hide, cfg.show, cfg.showFrom, cfg.pruneFrom, cfg.tagFocus, cfg.tagIgnore,
-            cfg.tagShow, cfg.tagHide, cfg.tagRoot, cfg.tagLeaf, cfg.unit, String(cfg.relativePercentages),
+            cfg.tagShow, cfg.tagHide, cfg.tagRoot, cfg.tagLeaf, cfg.unit.description, String(cfg.relativePercentages),
         ]
     }
 }

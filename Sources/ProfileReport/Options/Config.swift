@@ -15,7 +15,7 @@ public struct ReportConfig: Sendable, Equatable {
     public var output = ""
     public var callTree = false
     public var relativePercentages = false
-    public var unit = "minimum"
+    public var unit = OutputUnit.minimum
     public var compactLabels = false
     public var sourcePath = ""
     public var trimPath = ""
@@ -61,7 +61,7 @@ public struct ReportConfig: Sendable, Equatable {
         let intPath: (WritableKeyPath<ReportConfig, Int> & Sendable)?
         let floatPath: (WritableKeyPath<ReportConfig, Double> & Sendable)?
         let boolPath: (WritableKeyPath<ReportConfig, Bool> & Sendable)?
-        /// For a field whose values are the cases of an enum: its text and setting it from text.
+        /// For a field of a parsed type (an enum's cases, the unit): its text, and setting it from text.
         let choice: (get: @Sendable (ReportConfig) -> String, set: @Sendable (inout ReportConfig, String) -> Bool)?
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, String> & Sendable, choices: [String] = [], help: String) {
@@ -91,6 +91,25 @@ public struct ReportConfig: Sendable, Equatable {
                 { cfg, text in
                     guard let value = E(rawValue: text) else { return false }
                     cfg[keyPath: path] = value
+                    return true
+                }
+            )
+        }
+
+        /// A field set from any text, parsed once (`unit`).
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, OutputUnit> & Sendable, help: String) {
+            self.name = name
+            kind = .string
+            choices = []
+            self.help = help
+            keyPath = nil
+            intPath = nil
+            floatPath = nil
+            boolPath = nil
+            choice = (
+                { $0[keyPath: path].description },
+                { cfg, text in
+                    cfg[keyPath: path] = OutputUnit(text)
                     return true
                 }
             )

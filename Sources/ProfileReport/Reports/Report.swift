@@ -26,7 +26,7 @@ public struct ReportOptions {
     public var meanDivisorIndex: Int?
     public var sampleType = ""
     public var sampleUnit = ""
-    public var outputUnit = "minimum"
+    public var outputUnit = OutputUnit.minimum
     /// The regular expression of `list`, `peek`, `disasm`.
     public var symbol: GoRegex?
     public var sourcePath = ""
@@ -125,10 +125,10 @@ public final class Report {
 
     /// Picks one unit for the whole report from the smallest shown value and the total.
     public func selectOutputUnit(_ g: Graph) {
-        guard options.outputUnit == "minimum", g.selectedCount > 0 else { return }
+        guard options.outputUnit == .minimum, g.selectedCount > 0 else { return }
         let omitted = g.omitted.map { [($0.minValue, Int64(0))] } ?? []
-        options.outputUnit = Report.minimumUnit(
-            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) } + omitted, total: total, options: options)
+        options.outputUnit = .unit(Report.minimumUnit(
+            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) } + omitted, total: total, options: options))
     }
 
     /// pprof's "minimum" unit: the unit of the smallest nonzero |flat| (|cum| when flat is 0),
@@ -148,11 +148,11 @@ public final class Report {
             minValue = goInt64(Double(minValue) * r)
             maxValue = goInt64(Double(maxValue) * r)
         }
-        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
-        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
+        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: .minimum).1
+        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: .minimum).1
         var unit = minUnit
         if minUnit != maxUnit && minValue &* 100 < maxValue && options.format != .callgrind {
-            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
+            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: .minimum).1
         }
         return unit.isEmpty ? options.sampleUnit : unit
     }
@@ -220,7 +220,7 @@ public final class Report {
         return g
     }
 
-    private var sampleTagsCache: (unit: String, index: SampleTagIndex)?
+    private var sampleTagsCache: (unit: OutputUnit, index: SampleTagIndex)?
 
     /// The graph after nodefraction, nodecount and edgefraction, with counts for the header.
     public func newTrimmedGraph() -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int) {
