@@ -22,7 +22,7 @@ struct WebServerTests {
         #expect(c.pruneFrom == "g1" && c.tagFocus == "t1" && c.tagIgnore == "t2" && c.tagShow == "t3" && c.tagHide == "t4")
         #expect(c.sampleIndex == "alloc_space" && c.granularity == .lines && c.nodeCount == 7)
         #expect(c.nodeFraction == 0.25 && c.edgeFraction == 0.5 && c.sort == .cum)
-        #expect(c.mean && c.normalize && c.dropNegative && c.unit == "MB" && c.relativePercentages)
+        #expect(c.mean && c.normalize && c.dropNegative && c.unit == .unit("MB") && c.relativePercentages)
         #expect(c.callTree && c.compactLabels && c.noInlines && !c.trim)
         // Back to parameters: defaults left out, booleans shortened as go does.
         let encoded = Dictionary(uniqueKeysWithValues: WebParams.encode(c))

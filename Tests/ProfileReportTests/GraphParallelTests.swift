@@ -1,9 +1,10 @@
 import Foundation
 import ProfileFormat
-import ProfileReport
+@testable import ProfileReport
 import Testing
 
-/// Large graphs are summed on two threads; the result must equal the one-thread sum exactly.
+/// Large graphs are summed in parts on the cores; the parts must add up to the one-part sum
+/// exactly, whichever way the node space sums them.
 @Suite struct GraphParallelTests {
     static func describe(_ g: Graph) -> [String] {
         g.nodes.map { n in
@@ -13,23 +14,41 @@ import Testing
         }.sorted()
     }
 
+    /// The graph of `o` summed in one part and in as many as the cores allow.
+    static func bothWays(_ space: NodeSpace, _ o: GraphOptions) -> (one: [String], parts: [String]) {
+        func graph() -> [String] {
+            space.lastSums = nil
+            return describe(space.graph(o, nodesOnly: false, keep: nil))
+        }
+        return (
+            Parallel.$threshold.withValue(Int.max) { graph() }, Parallel.$threshold.withValue(1) { graph() }
+        )
+    }
+
     @Test(arguments: ["heap-leak", "cpu", "allocs-leak", "block"])
-    func twoThreadsEqualOne(_ name: String) throws {
+    func partsEqualOne(_ name: String) throws {
         let data = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("Samples/\(name).pb.gz")))
         let p = try Profile.merge([Profile.parse(data)])
+        var cfg = ReportConfig()
+        cfg.granularity = .lines
+        let space = ProfileIndex(profile: p).nodeSpace(NodeSpace.Key(cfg))
         for index in 0..<p.sampleTypes.count {
-            var one = GraphOptions(sampleIndex: index)
-            one.parallelThreshold = Int.max
-            var two = GraphOptions(sampleIndex: index)
-            two.parallelThreshold = 1
-            // Also with a kept set, which leaves residual edges.
-            let full = Graph.build(p, one)
+            var o = GraphOptions(sampleIndex: index)
+            let all = Self.bothWays(space, o)
+            #expect(all.one == all.parts)
+            #expect(all.one.contains { $0.contains(">") })
+            // Also with a kept set, which leaves residual edges: in tables of kept pairs, and
+            // hashed when there are too many kept nodes for tables.
+            let full = space.graph(o, nodesOnly: false, keep: nil)
             full.sortNodes(cum: false, visualMode: false)
-            let kept = Set(full.nodes.prefix(8).map(\.info))
-            #expect(Self.describe(Graph.build(p, one)) == Self.describe(Graph.build(p, two)))
-            one.keptNodes = kept
-            two.keptNodes = kept
-            #expect(Self.describe(Graph.build(p, one)) == Self.describe(Graph.build(p, two)))
+            o.keptNodes = Set(full.nodes.prefix(8).map(\.info))
+            for limit in [KeptGraphSums.largest, 0] {
+                space.keptTableLimit = limit
+                let kept = Self.bothWays(space, o)
+                #expect(kept.one == kept.parts)
+                #expect(kept.one.count == min(8, full.nodes.count))
+            }
+            space.keptTableLimit = KeptGraphSums.largest
         }
     }
 }

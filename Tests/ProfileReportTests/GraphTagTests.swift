@@ -3,7 +3,7 @@ import ProfileFormat
 @testable import ProfileReport
 import Testing
 
-/// Tags summed on two threads must equal the one-thread sums, first-seen values included.
+/// Tags summed in parts must equal the one-part sums, first-seen values included.
 @Suite struct GraphTagTests {
     static func describe(_ g: Graph) -> [String] {
         g.nodes.map { n in
@@ -18,18 +18,19 @@ import Testing
     }
 
     @Test(arguments: ["heap-leak", "cpu", "allocs-leak"])
-    func twoThreadsEqualOne(_ name: String) throws {
+    func partsEqualOne(_ name: String) throws {
         let data = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("Samples/\(name).pb.gz")))
         let p = try Profile.merge([Profile.parse(data)])
+        let space = ProfileIndex(profile: p).nodeSpace(NodeSpace.Key(ReportConfig()))
         for mean in [false, true] {
-            var one = GraphOptions(sampleIndex: p.sampleTypes.count - 1, meanDivisorIndex: mean ? 0 : nil)
-            one.collectTags = true
+            var o = GraphOptions(sampleIndex: p.sampleTypes.count - 1, meanDivisorIndex: mean ? 0 : nil)
+            o.collectTags = true
             // A coarse format makes different values share a name, so first-seen values matter.
-            one.formatTag = { v, unit in Measurement.scaledLabel(v, from: unit, to: "mb") }
-            one.parallelThreshold = Int.max
-            var two = one
-            two.parallelThreshold = 1
-            let a = Self.describe(Graph.build(p, one)), b = Self.describe(Graph.build(p, two))
+            let format: (Int64, String) -> String = { v, unit in Measurement.scaledLabel(v, from: unit, to: "mb") }
+            o.formatTag = format
+            o.sampleTags = SampleTagIndex(p.samples, format: format)
+            let a = Parallel.$threshold.withValue(Int.max) { Self.describe(space.graph(o, nodesOnly: false, keep: nil)) }
+            let b = Parallel.$threshold.withValue(1) { Self.describe(space.graph(o, nodesOnly: false, keep: nil)) }
             #expect(a == b)
             #expect(a.contains { $0.contains("; ") || $0.contains(" L ") || $0.contains(" N ") })
         }

@@ -39,7 +39,7 @@ enum WebSettings {
         for entry in object["configs"] as? [[String: Any]] ?? [] {
             var cfg = ReportConfig()
             cfg.trim = false
-            cfg.unit = ""
+            cfg.unit = OutputUnit("")
             cfg.nodeCount = 0
             cfg.nodeFraction = 0
             cfg.edgeFraction = 0

@@ -32,14 +32,14 @@ public enum Measurement {
             return f == 0 ? nil : (value / f, name)
         }
 
-        func convert(_ value: Int64, from: String, to: String) -> (Double, String)? {
+        func convert(_ value: Int64, from: String, to: OutputUnit) -> (Double, String)? {
             guard let fromUnit = sniff(from) else { return nil }
             let v = Double(value) * fromUnit.factor
-            if to == "minimum" || to == "auto" {
+            guard case .unit(let name) = to else {
                 if let r = autoScale(v) { return r }
                 return (v / defaultUnit.factor, defaultUnit.name)
             }
-            guard let toUnit = sniff(to) else { return (v / defaultUnit.factor, defaultUnit.name) }
+            guard let toUnit = sniff(name) else { return (v / defaultUnit.factor, defaultUnit.name) }
             return (v / toUnit.factor, toUnit.name)
         }
     }
@@ -80,9 +80,9 @@ public enum Measurement {
             ]),
     ]
 
-    /// Converts `value` in `fromUnit` to `toUnit` ("minimum"/"auto" pick a readable unit).
+    /// Converts `value` in `fromUnit` to `toUnit` (`.minimum`/`.auto` pick a readable unit).
     /// Returns the number and the unit's printed name ("" for plain counts).
-    public static func scale(_ value: Int64, from fromUnit: String, to toUnit: String) -> (Double, String) {
+    public static func scale(_ value: Int64, from fromUnit: String, to toUnit: OutputUnit) -> (Double, String) {
         if value < 0 && value != Int64.min {
             let (v, u) = scale(-value, from: fromUnit, to: toUnit)
             return (-v, u)
@@ -91,19 +91,29 @@ public enum Measurement {
             if let r = ut.convert(value, from: fromUnit, to: toUnit) { return r }
         }
         switch toUnit {
-        case "count", "sample", "unit", "minimum", "auto": return (Double(value), "")
-        default: return (Double(value), toUnit)
+        case .minimum, .auto, .unit("count"), .unit("sample"), .unit("unit"): return (Double(value), "")
+        case .unit(let name): return (Double(value), name)
         }
+    }
+
+    /// `scale` to a unit given as text (an option's value, or a unit a label names).
+    public static func scale(_ value: Int64, from fromUnit: String, to toUnit: String) -> (Double, String) {
+        scale(value, from: fromUnit, to: OutputUnit(toUnit))
     }
 
     /// `value` in `unit`, scaled to a readable unit, e.g. "1.50MB".
     public static func label(_ value: Int64, unit: String) -> String {
-        scaledLabel(value, from: unit, to: "auto")
+        scaledLabel(value, from: unit, to: .auto)
     }
 
     /// `value` converted to `toUnit` and printed with two decimals, trailing ".00" removed.
-    public static func scaledLabel(_ value: Int64, from fromUnit: String, to toUnit: String) -> String {
+    public static func scaledLabel(_ value: Int64, from fromUnit: String, to toUnit: OutputUnit) -> String {
         label(scale(value, from: fromUnit, to: toUnit))
+    }
+
+    /// `scaledLabel` to a unit given as text.
+    public static func scaledLabel(_ value: Int64, from fromUnit: String, to toUnit: String) -> String {
+        scaledLabel(value, from: fromUnit, to: OutputUnit(toUnit))
     }
 
     static func label(_ scaled: (Double, String)) -> String {
@@ -116,7 +126,7 @@ public enum Measurement {
     /// `scale` and `scaledLabel` for one pair of units, with the units looked up once: reports
     /// format tens of thousands of values in the same units.
     public struct Scaler: Sendable {
-        let from: String, to: String
+        let from: String, to: OutputUnit
         /// The unit type `from` belongs to, the factor to its base, and `to` in that type
         /// (nil for automatic scaling).
         let type: UnitType?
@@ -124,7 +134,7 @@ public enum Measurement {
         let auto: Bool
         let toUnit: Unit?
 
-        public init(from: String, to: String) {
+        public init(from: String, to: OutputUnit) {
             self.from = from
             self.to = to
             var type: UnitType?
@@ -138,8 +148,15 @@ public enum Measurement {
             }
             self.type = type
             self.fromFactor = fromFactor
-            auto = to == "minimum" || to == "auto"
-            toUnit = type.flatMap { $0.sniff(to) } ?? type?.defaultUnit
+            auto = to.scalesAutomatically
+            var named: Unit?
+            if case .unit(let name) = to { named = type?.sniff(name) }
+            toUnit = named ?? type?.defaultUnit
+        }
+
+        /// The scaler to a unit given as text.
+        public init(from: String, to: String) {
+            self.init(from: from, to: OutputUnit(to))
         }
 
         /// What Measurement.scale(value, from:, to:) returns.

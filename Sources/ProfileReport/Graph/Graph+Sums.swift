@@ -89,7 +89,7 @@ extension Graph {
         goAbs(goInt64(Double(total) * fraction))
     }
 
-    /// The graph of `sums` as `build` makes it for a non-tree graph without tags: a Node for
+    /// The graph of `sums` as `build` makes it for a non-tree graph: a Node for
     /// each node that has a value or an edge (named by `info`), `nodes` those with a value
     /// (and not negative with `dropNegative`), in node number order; `name`, when given, is
     /// each node's `info.printableName`, known already. Nodes have no `function` link (only
@@ -100,6 +100,15 @@ extension Graph {
         _ sums: GraphSums, info: (Int) -> NodeInfo, name: ((Int) -> String)? = nil, rank: ((Int) -> Int32)? = nil,
         dropNegative: Bool
     ) -> Graph {
+        assemble(sums, info: info, name: name, rank: rank, dropNegative: dropNegative, tags: nil).graph
+    }
+
+    /// `assemble`, giving the nodes their tags from `tags` (summed by node number); with, for
+    /// each node number, the index of its Node in the graph's storage (-1 for none).
+    static func assemble(
+        _ sums: GraphSums, info: (Int) -> NodeInfo, name: ((Int) -> String)?, rank: ((Int) -> Int32)?,
+        dropNegative: Bool, tags: (index: SampleTagIndex, sums: TagSums)?
+    ) -> (graph: Graph, position: [Int32]) {
         var id = [Int32](repeating: -1, count: sums.nodeCount)
         var made = 0
         for n in 0..<sums.nodeCount where sums.flat[n] != 0 || sums.cum[n] != 0 {
@@ -126,12 +135,41 @@ extension Graph {
         link(
             storage, src: sums.edgeSrc, dst: sums.edgeDst, weight: sums.edgeWeight, weightDiv: sums.edgeWeightDiv,
             residual: sums.edgeResidual, inline: sums.edgeInline, position: { Int(id[Int($0)]) })
+        if let tags { tags.index.attach(tags.sums, to: { id[$0] >= 0 ? storage[Int(id[$0])] : nil }) }
         let g = selectNodes(storage, dropNegative: dropNegative)
         if let rank {
             var ranks = [Int32](repeating: 0, count: storage.count)
             for n in 0..<sums.nodeCount where id[n] >= 0 { ranks[Int(id[n])] = rank(n) }
             g.nameRank = ranks
         }
-        return g
+        return (g, id)
+    }
+}
+
+extension Graph {
+    /// Makes the Edge objects of the edges given as parallel arrays, between `nodes`; an edge
+    /// end is a node number that `position` turns into an index of `nodes`. Each node's edge
+    /// maps are sized once: growing them edge by edge re-allocates over and over.
+    static func link(
+        _ nodes: [Node], src: [Int32], dst: [Int32], weight: [Int64], weightDiv: [Int64], residual: [Bool],
+        inline: [Bool], position: (Int32) -> Int
+    ) {
+        var outDegree = [Int](repeating: 0, count: nodes.count), inDegree = outDegree
+        for e in src.indices {
+            outDegree[position(src[e])] += 1
+            inDegree[position(dst[e])] += 1
+        }
+        for (i, n) in nodes.enumerated() {
+            if outDegree[i] > 0 { n.outEdges.reserveCapacity(outDegree[i]) }
+            if inDegree[i] > 0 { n.inEdges.reserveCapacity(inDegree[i]) }
+        }
+        for e in src.indices {
+            let from = nodes[position(src[e])], to = nodes[position(dst[e])]
+            let edge = Edge(
+                src: from, dest: to, weight: weight[e], weightDiv: weightDiv[e], residual: residual[e],
+                inline: inline[e])
+            from.outEdges[to.id] = edge
+            to.inEdges[from.id] = edge
+        }
     }
 }

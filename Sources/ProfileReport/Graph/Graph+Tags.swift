@@ -3,7 +3,7 @@ import ProfileFormat
 /// The tags each sample brings to the nodes on its stack, interned to integers once per graph:
 /// a label tag per joined label set, and per label set a numeric tag per formatted value (pprof's
 /// Node.addSample keys numeric tags by their formatted name and keeps the value seen first).
-struct SampleTagIndex: @unchecked Sendable {
+struct SampleTagIndex {
     /// Sample `i`'s label kind (-1 for none) and its numeric (kind, value) pairs in
     /// `numericKind/numericValue[start[i]..<start[i + 1]]`.
     private(set) var labelKind: [Int32] = []
@@ -79,10 +79,11 @@ struct SampleTagIndex: @unchecked Sendable {
         }
     }
 
-    /// Gives each node (by id in `nodes`) its tags from `sums`.
-    func attach(_ sums: TagSums, to nodes: [Node]) {
+    /// Gives each node its tags from `sums`, whose node numbers `node` turns into nodes (nil
+    /// for a node the graph did not make: it has no value to show tags of).
+    func attach(_ sums: TagSums, to node: (Int) -> Node?) {
         for s in sums.slotNode.indices {
-            let node = nodes[Int(sums.slotNode[s])]
+            guard let node = node(Int(sums.slotNode[s])) else { continue }
             let k = Int(sums.slotKind[s])
             let labels = labelNames[Int(kindLabels[k])]
             let t: Tag
@@ -159,4 +160,10 @@ struct TagSums {
             cumDiv[s] &+= later.cumDiv[o]
         }
     }
+}
+
+/// The sorted `key:value` labels of a sample joined by a literal `\n`, as pprof names label tags.
+func joinLabels(_ s: Sample, skipping skipped: String? = nil) -> String {
+    if s.labels.isEmpty { return "" }
+    return s.labels.compactMap { $0.key == skipped ? nil : "\($0.key):\($0.value)" }.sorted().joined(separator: "\\n")
 }

@@ -174,3 +174,73 @@ func baseName(_ path: String) -> String {
     if let slash = p.lastIndex(of: "/") { return String(p[p.index(after: slash)...]) }
     return String(p)
 }
+
+/// What a call graph holds and how its nodes are named (pprof's graph.Options).
+public struct GraphOptions {
+    /// Which value of each sample to use.
+    public var sampleIndex: Int
+    /// With `-mean`: the index of the count to divide by.
+    public var meanDivisorIndex: Int?
+    /// Formats a numeric tag value with its unit.
+    public var formatTag: ((Int64, String) -> String)?
+    /// Keep the binary's name on every node.
+    public var objNames = false
+    /// Build a tree (one node per distinct call path) instead of a graph.
+    public var callTree = false
+    /// Drop nodes whose value is negative.
+    public var dropNegative = false
+    /// Collect label tags on nodes (only graph pictures show them).
+    public var collectTags = false
+    /// The samples' tags, interned once by a report that builds several graphs of one profile.
+    var sampleTags: SampleTagIndex?
+    /// For a first cut (a graph of the nodes' values only) that will drop nodes whose |cum| is under this fraction of
+    /// the nodes' total flat value: a graph source may leave them out at once and say how many
+    /// there were (Graph.uncut).
+    public var firstCutFraction: Double?
+    /// When set, only nodes with these infos are made; others become residual gaps.
+    public var keptNodes: Set<NodeInfo>?
+
+    public init(sampleIndex: Int, meanDivisorIndex: Int? = nil) {
+        self.sampleIndex = sampleIndex
+        self.meanDivisorIndex = meanDivisorIndex
+    }
+}
+
+/// A call graph: the nodes and, through them, the edges.
+public final class Graph {
+    public var nodes: [Node]
+    /// Every node made while building, kept alive because edges and `function` links point
+    /// at nodes that were not selected.
+    var storage: [Node]
+    /// By node id, the rank of the node's printed name in byte order (equal names, equal ranks;
+    /// -1 for a node not ranked), from the builder when it knows them or from the last sort:
+    /// sorts and the tree renderer then compare numbers, not names.
+    var nameRank: [Int32]?
+    /// Nodes the graph's source left out of `nodes` though a graph of all of them would have
+    /// selected them (GraphOptions.firstCutFraction, or a `peek`'s unprinted nodes).
+    public var omitted: OmittedNodes?
+    /// How many nodes the graph would select with the omitted ones.
+    public var selectedCount: Int { nodes.count + (omitted?.count ?? 0) }
+
+    init(nodes: [Node], storage: [Node]) {
+        self.nodes = nodes
+        self.storage = storage
+    }
+
+    /// The graph of `nodes` that lists those with a value (not negative with `dropNegative`).
+    static func selectNodes(_ nodes: [Node], dropNegative: Bool) -> Graph {
+        Graph(
+            nodes: nodes.filter { n in
+                if n.cum == 0 && n.flat == 0 { return false }
+                if dropNegative && (n.flat < 0 || (n.flat == 0 && n.cum < 0)) { return false }
+                return true
+            }, storage: nodes)
+    }
+
+    /// The sum of the raw flat and cum values of all nodes.
+    public func sum() -> (flat: Int64, cum: Int64) {
+        let s = nodes.reduce((Int64(0), Int64(0))) { ($0.0 &+ $1.flat, $0.1 &+ $1.cum) }
+        guard let omitted else { return s }
+        return (s.0 &+ omitted.flat, s.1 &+ omitted.cum)
+    }
+}

@@ -48,7 +48,7 @@ extension ReportPipeline {
         if !leafKeys.isEmpty && !leafMatched { warn("TagLeaf expression matched no samples") }
     }
 
-    static func formatLabelValues(_ s: Sample, _ key: String, _ outputUnit: String) -> [String] {
+    static func formatLabelValues(_ s: Sample, _ key: String, _ outputUnit: OutputUnit) -> [String] {
         var values = s.labelValues(key)
         let nums = s.numLabels.filter { $0.key == key }
         let hasUnits = nums.contains { !$0.unit.isEmpty }

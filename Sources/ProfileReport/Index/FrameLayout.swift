@@ -37,16 +37,12 @@ final class FrameLayout {
         let sampleList = samples.profile.samples
         self.samples = sampleList
         self.bounds = bounds
-        var counts = [Int](repeating: 0, count: parts)
-        counts.withUnsafeMutableBufferPointer { counts in
-            nonisolated(unsafe) let counts = counts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var count = 0
-                for si in bounds[part]..<bounds[part + 1] {
-                    for l in sampleList[si].locations { count += Int(locStart[Int(l) + 1] - locStart[Int(l)]) }
-                }
-                counts[part] = count
+        let counts = Parallel.map(parts) { part in
+            var count = 0
+            for si in bounds[part]..<bounds[part + 1] {
+                for l in sampleList[si].locations { count += Int(locStart[Int(l) + 1] - locStart[Int(l)]) }
             }
+            return count
         }
         var running = [0]
         for c in counts { running.append(running.last! + c) }
@@ -54,10 +50,10 @@ final class FrameLayout {
         let total = offsets[parts]
         var starts = [Int32](repeating: 0, count: n + 1)
         var inlines = [Bool](repeating: false, count: total)
+        // Each part writes its own samples' ends and its own frames.
         starts.withUnsafeMutableBufferPointer { starts in
             inlines.withUnsafeMutableBufferPointer { inlines in
-                nonisolated(unsafe) let (starts, inlines) = (starts, inlines)
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                _ = Parallel.map(parts) { part in
                     Self.fill(
                         bounds[part]..<bounds[part + 1], from: offsets[part], sampleList, locStart,
                         starts: starts, inlines: inlines)
@@ -105,15 +101,13 @@ final class FrameLayout {
         let parts = bounds.count - 1
         let bounds = self.bounds
         return [Int32](unsafeUninitializedCapacity: total) { nodes, count in
-            nonisolated(unsafe) let nodes = nodes
+            let nodes = nodes
             samples.withUnsafeBufferPointer { samples in
                 locStart.withUnsafeBufferPointer { locStart in
                     sampleStart.withUnsafeBufferPointer { sampleStart in
                         lineNode.withUnsafeBufferPointer { lineNode in
-                            nonisolated(unsafe) let (samples, locStart, sampleStart, lineNode) = (
-                                samples, locStart, sampleStart, lineNode
-                            )
-                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            // Each part writes the frames of its own samples.
+                            _ = Parallel.map(parts) { part in
                                 var at = Int(sampleStart[bounds[part]])
                                 for si in bounds[part]..<bounds[part + 1] {
                                     samples[si].locations.withUnsafeBufferPointer { locs in

@@ -26,11 +26,12 @@ public enum ReportOutput {
 
 extension ReportPipeline {
     /// Makes the report of `command` in `format` from the index of the loaded profile: what the
-    /// command line does once and the shell does for every command. `top`/`text`, `tree`/`peek`,
-    /// `list`, `tags` and `traces` are summed over the index; options that are not masks over
-    /// it (hide, show, show_from, prune_from, tag filters, tagroot/tagleaf, relative
-    /// percentages) transform the profile first and index the result. The other formats build
-    /// their graphs from the profile (`makeReport`).
+    /// command line does once and the shell does for every command. The reports of graphs,
+    /// call trees, stacks, lines and labels are summed over the index; options that are not
+    /// masks over it (hide, show, show_from, prune_from, tag filters, tagroot/tagleaf,
+    /// relative percentages) transform the profile first and index the result. The formats
+    /// that print the profile itself (`proto`, `raw`, `comments`, `folded`) filter and
+    /// aggregate a copy of it (`makeReport`).
     public static func run(
         _ index: ProfileIndex, command: String, format: ReportFormat, argument: String? = nil,
         config: ReportConfig, keepsGraphs: Bool = false, warn: (String) -> Void
@@ -39,10 +40,11 @@ extension ReportPipeline {
             throw ReportError("-json works with top, text, traces, tags, peek and tree, not \(command)")
         }
         switch format {
-        case .text, .tree, .list, .tags, .traces:
+        case .text, .tree, .list, .tags, .traces, .topProto, .dot, .callgrind, .flame:
             return try IndexedReports.report(
-                command: command, format: format, argument: argument, config: config, index: index, warn: warn)
-        default:
+                command: command, format: format, argument: argument, config: config, index: index,
+                keepsGraphs: keepsGraphs, warn: warn)
+        case .comments, .proto, .raw, .folded:
             let rpt = try PhaseTimer.measure("pipeline") { () throws(ReportError) in
                 try makeReport(
                     index.profile, command: command, format: format, argument: argument, config: config, warn: warn)
@@ -65,7 +67,7 @@ public enum IndexedReports {
     /// The report's output.
     static func report(
         command: String, format: ReportFormat, argument: String?, config input: ReportConfig, index: ProfileIndex,
-        warn: (String) -> Void
+        keepsGraphs: Bool, warn: (String) -> Void
     ) throws(ReportError) -> ReportOutput {
         let cfg = ReportPipeline.applyCommandOverrides(command, format, input)
         for w in index.unitWarnings { warn(w) }
@@ -109,28 +111,32 @@ public enum IndexedReports {
             var around: JSONReport.Around?
             if json { around = try JSONReport.around("traces", rpt) }
             return .traces(TracesJob(engine: space, report: rpt, keep: keep, json: around))
-        case .tree:
+        case .tree, .dot, .topProto, .callgrind, .flame:
             let rpt = Report(profile: p, options: options, total: total)
-            let e = samples.nodeSpace(NodeSpace.Key(view.masks))
+            rpt.space = (samples, NodeSpace.Key(view.masks), keep)
+            rpt.keepsGraphs = keepsGraphs
             // `peek` prints only the edges of the nodes its regexp matches; without cuts (that
             // weigh edges) the graph needs no others.
-            var edgesOf: [Bool]?
-            if let symbol = options.symbol, options.nodeCount <= 0, options.nodeFraction <= 0,
+            if format == .tree, let symbol = options.symbol, options.nodeCount <= 0, options.nodeFraction <= 0,
                 options.edgeFraction <= 0
             {
-                edgesOf = matchNames(symbol, e)
+                let e = samples.nodeSpace(NodeSpace.Key(view.masks))
+                let edgesOf = matchNames(symbol, e)
+                let values = GraphValues()
+                rpt.graphSource = { o, nodesOnly in
+                    e.graph(o, nodesOnly: nodesOnly, keep: keep, edgesOf: edgesOf, values: values)
+                }
             }
-            let values = GraphValues()
-            rpt.graphSource = { [edgesOf] o, nodesOnly in
-                e.graph(o, nodesOnly: nodesOnly, keep: keep, edgesOf: edgesOf, values: values)
-            }
-            return .bytes(try json ? rpt.generateJSON(command: command) : rpt.generate())
+            let bytes = try json && format == .tree ? rpt.generateJSON(command: command) : rpt.generate()
+            if keepsGraphs { _ = Unmanaged.passRetained(rpt) }
+            return .bytes(bytes)
         case .list:
             let rpt = Report(profile: p, options: options, total: total)
+            rpt.space = (samples, NodeSpace.Key(view.masks), keep)
             if let symbol = options.symbol {
                 let masks = view.masks
                 rpt.graphSource = { o, _ in
-                    guard o.objNames, !o.callTree, !o.collectTags, !o.origFnNames, o.keptNodes == nil else { return nil }
+                    guard o.objNames, !o.callTree, !o.collectTags, o.keptNodes == nil else { return nil }
                     return samples.listGraph(
                         symbol: symbol, noInlines: masks.noInlines, trimPath: masks.trimPath,
                         sourcePath: masks.sourcePath, index: o.sampleIndex, meanIndex: o.meanDivisorIndex, keep: keep,
@@ -192,7 +198,7 @@ struct IndexView {
     static func transformKey(_ cfg: ReportConfig) -> [String] {
         [
             cfg.focus, cfg.ignore, cfg.hide, cfg.show, cfg.showFrom, cfg.pruneFrom, cfg.tagFocus, cfg.tagIgnore,
-            cfg.tagShow, cfg.tagHide, cfg.tagRoot, cfg.tagLeaf, cfg.unit, String(cfg.relativePercentages),
+            cfg.tagShow, cfg.tagHide, cfg.tagRoot, cfg.tagLeaf, cfg.unit.description, String(cfg.relativePercentages),
         ]
     }
 }

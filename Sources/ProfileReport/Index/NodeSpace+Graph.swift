@@ -2,8 +2,8 @@ import Foundation
 import ProfileFormat
 
 /// The call graph of `tree`/`peek` from the engine's decoded stacks: the same sums and edges
-/// as Graph.build over the filtered, aggregated profile (GraphBuilder+Fast's buildAccumulated),
-/// without copying, filtering or aggregating the profile and without rebuilding the node table.
+/// as pprof's graph.New over the filtered, aggregated profile, without copying, filtering or
+/// aggregating the profile and without rebuilding the node table.
 extension NodeSpace {
     /// The engine's node for a graph node's identity, if it has one.
     func node(for info: NodeInfo) -> Int32? {
@@ -22,13 +22,16 @@ extension NodeSpace {
     /// The graph over the samples `keep` lets through (all when nil), as Report asks for it:
     /// only nodes in `o.keptNodes` (others become residual gaps), without edges when `nodesOnly`.
     /// With `edgesOf`, only edges from or to those nodes are made (a report that prints no
-    /// others). Nil for options it does not compute (call trees, tags, binary names).
+    /// others). With `o.collectTags`, the nodes get the tags of `o.sampleTags` (made by the
+    /// report); with `o.callTree`, the graph is a call tree (callTree). `o` names binaries
+    /// on nodes as the space's key does.
     /// `values` keeps the nodes' values of the report's first graph: a graph of fewer nodes
     /// without edges has the same values on the nodes it keeps.
     func graph(
         _ o: GraphOptions, nodesOnly: Bool, keep: [Bool]?, edgesOf: [Bool]? = nil, values: GraphValues? = nil
-    ) -> Graph? {
-        guard !o.callTree, !o.collectTags, !o.objNames, !o.origFnNames else { return nil }
+    ) -> Graph {
+        precondition(o.objNames == key.objNames, "a graph names nodes as its node space does")
+        let tagIndex = o.collectTags ? o.sampleTags : nil
         var kept: [Bool]?
         if let infos = o.keptNodes {
             var mask = [Bool](repeating: false, count: nodeCount)
@@ -37,7 +40,9 @@ extension NodeSpace {
             }
             kept = mask
         }
+        if o.callTree { return callTree(o, keep: keep, kept: kept, tagIndex: tagIndex) }
         var sums: GraphSums
+        var tags: TagSums?
         let valuesKey = GraphValues.Key(index: o.sampleIndex, meanIndex: o.meanDivisorIndex)
         if nodesOnly, let values, let known = values.sums, values.key == valuesKey {
             // A leaf's flat goes to its node, and a node's cum counts each sample it is in,
@@ -52,9 +57,9 @@ extension NodeSpace {
                 }
             }
         } else {
-            sums = graphSums(
+            (sums, tags) = graphSums(
                 index: o.sampleIndex, meanIndex: o.meanDivisorIndex, keep: keep, kept: kept, withEdges: !nodesOnly,
-                edgesOf: edgesOf)
+                edgesOf: edgesOf, tagIndex: tagIndex)
             if nodesOnly && kept == nil, let values {
                 values.sums = sums
                 values.key = valuesKey
@@ -81,17 +86,43 @@ extension NodeSpace {
         if hasNameRank || (made > 4096 && made > nodeCount / 2) {
             rank = nameRank
         }
-        let g = Graph.assemble(
+        let (g, position) = Graph.assemble(
             sums, info: { self.info($0) }, name: { self.name($0) }, rank: rank.map { r in { r[$0] } },
-            dropNegative: o.dropNegative)
+            dropNegative: o.dropNegative, tags: tagIndex.flatMap { index in tags.map { (index, $0) } })
         g.omitted = omitted
+        if o.objNames { linkFunctions(g, position: position) }
         return g
     }
 
-    /// Node values and edges over the kept samples, summed in parts on the cores.
+    /// Gives each node of `g` its `function` node (callgrind tells functions apart by it): the
+    /// graph's node of that identity, or a node of its own that the graph keeps but does not
+    /// list. `position` is each node number's index in the graph's storage.
+    private func linkFunctions(_ g: Graph, position: [Int32]) {
+        let of = functionOf
+        var made: [Int32: Node] = [:]
+        for n in 0..<nodeCount where position[n] >= 0 {
+            let node = g.storage[Int(position[n])]
+            let f = of[n]
+            if f < nodeCount && position[Int(f)] >= 0 {
+                node.function = g.storage[Int(position[Int(f)])]
+            } else if let known = made[f] {
+                node.function = known
+            } else {
+                let fn = Node(id: g.storage.count, info: functionInfo(Int(f)))
+                fn.function = fn
+                g.storage.append(fn)
+                made[f] = fn
+                node.function = fn
+            }
+        }
+    }
+
+    /// Node values and edges over the kept samples, summed in parts on the cores, and with
+    /// `tagIndex` the nodes' tags.
     func graphSums(
-        index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?, withEdges: Bool, edgesOf: [Bool]? = nil
-    ) -> GraphSums {
+        index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?, withEdges: Bool, edgesOf: [Bool]? = nil,
+        tagIndex: SampleTagIndex? = nil
+    ) -> (GraphSums, TagSums?) {
         // With every node kept, the nodes' values are what `top` sums (cachedSums); only the
         // edges are summed here.
         func withNodeValues(_ edges: GraphSums) -> GraphSums {
@@ -103,61 +134,49 @@ extension NodeSpace {
             g.cumDiv = s.cumDiv
             return g
         }
-        if kept == nil && !withEdges { return withNodeValues(GraphSums(nodeCount: nodeCount)) }
-        if kept == nil, let edgesOf {
+        if tagIndex == nil && kept == nil && !withEdges { return (withNodeValues(GraphSums(nodeCount: nodeCount)), nil) }
+        if tagIndex == nil && kept == nil, let edgesOf {
             // Only the edges of a few nodes: found in a pass over the frames.
-            return withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep))
+            return (withNodeValues(incidentEdges(of: edgesOf, index: index, meanIndex: meanIndex, keep: keep)), nil)
         }
-        let count = samples.count
-        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
-        let ranges = (0..<parts).map { (($0 * count / parts)..<(($0 + 1) * count / parts)) }
+        let ranges = Parallel.ranges(samples.count, parts: Parallel.parts(samples.count, from: 20_000, atMost: 2))
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
-        if kept == nil {
+        if tagIndex == nil && kept == nil {
             // Every frame kept: the edges between consecutive frames are numbered once.
             let edges = frameEdges
-            let out = UnsafeSendableBox([EdgeListSums?](repeating: nil, count: parts))
-            let input = UnsafeSendableBox((self, edges, column, divisors, keep))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let (engine, edges, column, divisors, keep) = input.value
-                out.value[part] = EdgeListSums(engine, edges, ranges[part], column, divisors, keep)
-            }
-            var total = out.value[0]!
-            for part in 1..<parts { total.merge(out.value[part]!) }
-            return withNodeValues(total.graphSums(nodeCount: nodeCount, edges: edges))
+            let parts = Parallel.map(ranges.count) { EdgeListSums(self, edges, ranges[$0], column, divisors, keep) }
+            var total = parts[0]
+            for part in parts.dropFirst() { total.merge(part) }
+            return (withNodeValues(total.graphSums(nodeCount: nodeCount, edges: edges)), nil)
         }
         var keptNodes: [Int32] = []
         var keptID = [Int32](repeating: -1, count: nodeCount)
-        for n in 0..<nodeCount where kept![n] {
+        for n in 0..<nodeCount where kept?[n] ?? true {
             keptID[n] = Int32(keptNodes.count)
             keptNodes.append(Int32(n))
         }
-        if keptNodes.count <= keptTableLimit {
+        if tagIndex == nil && keptNodes.count <= keptTableLimit {
             // Few nodes: edges found in a table of every pair.
-            let out = UnsafeSendableBox([KeptGraphSums?](repeating: nil, count: parts))
-            let input = UnsafeSendableBox((self, keptID, keptNodes.count, column, divisors, keep))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let (engine, keptID, k, column, divisors, keep) = input.value
-                out.value[part] = KeptGraphSums(
-                    engine, ranges[part], keptID: keptID, keptCount: k, column, divisors, keep, withEdges: withEdges)
+            let k = keptNodes.count
+            let parts = Parallel.map(ranges.count) {
+                KeptGraphSums(
+                    self, ranges[$0], keptID: keptID, keptCount: k, column, divisors, keep, withEdges: withEdges)
             }
-            var total = out.value[0]!
-            for part in 1..<parts { total.merge(out.value[part]!) }
-            return total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes)
+            var total = parts[0]
+            for part in parts.dropFirst() { total.merge(part) }
+            return (total.graphSums(nodeCount: nodeCount, keptNodes: keptNodes), nil)
         }
-        let input = UnsafeSendableBox((self, index, meanIndex, keep, kept, withEdges))
-        let out = UnsafeSendableBox([FrameGraphAccumulator?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (engine, index, meanIndex, keep, kept, withEdges) = input.value
-            var acc = FrameGraphAccumulator(nodeCount: engine.nodeCount)
+        let parts = Parallel.map(ranges.count) { part in
+            var acc = FrameGraphAccumulator(nodeCount: nodeCount)
             acc.add(
-                engine, ranges[part], index: index, meanIndex: meanIndex, keep: keep, kept: kept,
-                withEdges: withEdges)
-            out.value[part] = acc
+                self, ranges[part], index: index, meanIndex: meanIndex, keep: keep, kept: kept,
+                withEdges: withEdges, tagIndex: tagIndex)
+            return acc
         }
-        var total = out.value[0]!
-        for part in 1..<parts { total.merge(out.value[part]!) }
-        return total.sums
+        var total = parts[0]
+        for part in parts.dropFirst() { total.merge(part) }
+        return (total.sums, tagIndex == nil ? nil : total.tags)
     }
 }
 
@@ -180,19 +199,15 @@ extension NodeSpace {
     func incidentEdges(of matched: [Bool], index: Int, meanIndex: Int?, keep: [Bool]?) -> GraphSums {
         // Edges are counted once per sample, so halves of the samples are summed apart, on
         // two threads for a large profile, and added.
-        let count = samples.count
-        let parts = Parallel.parts(count, from: 20_000, atMost: 2)
-        let out = UnsafeSendableBox([IncidentEdges?](repeating: nil, count: parts))
-        let input = UnsafeSendableBox((self, matched, index, meanIndex, keep))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (engine, matched, index, meanIndex, keep) = input.value
+        let ranges = Parallel.ranges(samples.count, parts: Parallel.parts(samples.count, from: 20_000, atMost: 2))
+        let parts = Parallel.map(ranges.count) { part in
             var edges = IncidentEdges(
-                matched: matched, column: engine.values[index], divisors: meanIndex.map { engine.values[$0] },
-                keep: keep, frames: engine.frameNode, inlines: engine.frameInline, start: engine.sampleStart)
-            engine.frameNode.withUnsafeBufferPointer { frames in
+                matched: matched, column: values[index], divisors: meanIndex.map { values[$0] },
+                keep: keep, frames: frameNode, inlines: frameInline, start: sampleStart)
+            frameNode.withUnsafeBufferPointer { frames in
                 matched.withUnsafeBufferPointer { matched in
-                    engine.sampleStart.withUnsafeBufferPointer { start in
-                        for si in (part * count / parts)..<((part + 1) * count / parts) {
+                    sampleStart.withUnsafeBufferPointer { start in
+                        for si in ranges[part] {
                             for f in Int(start[si])..<Int(start[si + 1]) where matched[Int(frames[f])] {
                                 edges.visit(f, sample: si, node: frames[f])
                             }
@@ -200,10 +215,10 @@ extension NodeSpace {
                     }
                 }
             }
-            out.value[part] = edges
+            return edges
         }
-        var edges = out.value[0]!
-        for part in 1..<parts { edges.merge(out.value[part]!) }
+        var edges = parts[0]
+        for part in parts.dropFirst() { edges.merge(part) }
         var sums = GraphSums(nodeCount: nodeCount)
         sums.edgeSrc = edges.src
         sums.edgeDst = edges.dst
@@ -341,7 +356,7 @@ extension GraphSums {
 /// The edges between consecutive frames of the engine's samples, numbered once per engine:
 /// frame `f`'s edge from the frame before it (-1 for a sample's first frame or a repeat of
 /// the same node).
-final class FrameEdges: @unchecked Sendable {
+final class FrameEdges {
     let edge: [Int32]
     let src: [Int32]
     let dst: [Int32]
@@ -610,6 +625,8 @@ final class GraphValues {
 struct FrameGraphAccumulator {
     var sums: GraphSums
     var edges = FastIndexTable()
+    /// The nodes' tags, when `add` is given a tag index.
+    var tags = TagSums()
 
     init(nodeCount: Int) {
         sums = GraphSums(nodeCount: nodeCount)
@@ -638,10 +655,11 @@ struct FrameGraphAccumulator {
     /// Adds the samples in `range`, walked from the root as pprof's graph.New does: cum once
     /// per node per sample, flat at the leaf unless the leaf frames were dropped, an edge once
     /// per sample between consecutive kept frames, residual when dropped frames lie between,
-    /// not inline once a first visit in a sample is a location's own (last) line.
+    /// not inline once a first visit in a sample is a location's own (last) line. With
+    /// `tagIndex`, each sample's tags go to the nodes it adds cum (and flat) to.
     mutating func add(
         _ engine: NodeSpace, _ range: Range<Int>, index: Int, meanIndex: Int?, keep: [Bool]?, kept: [Bool]?,
-        withEdges: Bool
+        withEdges: Bool, tagIndex: SampleTagIndex? = nil
     ) {
         let n = sums.nodeCount
         var seen = [Int32](repeating: -1, count: n)
@@ -669,6 +687,7 @@ struct FrameGraphAccumulator {
                     seen[nn] = mark
                     sums.cum[nn] &+= w
                     sums.cumDiv[nn] &+= dw
+                    if let tagIndex { tags.add(tagIndex, sample: si, node: nn, dw: dw, w: w, flat: false) }
                 }
                 if withEdges && parent >= 0 && parent != node {
                     let p = Int(parent)
@@ -696,6 +715,7 @@ struct FrameGraphAccumulator {
                 let p = Int(parent)
                 sums.flat[p] &+= w
                 sums.flatDiv[p] &+= dw
+                if let tagIndex { tags.add(tagIndex, sample: si, node: p, dw: dw, w: w, flat: true) }
             }
         }
     }
@@ -703,6 +723,7 @@ struct FrameGraphAccumulator {
     /// Adds the sums over later samples: an edge is residual if either part saw it so, inline
     /// only if both did.
     mutating func merge(_ other: FrameGraphAccumulator) {
+        tags.merge(other.tags)
         let o = other.sums
         for i in 0..<sums.nodeCount {
             sums.flat[i] &+= o.flat[i]

@@ -19,24 +19,11 @@ extension NodeSpace {
         let n = nodeCount
         let column = values[index]
         let divisors = meanIndex.map { values[$0] }
-        let count = column.count
-        let parts = Parallel.parts(count, from: 50_000, atMost: 4)
+        let ranges = Parallel.ranges(column.count, parts: Parallel.parts(column.count, from: 50_000, atMost: 4))
         let start = sampleStart, frames = frameNode
-        // Each part writes only its own slot.
-        let zero = [Int64](repeating: 0, count: n)
-        let slots = UnsafeMutablePointer<Sums>.allocate(capacity: parts)
-        slots.initialize(repeating: Sums(flat: zero, flatDiv: zero, cum: zero, cumDiv: zero), count: parts)
-        defer {
-            slots.deinitialize(count: parts)
-            slots.deallocate()
-        }
-        nonisolated(unsafe) let out = slots
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (part * count / parts)..<((part + 1) * count / parts)
-            out[part] = Self.sum(range, column, divisors, keep, start, frames, nodes: n)
-        }
-        var total = slots[0]
-        for s in UnsafeBufferPointer(start: slots + 1, count: parts - 1) {
+        let parts = Parallel.map(ranges.count) { Self.sum(ranges[$0], column, divisors, keep, start, frames, nodes: n) }
+        var total = parts[0]
+        for s in parts.dropFirst() {
             for k in 0..<n {
                 total.flat[k] &+= s.flat[k]
                 total.flatDiv[k] &+= s.flatDiv[k]

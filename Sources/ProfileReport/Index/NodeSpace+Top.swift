@@ -75,9 +75,10 @@ extension NodeSpace {
     }
 
     /// Report's one unit for the whole table, from the smallest shown value and the total.
-    private func outputUnit(_ nodes: [Int], _ s: Sums, total: Int64, _ options: ReportOptions) -> String {
-        guard options.outputUnit == "minimum", !nodes.isEmpty else { return options.outputUnit }
-        return Report.minimumUnit(
-            values: nodes.lazy.map { (s.flatValue($0), s.cumValue($0)) }, total: total, options: options)
+    private func outputUnit(_ nodes: [Int], _ s: Sums, total: Int64, _ options: ReportOptions) -> OutputUnit {
+        guard options.outputUnit == .minimum, !nodes.isEmpty else { return options.outputUnit }
+        return .unit(
+            Report.minimumUnit(
+                values: nodes.lazy.map { (s.flatValue($0), s.cumValue($0)) }, total: total, options: options))
     }
 }

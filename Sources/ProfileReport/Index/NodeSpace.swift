@@ -17,6 +17,9 @@ final class NodeSpace {
         /// Whether file names are trimmed (trimPath's rules) as graph reports trim them;
         /// `traces` shows them as the profile has them.
         var trimsFiles = true
+        /// Whether every node names its binary and its function's start line, as `callgrind`,
+        /// `list` and `raw` name nodes (else only nodes without a function name do).
+        var objNames = false
 
         init(_ cfg: ReportConfig) {
             granularity = cfg.granularity
@@ -25,23 +28,29 @@ final class NodeSpace {
             sourcePath = cfg.sourcePath
         }
 
+        /// The key of a profile whose locations are already at the granularity to show (a
+        /// Report's own profile, filtered and aggregated): every location line its own node.
+        init(asIs options: ReportOptions, objNames: Bool) {
+            granularity = .addresses
+            noInlines = false
+            trimPath = options.trimPath
+            sourcePath = options.sourcePath
+            self.objNames = objNames
+        }
+
         /// The key of `traces`: file names untrimmed, unless the granularity drops them.
-        static func untrimmed(_ cfg: ReportConfig) -> Key {
-            var key = Key(cfg)
-            if cfg.granularity != .functions {
+        static func untrimmed(_ cfg: ReportConfig) -> Key { Key(cfg).untrimmed() }
+
+        /// This key with file names untrimmed, unless the granularity drops them.
+        func untrimmed() -> Key {
+            var key = self
+            if granularity != .functions {
                 key.trimPath = ""
                 key.sourcePath = ""
                 key.trimsFiles = false
             }
             return key
         }
-    }
-
-    /// Whether the fast path computes this configuration exactly.
-    static func handles(_ cfg: ReportConfig) -> Bool {
-        cfg.hide.isEmpty && cfg.show.isEmpty && cfg.showFrom.isEmpty && cfg.pruneFrom.isEmpty
-            && cfg.tagFocus.isEmpty && cfg.tagIgnore.isEmpty && cfg.tagShow.isEmpty && cfg.tagHide.isEmpty
-            && cfg.tagRoot.isEmpty && cfg.tagLeaf.isEmpty && !cfg.relativePercentages
     }
 
     let key: Key
@@ -111,9 +120,10 @@ final class NodeSpace {
     var nodeCount: Int { keys.count }
 
     /// The identity of node `n`, as the call graph names it.
-    func info(_ n: Int) -> NodeInfo {
-        let k = keys[n]
-        return NodeInfo(
+    func info(_ n: Int) -> NodeInfo { info(of: keys[n]) }
+
+    func info(of k: NodeKey) -> NodeInfo {
+        NodeInfo(
             name: strings[Int(k.name)], address: k.address, file: strings[Int(k.file)], startLine: Int(k.startLine),
             lineno: Int(k.line), objfile: strings[Int(k.objfile)])
     }
@@ -139,6 +149,10 @@ final class NodeSpace {
     let sampleStart: [Int32]
     let frameNode: [Int32]
     let frameInline: [Bool]
+    /// Location `l`'s nodes, its last line (the caller) first:
+    /// `locationNode[locationStart[l]..<locationStart[l+1]]`.
+    let locationStart: [Int32]
+    let locationNode: [Int32]
     /// Whether some location has node `n` as an inlined line (not its last): only such a node
     /// can be reached through an inlined call.
     let inlined: [Bool]
@@ -214,7 +228,7 @@ final class NodeSpace {
                     k.name = functionName[fi]
                     k.file = functionFile[fi]
                     k.line = keepLine ? line.line : 0
-                    if k.name == 0 {
+                    if k.name == 0 || key.objNames {
                         k.startLine = p.functions[fi].startLine
                     } else {
                         k.objfile = 0
@@ -239,6 +253,36 @@ final class NodeSpace {
         sampleStart = layout.sampleStart
         frameInline = layout.frameInline
         frameNode = layout.map(locNode)
+        locationStart = layout.locStart
+        locationNode = locNode
+    }
+
+    /// Each node's function (its identity with address and line cleared, as call trees and
+    /// callgrind link them): a node number, or `nodeCount + i` for `functionKeys[i]`, a
+    /// function no frame stands for.
+    private(set) lazy var functionOf: [Int32] = {
+        var extra: [NodeKey] = []
+        var table = FastIndexTable(capacity: 64)
+        let of = keys.indices.map { n -> Int32 in
+            var k = keys[n]
+            if k.address == 0 && k.line == 0 { return Int32(n) }
+            k.address = 0
+            k.line = 0
+            let h = k.fastHash
+            if let m = nodeTable.find(h, { keys[$0] == k }) { return Int32(m) }
+            if let i = table.find(h, { extra[$0] == k }) { return Int32(keys.count + i) }
+            table.insert(h, extra.count)
+            extra.append(k)
+            return Int32(keys.count + extra.count - 1)
+        }
+        functionKeys = extra
+        return of
+    }()
+    private(set) var functionKeys: [NodeKey] = []
+
+    /// The identity of a node or a function of `functionOf`.
+    func functionInfo(_ f: Int) -> NodeInfo {
+        f < nodeCount ? info(f) : info(of: functionKeys[f - nodeCount])
     }
 
     func total(index: Int, meanIndex: Int?) -> Int64 { samples.total(index: index, meanIndex: meanIndex) }

@@ -29,20 +29,7 @@ func matchNames(_ re: GoRegex, _ engine: NodeSpace) -> [Bool] {
 
 /// `re.matches` over many strings, split across the cores.
 func parallelMatch(_ re: GoRegex, _ strings: [String]) -> [Bool] {
-    final class Results: @unchecked Sendable {
-        var flags: [Bool]
-        init(_ n: Int) { flags = [Bool](repeating: false, count: n) }
-    }
-    let results = Results(strings.count)
-    let chunks = max(1, min(Parallel.cores * 2, strings.count / 256))
-    let size = (strings.count + chunks - 1) / max(chunks, 1)
-    results.flags.withUnsafeMutableBufferPointer { out in
-        nonisolated(unsafe) let out = out
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = c * size, hi = min(strings.count, lo + size)
-            if lo >= hi { return }
-            for i in lo..<hi { out[i] = re.matches(strings[i]) }
-        }
-    }
-    return results.flags
+    let ranges = Parallel.ranges(
+        strings.count, parts: Parallel.parts(strings.count, from: 512, atMost: Parallel.cores))
+    return Parallel.map(ranges.count) { part in ranges[part].map { re.matches(strings[$0]) } }.flatMap { $0 }
 }

@@ -15,7 +15,7 @@ public struct ReportConfig: Sendable, Equatable {
     public var output = ""
     public var callTree = false
     public var relativePercentages = false
-    public var unit = "minimum"
+    public var unit = OutputUnit.minimum
     public var compactLabels = false
     public var sourcePath = ""
     public var trimPath = ""
@@ -50,21 +50,21 @@ public struct ReportConfig: Sendable, Equatable {
     public init() {}
 
     /// A settable option: its name, kind, allowed values for option groups, and help text.
-    public struct Field: @unchecked Sendable {
+    public struct Field: Sendable {
         public enum Kind: Sendable { case string, int, float, bool }
         public let name: String
         public let kind: Kind
         public let choices: [String]
         public let help: String
         /// Whether the shell's `:` and filters reset clear it.
-        let keyPath: WritableKeyPath<ReportConfig, String>?
-        let intPath: WritableKeyPath<ReportConfig, Int>?
-        let floatPath: WritableKeyPath<ReportConfig, Double>?
-        let boolPath: WritableKeyPath<ReportConfig, Bool>?
-        /// For a field whose values are the cases of an enum: its text and setting it from text.
-        let choice: (get: (ReportConfig) -> String, set: (inout ReportConfig, String) -> Bool)?
+        let keyPath: (WritableKeyPath<ReportConfig, String> & Sendable)?
+        let intPath: (WritableKeyPath<ReportConfig, Int> & Sendable)?
+        let floatPath: (WritableKeyPath<ReportConfig, Double> & Sendable)?
+        let boolPath: (WritableKeyPath<ReportConfig, Bool> & Sendable)?
+        /// For a field of a parsed type (an enum's cases, the unit): its text, and setting it from text.
+        let choice: (get: @Sendable (ReportConfig) -> String, set: @Sendable (inout ReportConfig, String) -> Bool)?
 
-        init(_ name: String, _ path: WritableKeyPath<ReportConfig, String>, choices: [String] = [], help: String) {
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, String> & Sendable, choices: [String] = [], help: String) {
             self.name = name
             kind = .string
             self.choices = choices
@@ -76,7 +76,7 @@ public struct ReportConfig: Sendable, Equatable {
             choice = nil
         }
 
-        init<E: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<ReportConfig, E>, help: String)
+        init<E: RawRepresentable & CaseIterable & Sendable>(_ name: String, _ path: WritableKeyPath<ReportConfig, E> & Sendable, help: String)
         where E.RawValue == String {
             self.name = name
             kind = .string
@@ -96,7 +96,26 @@ public struct ReportConfig: Sendable, Equatable {
             )
         }
 
-        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Int>, help: String) {
+        /// A field set from any text, parsed once (`unit`).
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, OutputUnit> & Sendable, help: String) {
+            self.name = name
+            kind = .string
+            choices = []
+            self.help = help
+            keyPath = nil
+            intPath = nil
+            floatPath = nil
+            boolPath = nil
+            choice = (
+                { $0[keyPath: path].description },
+                { cfg, text in
+                    cfg[keyPath: path] = OutputUnit(text)
+                    return true
+                }
+            )
+        }
+
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Int> & Sendable, help: String) {
             self.name = name
             kind = .int
             choices = []
@@ -108,7 +127,7 @@ public struct ReportConfig: Sendable, Equatable {
             choice = nil
         }
 
-        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Double>, help: String) {
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Double> & Sendable, help: String) {
             self.name = name
             kind = .float
             choices = []
@@ -120,7 +139,7 @@ public struct ReportConfig: Sendable, Equatable {
             choice = nil
         }
 
-        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Bool>, help: String) {
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, Bool> & Sendable, help: String) {
             self.name = name
             kind = .bool
             choices = []

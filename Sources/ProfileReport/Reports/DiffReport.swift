@@ -117,8 +117,8 @@ public struct DiffReport {
     }
 
     /// One unit for the table, as `top` picks one: from the smallest shown value and the largest total.
-    func outputUnit(for shown: [Row]) -> String {
-        guard options.outputUnit == "minimum" else { return options.outputUnit }
+    func outputUnit(for shown: [Row]) -> OutputUnit {
+        guard options.outputUnit == .minimum else { return options.outputUnit }
         var minValue: Int64 = 0
         for r in shown {
             for v in [r.base.magnitude, r.new.magnitude, r.delta.magnitude] where v > 0 && v <= UInt64(Int64.max) {
@@ -132,12 +132,12 @@ public struct DiffReport {
             minValue = goInt64(Double(minValue) * options.ratio)
             maxValue = goInt64(Double(maxValue) * options.ratio)
         }
-        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
-        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
+        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: .minimum).1
+        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: .minimum).1
         var unit = minUnit
         if minUnit != maxUnit && minValue &* 100 < maxValue {
-            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
+            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: .minimum).1
         }
-        return unit.isEmpty ? options.sampleUnit : unit
+        return .unit(unit.isEmpty ? options.sampleUnit : unit)
     }
 }

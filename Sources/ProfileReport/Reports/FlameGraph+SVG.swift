@@ -8,7 +8,7 @@ extension Report {
             throw ReportError("no samples to draw a flame graph of")
         }
         // Each value in its own readable unit unless -unit asks for one.
-        if options.outputUnit == "minimum" { options.outputUnit = "auto" }
+        if options.outputUnit == .minimum { options.outputUnit = .auto }
         var header = profileLabels()
         if !options.activeFilters.isEmpty { header.append("Active filters: " + options.activeFilters.joined(separator: " ")) }
         if graph.isDiff {

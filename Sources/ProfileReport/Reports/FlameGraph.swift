@@ -38,55 +38,33 @@ public struct FlameGraph {
     private var tailPosition: [Int32] = [0]
     private var lookup = FrameTable(capacity: 1 << 14)
 
-    /// Builds the flame graph of `profile` at the granularity its locations already have,
-    /// keeping frames at least `minimumShare` of the root's width. `isBase[i]` says whether
-    /// sample `i` came from the diff base.
-    init(_ profile: Profile, options o: GraphOptions, isBase: [Bool], minimumShare: Double) {
-        isDiff = isBase.contains(true)
-        var table = NodeTable(profile: profile, options: o)
-        let keys = table.locationKeys()
-        let keyName = table.nodes(for: keys).map { $0.map { Int32($0.id + 1) } ?? -1 }
+    /// Builds the flame graph of the node space's stacks over the samples `keep` lets through
+    /// (all when nil), weighted by sample type `sampleIndex` (divided by `meanIndex`'s counts),
+    /// keeping frames at least `minimumShare` of the root's width. Samples of a diff base
+    /// (ProfileIndex.isDiffBase) are the base's.
+    init(_ space: NodeSpace, keep: [Bool]?, sampleIndex: Int, meanIndex: Int?, minimumShare: Double) {
+        let isBase = space.samples.isDiffBase
+        isDiff = space.samples.anyDiffBase
         names = ["all"]
-        names.reserveCapacity(table.nodes.count + 1)
-        for n in table.nodes { names.append(n.printableName) }
-        // Each location's frame names from caller to inlined callee, flattened.
-        let locationCount = keys.lineStart.count - 1
-        var locStart = [Int](repeating: 0, count: locationCount + 1)
-        var locNames: [Int32] = []
-        locNames.reserveCapacity(keys.lineKey.count)
-        for l in 0..<locationCount {
-            var f = Int(keys.lineStart[l + 1]) - 1
-            while f >= Int(keys.lineStart[l]) {
-                let name = keyName[Int(keys.lineKey[f])]
-                if name >= 0 { locNames.append(name) }
-                f -= 1
-            }
-            locStart[l + 1] = locNames.count
-        }
-        // The samples as name sequences, root first.
-        let flat = o.flatSamples ?? FlatSamples(profile)
-        let weights = flat.values[o.sampleIndex]
-        let divisors = o.meanDivisorIndex.map { flat.values[$0] }
+        names.reserveCapacity(space.nodeCount + 1)
+        for n in 0..<space.nodeCount { names.append(space.name(n)) }
+        // The samples as name sequences, root first: the space's frames, name 0 being the root's.
+        let weights = space.values[sampleIndex]
+        let divisors = meanIndex.map { space.values[$0] }
+        let start = space.sampleStart
         sequenceStart = [0]
-        sequence.reserveCapacity(flat.locations.count * 2)
-        flat.locations.withUnsafeBufferPointer { sampleLocs in
-            locNames.withUnsafeBufferPointer { locNames in
-                for si in 0..<flat.count {
-                    let w = weights[si]
-                    let dw = divisors?[si] ?? 0
-                    if w == 0 && dw == 0 { continue }
-                    var li = Int(flat.start[si + 1]) - 1
-                    let first = Int(flat.start[si])
-                    while li >= first {
-                        let loc = Int(sampleLocs[li])
-                        sequence.append(contentsOf: locNames[locStart[loc]..<locStart[loc + 1]])
-                        li -= 1
-                    }
-                    sequenceStart.append(sequence.count)
-                    sampleValue.append(w)
-                    sampleDivisor.append(dw)
-                    sampleIsBase.append(isBase[si])
-                }
+        sequence.reserveCapacity(space.frameNode.count)
+        space.frameNode.withUnsafeBufferPointer { frames in
+            for si in 0..<space.samples.count {
+                if let keep, !keep[si] { continue }
+                let w = weights[si]
+                let dw = divisors?[si] ?? 0
+                if w == 0 && dw == 0 { continue }
+                for f in Int(start[si])..<Int(start[si + 1]) { sequence.append(frames[f] + 1) }
+                sequenceStart.append(sequence.count)
+                sampleValue.append(w)
+                sampleDivisor.append(dw)
+                sampleIsBase.append(isBase[si])
             }
         }
 
@@ -206,13 +184,11 @@ public struct FlameGraph {
 }
 
 extension Report {
-    /// The flame graph of this report's profile (after filters and aggregation).
+    /// The flame graph of this report's samples (after filters and aggregation).
     public func flameGraph() -> FlameGraph {
-        let isBase = profile.samples.map(\.isDiffBase)
-        // Only names matter here: labels and numeric labels stay as they are.
-        trimSourcePaths()
-        var o = GraphOptions(sampleIndex: options.sampleIndex, meanDivisorIndex: options.meanDivisorIndex)
-        o.objNames = false
-        return FlameGraph(profile, options: o, isBase: isBase, minimumShare: FlameSVG.minimumShare)
+        let (space, keep) = graphSpace(objNames: false)
+        return FlameGraph(
+            space, keep: keep, sampleIndex: options.sampleIndex, meanIndex: options.meanDivisorIndex,
+            minimumShare: FlameSVG.minimumShare)
     }
 }

@@ -44,13 +44,18 @@ extension Report {
     /// For each location, its frames leaf first (inlined frames before their caller), named as
     /// the report names nodes; frames the filters hid are left out.
     public func locationFrames() -> [[Frame]] {
-        trimSourcePaths()
-        var o = GraphOptions(sampleIndex: options.sampleIndex)
-        o.objNames = false
-        let nodes = Graph.buildGraph(Profile.withLocationsOnly(profile), o).locationNodes
-        return nodes.map { list in
-            list.enumerated().compactMap { i, n in
-                n.map { Frame(name: $0.printableName, inline: i != list.count - 1) }
+        locationFrames(trimsFiles: true)
+    }
+
+    /// locationFrames, with file names trimmed as graphs trim them or as the profile has them.
+    func locationFrames(trimsFiles: Bool) -> [[Frame]] {
+        let space = graphSpace(objNames: false, trimsFiles: trimsFiles).space
+        let start = space.locationStart, nodes = space.locationNode
+        return (0..<profile.locations.count).map { l in
+            // The space lists a location's nodes caller first.
+            let first = Int(start[l])
+            return (first..<Int(start[l + 1])).reversed().map { f in
+                Frame(name: space.name(Int(nodes[f])), inline: f != first)
             }
         }
     }

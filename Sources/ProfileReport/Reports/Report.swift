@@ -26,7 +26,7 @@ public struct ReportOptions {
     public var meanDivisorIndex: Int?
     public var sampleType = ""
     public var sampleUnit = ""
-    public var outputUnit = "minimum"
+    public var outputUnit = OutputUnit.minimum
     /// The regular expression of `list`, `peek`, `disasm`.
     public var symbol: GoRegex?
     public var sourcePath = ""
@@ -38,17 +38,21 @@ public struct ReportOptions {
 /// A profile ready to be reported: filtered, aggregated, with its total fixed.
 public final class Report {
     public var profile: Profile {
-        didSet {
-            locationKeysCache = nil
-            flatSamplesCache = nil
-        }
+        didSet { space = nil }
     }
     public let total: Int64
     public var options: ReportOptions
-    /// When set, makes the report's graphs instead of building them from `profile` (the shell
-    /// sums stacks it decoded once), given the graph options and whether only the nodes'
-    /// values are wanted; it returns nil for options it does not cover.
+    /// When set, makes the report's graphs instead of the node space (`tree`/`peek` with only
+    /// the edges they print, `list` with the lines of the functions it prints), given the
+    /// graph options and whether only the nodes' values are wanted; nil for options it does
+    /// not cover.
     public var graphSource: ((GraphOptions, Bool) -> Graph?)?
+    /// Where the report's graphs are summed: a node space of an index (its key's `objNames`
+    /// set by each graph) over the samples `keep` lets through. IndexedReports sets it to the
+    /// loaded profile's index and masks; else it is made from `profile` on first use.
+    var space: (index: ProfileIndex, key: NodeSpace.Key, keep: [Bool]?)?
+    /// The nodes' values of the report's first graph, for its later ones.
+    private let graphValues = GraphValues()
     /// Keep every graph built until the report goes away, for a process that exits after one
     /// report without freeing it: freeing a graph of 100,000 edges object by object takes
     /// tens of milliseconds that nobody waits for otherwise.
@@ -121,10 +125,10 @@ public final class Report {
 
     /// Picks one unit for the whole report from the smallest shown value and the total.
     public func selectOutputUnit(_ g: Graph) {
-        guard options.outputUnit == "minimum", g.selectedCount > 0 else { return }
+        guard options.outputUnit == .minimum, g.selectedCount > 0 else { return }
         let omitted = g.omitted.map { [($0.minValue, Int64(0))] } ?? []
-        options.outputUnit = Report.minimumUnit(
-            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) } + omitted, total: total, options: options)
+        options.outputUnit = .unit(Report.minimumUnit(
+            values: g.nodes.lazy.map { ($0.flatValue, $0.cumValue) } + omitted, total: total, options: options))
     }
 
     /// pprof's "minimum" unit: the unit of the smallest nonzero |flat| (|cum| when flat is 0),
@@ -144,11 +148,11 @@ public final class Report {
             minValue = goInt64(Double(minValue) * r)
             maxValue = goInt64(Double(maxValue) * r)
         }
-        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: "minimum").1
-        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: "minimum").1
+        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: .minimum).1
+        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: .minimum).1
         var unit = minUnit
         if minUnit != maxUnit && minValue &* 100 < maxValue && options.format != .callgrind {
-            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: "minimum").1
+            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: .minimum).1
         }
         return unit.isEmpty ? options.sampleUnit : unit
     }
@@ -169,16 +173,19 @@ public final class Report {
         return o
     }
 
-    private var pathsTrimmed = false
-
-    /// Trims build-machine prefixes from the functions' file names, once.
-    func trimSourcePaths() {
-        if pathsTrimmed { return }
-        pathsTrimmed = true
-        for i in profile.functions.indices {
-            profile.functions[i].filename = trimPath(
-                profile.functions[i].filename, trim: options.trimPath, search: options.sourcePath)
-        }
+    /// The node space the report's graphs are summed over, naming binaries on every node or
+    /// not (and with file names as the profile has them, for `traces`), and the samples it keeps.
+    func graphSpace(objNames: Bool, trimsFiles: Bool = true) -> (space: NodeSpace, keep: [Bool]?) {
+        let from =
+            space
+            ?? (
+                ProfileIndex(profile: profile, numLabelUnits: options.numLabelUnits),
+                NodeSpace.Key(asIs: options, objNames: objNames), nil
+            )
+        space = from
+        var key = trimsFiles ? from.key : from.key.untrimmed()
+        key.objNames = objNames
+        return (from.index.nodeSpace(key), from.keep)
     }
 
     /// Builds the call graph, keeping only `keptNodes` when given.
@@ -190,10 +197,7 @@ public final class Report {
     func newGraph(keptNodes: Set<NodeInfo>?, firstCut: Bool) -> Graph {
         var o = graphOptions(keptNodes: keptNodes)
         o.collectTags = o.collectTags && !firstCut
-        o.nodesOnly = firstCut
         if firstCut { o.firstCutFraction = options.nodeFraction }
-        if let source = graphSource, let g = source(o, firstCut) { return g }
-        trimSourcePaths()
         if o.collectTags {
             // Trimming builds the graph up to three times; the samples' tags stay the same.
             if sampleTagsCache?.unit != options.outputUnit {
@@ -207,46 +211,16 @@ public final class Report {
             }
             o.sampleTags = sampleTagsCache?.index
         }
-        if !o.callTree {
-            prepareGraphInputs(o)
-            o.locationKeys = locationKeysCache
-            o.flatSamples = flatSamplesCache
+        if let source = graphSource, let g = source(o, firstCut) { return g }
+        let (space, keep) = graphSpace(objNames: o.objNames)
+        let g = PhaseTimer.measure("graph") {
+            space.graph(o, nodesOnly: firstCut, keep: keep, values: graphValues)
         }
-        let g = PhaseTimer.measure("graph") { Graph.build(profile, o) }
         if keepsGraphs { keptGraphs.append(g) }
         return g
     }
 
-    /// Which node each location line stands for, and the samples as flat arrays, shared by the
-    /// graphs of this report.
-    private var locationKeysCache: LocationKeys?
-    private var flatSamplesCache: FlatSamples?
-
-    /// Makes the location keys for `o`'s naming options and the flat samples, if not made yet;
-    /// both only read the profile, so a large one gets them side by side on two threads.
-    private func prepareGraphInputs(_ o: GraphOptions) {
-        let needKeys = !(locationKeysCache?.fits(o) ?? false)
-        let needFlat = flatSamplesCache == nil
-        if needKeys && needFlat && Parallel.parts(profile.samples.count, from: o.parallelThreshold, atMost: 2) == 2 {
-            let keys = UnsafeSendableBox(LocationKeys?.none), flat = UnsafeSendableBox(FlatSamples?.none)
-            let input = UnsafeSendableBox((profile, o))
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                let (profile, o) = input.value
-                if part == 0 {
-                    keys.value = LocationKeys(profile, o)
-                } else {
-                    flat.value = FlatSamples(profile)
-                }
-            }
-            locationKeysCache = keys.value
-            flatSamplesCache = flat.value
-            return
-        }
-        if needKeys { locationKeysCache = LocationKeys(profile, o) }
-        if needFlat { flatSamplesCache = FlatSamples(profile) }
-    }
-
-    private var sampleTagsCache: (unit: String, index: SampleTagIndex)?
+    private var sampleTagsCache: (unit: OutputUnit, index: SampleTagIndex)?
 
     /// The graph after nodefraction, nodecount and edgefraction, with counts for the header.
     public func newTrimmedGraph() -> (graph: Graph, origCount: Int, droppedNodes: Int, droppedEdges: Int) {

@@ -58,9 +58,7 @@ extension Report {
         w.reserveCapacity(profile.samples.count * 256)
         w += Array((profileLabels().joined(separator: "\n") + "\n").utf8)
         let separator = Array("-----------+-------------------------------------------------------\n".utf8)
-        var o = GraphOptions(sampleIndex: options.sampleIndex)
-        o.objNames = false
-        let locationNodes = Graph.buildGraph(Profile.withLocationsOnly(profile), o).locationNodes
+        let locationFrames = locationFrames(trimsFiles: false)
         // Each location's frame lines with an empty value column (10 spaces), computed on first use.
         var lines: [[[UInt8]]?] = Array(repeating: nil, count: profile.locations.count)
         let blank = [UInt8](repeating: 0x20, count: 10)
@@ -69,9 +67,8 @@ extension Report {
             for l in s.locations {
                 let li = Int(l)
                 if lines[li] == nil {
-                    let nodes = locationNodes[li]
-                    lines[li] = nodes.enumerated().compactMap { i, n in
-                        n.map { blank + Array(("   " + $0.printableName + (i != nodes.count - 1 ? " (inline)" : "") + "\n").utf8) }
+                    lines[li] = locationFrames[li].map {
+                        blank + Array(("   " + $0.name + ($0.inline ? " (inline)" : "") + "\n").utf8)
                     }
                 }
                 frames += lines[li]!.count
@@ -152,15 +149,6 @@ extension Report {
             tw.write("\n")
         }
         w += tw.flush()
-    }
-}
-
-extension Profile {
-    /// The profile without its samples: enough to name every location.
-    static func withLocationsOnly(_ p: Profile) -> Profile {
-        var q = p
-        q.samples = []
-        return q
     }
 }
 

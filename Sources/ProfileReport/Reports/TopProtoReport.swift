@@ -8,7 +8,8 @@ extension Report {
         selectOutputUnit(g)
         var out = Profile()
         out.sampleTypes = [
-            ValueType(type: "cum", unit: options.outputUnit), ValueType(type: "flat", unit: options.outputUnit),
+            ValueType(type: "cum", unit: options.outputUnit.description),
+            ValueType(type: "flat", unit: options.outputUnit.description),
         ]
         out.timeNanos = profile.timeNanos
         out.durationNanos = profile.durationNanos
