@@ -53,45 +53,32 @@ public enum Growth {
         return GrowthReport(ordered(all), cum: config.sort == .cum)
     }
 
-    /// `body` of each source on `workers` threads, results in the order of `sources`; the
-    /// warnings of each are given in that order too, after all are done, and the first error
-    /// (in that order) is thrown.
+    /// `body` of each source on `workers` threads (part `k` takes sources `k`, `k + workers`, …,
+    /// one at a time, so that at most `workers` files are in memory), results in the order of
+    /// `sources`; the warnings of each are given in that order too, after all are done, and the
+    /// first error (in that order) is thrown.
     private static func sumAll(
         _ sources: [String], workers: Int,
-        _ body: @escaping (String, (String) -> Void) throws(ReportError) -> [Summed], warn: (String) -> Void
+        _ body: (String, (String) -> Void) throws(ReportError) -> [Summed], warn: (String) -> Void
     ) throws(ReportError) -> [[Summed]] {
-        final class Slot: @unchecked Sendable {
-            var result: Result<[Summed], ReportError>?
-            var warnings: [String] = []
-        }
-        let slots = sources.map { _ in Slot() }
-        if workers <= 1 {
-            for (i, source) in sources.enumerated() {
-                let slot = slots[i]
-                slot.result = Result { () throws(ReportError) in try body(source, { w in slot.warnings.append(w) }) }
-                if case .failure = slot.result { break }
+        typealias Slot = (index: Int, result: Result<[Summed], ReportError>, warnings: [String])
+        let parts = max(1, min(workers, sources.count))
+        let done = Parallel.map(parts) { part -> [Slot] in
+            var slots: [Slot] = []
+            for i in stride(from: part, to: sources.count, by: parts) {
+                var warnings: [String] = []
+                let result = Result { () throws(ReportError) in try body(sources[i], { warnings.append($0) }) }
+                slots.append((i, result, warnings))
+                if case .failure = result { break }
             }
-        } else {
-            let next = UnsafeSendableBox(0), lock = NSLock(), work = UnsafeSendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    lock.lock()
-                    let i = next.value
-                    next.value += 1
-                    lock.unlock()
-                    guard i < sources.count else { return }
-                    let slot = slots[i]
-                    slot.result = Result { () throws(ReportError) in try work.value(sources[i], { w in slot.warnings.append(w) }) }
-                }
-            }
+            return slots
         }
         var out: [[Summed]] = []
-        for slot in slots {
+        for slot in done.joined().sorted(by: { $0.index < $1.index }) {
             for w in slot.warnings { warn(w) }
             switch slot.result {
             case .success(let s): out.append(s)
             case .failure(let e): throw e
-            case nil: break
             }
         }
         return out
@@ -107,10 +94,11 @@ public enum Growth {
 
     /// A `warn` that gives each warning once.
     static func once(_ warn: @escaping (String) -> Void) -> (String) -> Void {
-        let seen = UnsafeSendableBox(Set<String>()), lock = NSLock()
+        var seen = Set<String>()
+        let lock = NSLock()
         return { w in
             lock.lock()
-            let new = seen.value.insert(w).inserted
+            let new = seen.insert(w).inserted
             lock.unlock()
             if new { warn(w) }
         }

@@ -80,22 +80,18 @@ extension NodeSpace {
         let n = samples.count
         let blocks = (n + blockSize - 1) / blockSize
         let parts = Parallel.parts(blocks, from: 2, atMost: 2)
-        let buffers = UnsafeSendableBox((0..<parts).map { _ in ByteBuffer() })
-        let shared = UnsafeSendableBox(writer)
-        defer { for b in buffers.value { b.free() } }
+        let buffers = (0..<parts).map { _ in ByteBuffer() }
+        defer { for b in buffers { b.free() } }
         var block = 0
         while block < blocks {
             let count = min(parts, blocks - block)
             let first = block
-            if count == 1 {
-                shared.value.write(first * blockSize..<min(n, (first + 1) * blockSize), into: buffers.value[0])
-            } else {
-                DispatchQueue.concurrentPerform(iterations: count) { i in
-                    let b = first + i
-                    shared.value.write(b * blockSize..<min(n, (b + 1) * blockSize), into: buffers.value[i])
-                }
+            // Each part writes its own block into its own buffer.
+            _ = Parallel.map(count) { i in
+                let b = first + i
+                writer.write(b * blockSize..<min(n, (b + 1) * blockSize), into: buffers[i])
             }
-            for i in 0..<count { try emit(buffers.value[i].bytes) }
+            for i in 0..<count { try emit(buffers[i].bytes) }
             block += count
         }
     }

@@ -117,30 +117,33 @@ struct TreeRenderer {
         after head: ReportBytes, size: Int, _ part: @escaping (TreeRenderer, Range<Int>, inout ReportBytes) -> Void
     ) -> ReportBytes {
         let pieces = split()
-        let out = UnsafeSendableBox(head)
-        out.value.reserve(size)
-        let input = UnsafeSendableBox((self, part))
+        var out = head
+        out.reserve(size)
         PhaseTimer.measure("render") {
             var i = 0
             while i < pieces.count {
                 guard i + 1 < pieces.count else {
-                    part(self, pieces[i], &out.value)
+                    part(self, pieces[i], &out)
                     break
                 }
                 let first = pieces[i], second = pieces[i + 1]
-                let next = UnsafeSendableBox(ReportBytes())
-                DispatchQueue.concurrentPerform(iterations: 2) { k in
-                    if k == 0 {
-                        input.value.1(input.value.0, first, &out.value)
-                    } else {
-                        input.value.1(input.value.0, second, &next.value)
-                    }
+                // Part 0 owns the report, part 1 its own small buffer.
+                let next = withUnsafeMutablePointer(to: &out) { report in
+                    Parallel.map(2) { k -> ReportBytes? in
+                        guard k == 1 else {
+                            part(self, first, &report.pointee)
+                            return nil
+                        }
+                        var piece = ReportBytes()
+                        part(self, second, &piece)
+                        return piece
+                    }[1]!
                 }
-                out.value.append(next.value.bytes)
+                out.append(next.bytes)
                 i += 2
             }
         }
-        return out.value
+        return out
     }
 
     struct Row {
