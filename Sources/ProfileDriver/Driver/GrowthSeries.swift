@@ -53,6 +53,8 @@ extension Growth {
                 throw ProfileError(error.message)
             }
             note("Snapshot \(i)/\(inv.count) saved in \(path)")
+            // Saved as fetched; reported symbolized, as every other source is.
+            quiet.symbolize(&p, sources: [source], warn: note)
             try p.removeUninteresting()
             series.append((path, p))
         }
