@@ -216,7 +216,12 @@ public enum PprofCommand {
         loader.timeout = inv.timeout
         loader.note = sink.err
         loader.symbolizeOptions = inv.symbolize
-        if inv.growth { return Growth.run(inv, loader: loader, sink: sink) }
+        if inv.growth && inv.http != nil && (inv.count > 0 || !inv.interval.isEmpty) {
+            sink.err("pprof: -growth -http serves snapshots already taken; take the series with -count first, then serve its folder's files")
+            return 1
+        }
+        // With -http, -growth serves the web UI over the snapshots and opens its growth view.
+        if inv.growth && inv.http == nil { return Growth.run(inv, loader: loader, sink: sink) }
         // Sources against bases, as the command line asks; the web UI's Compare menu loads two
         // of the sources the same way.
         let load = { [loader] (sources: [String], bases: [String], diffBase: Bool, warn: (String) -> Void) throws(ProfileError) -> Profile in
@@ -242,7 +247,9 @@ public enum PprofCommand {
             profile: profile, config: inv.config, sources: inv.sources, bases: inv.bases, diffBase: inv.diffBase,
             loader: loader)
         if let http = inv.http {
-            return WebServer.run(session, address: http, openBrowser: !inv.noBrowser, sink: sink) { (base, new, warn) throws(ReportError) in
+            return WebServer.run(
+                session, address: http, openBrowser: !inv.noBrowser, opening: inv.growth ? "ui/growth" : "", sink: sink
+            ) { (base, new, warn) throws(ReportError) in
                 do throws(ProfileError) {
                     let p = try load([new], [base], true, warn)
                     return Session(profile: p, config: inv.config, sources: [new], bases: [base], diffBase: true, loader: loader)

@@ -85,11 +85,12 @@ public enum WebServer {
             body: .init(byteBuffer: ByteBuffer(bytes: a.body)))
     }
 
-    /// Serves the session until interrupted; prints the URL and opens a browser unless told not to.
+    /// Serves the session until interrupted; prints the URL and opens a browser (at `path` under
+    /// it) unless told not to.
     /// `compare` loads two of the command line's sources as `-diff_base` would, for the pages'
     /// Compare menu (nil: without the command line's symbolization).
     public static func run(
-        _ session: Session, address text: String, openBrowser: Bool, sink: OutputSink,
+        _ session: Session, address text: String, openBrowser: Bool, opening path: String = "", sink: OutputSink,
         compare: ((_ base: String, _ new: String, _ warn: (String) -> Void) throws(ReportError) -> Session)? = nil
     ) -> Int32 {
         let address: Address
@@ -108,7 +109,7 @@ public enum WebServer {
         let app = application(ui, host: address.host, port: address.port) { port in
             let url = "http://\(urlHost):\(port)/"
             messages.sink.err("Serving web UI on \(url)")
-            if openBrowser { WebServer.openBrowser(url, sink: messages.sink) }
+            if openBrowser { WebServer.openBrowser(url + path, sink: messages.sink) }
         }
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
