@@ -47,10 +47,3 @@ public enum Parallel {
         (0..<parts).map { ($0 * count / parts)..<(($0 + 1) * count / parts) }
     }
 }
-
-/// A mutable box that threads write to at distinct indices (for jobs not yet moved onto
-/// `Parallel.map`).
-public final class UnsafeSendableBox<T>: @unchecked Sendable {
-    public var value: T
-    public init(_ value: T) { self.value = value }
-}
