@@ -8,7 +8,7 @@ struct ReportCache {
     private var order: [String] = []
     private var size = 0
     /// Outputs larger than this are not kept; all together stay under `limit`.
-    static let largest = 8 << 20
+    static let largest = 16 << 20
     static let limit = 64 << 20
 
     subscript(key: String) -> (bytes: [UInt8], warnings: [String])? { entries[key] }

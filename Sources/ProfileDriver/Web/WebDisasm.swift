@@ -1,3 +1,4 @@
+import Foundation
 import ProfileFormat
 import ProfileReport
 
@@ -14,7 +15,9 @@ struct DisassembledLines: SourceLineInstructions {
     private var byLine: [Key: [Int: [SourceLineInstruction]]] = [:]
 
     init(profile: Profile, config: ReportConfig, regexp: String, functions: [(name: String, file: String)]) {
-        guard profile.mappings.contains(where: { !$0.file.isEmpty }),
+        // Without a binary here there is nothing to disassemble: say so before making the
+        // page's whole-profile graph, which costs most of a first answer on a large profile.
+        guard profile.mappings.contains(where: { !$0.file.isEmpty && FileManager.default.fileExists(atPath: $0.file) }),
             let report = try? ReportPipeline.makeReport(
                 profile, command: "weblist", format: .list, argument: regexp, config: config, warn: { _ in })
         else { return }
