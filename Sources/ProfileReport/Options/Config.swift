@@ -56,99 +56,66 @@ public struct ReportConfig: Sendable, Equatable {
         public let kind: Kind
         public let choices: [String]
         public let help: String
-        /// Whether the shell's `:` and filters reset clear it.
-        let keyPath: (WritableKeyPath<ReportConfig, String> & Sendable)?
-        let intPath: (WritableKeyPath<ReportConfig, Int> & Sendable)?
-        let floatPath: (WritableKeyPath<ReportConfig, Double> & Sendable)?
-        let boolPath: (WritableKeyPath<ReportConfig, Bool> & Sendable)?
-        /// For a field of a parsed type (an enum's cases, the unit): its text, and setting it from text.
-        let choice: (get: @Sendable (ReportConfig) -> String, set: @Sendable (inout ReportConfig, String) -> Bool)?
+        let access: Access
 
-        init(_ name: String, _ path: WritableKeyPath<ReportConfig, String> & Sendable, choices: [String] = [], help: String) {
+        /// Where a field's value lives and how it is read and written as text.
+        enum Access: Sendable {
+            case string(WritableKeyPath<ReportConfig, String> & Sendable)
+            case int(WritableKeyPath<ReportConfig, Int> & Sendable)
+            case float(WritableKeyPath<ReportConfig, Double> & Sendable)
+            case bool(WritableKeyPath<ReportConfig, Bool> & Sendable)
+            /// A value of a parsed type (an enum's cases, the unit): its text, and setting it from
+            /// text (false when the text names no value).
+            case parsed(get: @Sendable (ReportConfig) -> String, set: @Sendable (inout ReportConfig, String) -> Bool)
+        }
+
+        private init(_ name: String, _ kind: Kind, choices: [String] = [], help: String, _ access: Access) {
             self.name = name
-            kind = .string
+            self.kind = kind
             self.choices = choices
             self.help = help
-            keyPath = path
-            intPath = nil
-            floatPath = nil
-            boolPath = nil
-            choice = nil
+            self.access = access
+        }
+
+        init(_ name: String, _ path: WritableKeyPath<ReportConfig, String> & Sendable, choices: [String] = [], help: String) {
+            self.init(name, .string, choices: choices, help: help, .string(path))
         }
 
         init<E: RawRepresentable & CaseIterable & Sendable>(_ name: String, _ path: WritableKeyPath<ReportConfig, E> & Sendable, help: String)
         where E.RawValue == String {
-            self.name = name
-            kind = .string
-            choices = E.allCases.map(\.rawValue)
-            self.help = help
-            keyPath = nil
-            intPath = nil
-            floatPath = nil
-            boolPath = nil
-            choice = (
-                { $0[keyPath: path].rawValue },
-                { cfg, text in
-                    guard let value = E(rawValue: text) else { return false }
-                    cfg[keyPath: path] = value
-                    return true
-                }
-            )
+            self.init(
+                name, .string, choices: E.allCases.map(\.rawValue), help: help,
+                .parsed(
+                    get: { $0[keyPath: path].rawValue },
+                    set: { cfg, text in
+                        guard let value = E(rawValue: text) else { return false }
+                        cfg[keyPath: path] = value
+                        return true
+                    }))
         }
 
         /// A field set from any text, parsed once (`unit`).
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, OutputUnit> & Sendable, help: String) {
-            self.name = name
-            kind = .string
-            choices = []
-            self.help = help
-            keyPath = nil
-            intPath = nil
-            floatPath = nil
-            boolPath = nil
-            choice = (
-                { $0[keyPath: path].description },
-                { cfg, text in
-                    cfg[keyPath: path] = OutputUnit(text)
-                    return true
-                }
-            )
+            self.init(
+                name, .string, help: help,
+                .parsed(
+                    get: { $0[keyPath: path].description },
+                    set: { cfg, text in
+                        cfg[keyPath: path] = OutputUnit(text)
+                        return true
+                    }))
         }
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, Int> & Sendable, help: String) {
-            self.name = name
-            kind = .int
-            choices = []
-            self.help = help
-            keyPath = nil
-            intPath = path
-            floatPath = nil
-            boolPath = nil
-            choice = nil
+            self.init(name, .int, help: help, .int(path))
         }
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, Double> & Sendable, help: String) {
-            self.name = name
-            kind = .float
-            choices = []
-            self.help = help
-            keyPath = nil
-            intPath = nil
-            floatPath = path
-            boolPath = nil
-            choice = nil
+            self.init(name, .float, help: help, .float(path))
         }
 
         init(_ name: String, _ path: WritableKeyPath<ReportConfig, Bool> & Sendable, help: String) {
-            self.name = name
-            kind = .bool
-            choices = []
-            self.help = help
-            keyPath = nil
-            intPath = nil
-            floatPath = nil
-            boolPath = path
-            choice = nil
+            self.init(name, .bool, help: help, .bool(path))
         }
     }
 
@@ -195,27 +162,29 @@ public struct ReportConfig: Sendable, Equatable {
 
     /// The value of a field as text, as pprof prints it.
     public func get(_ f: Field) -> String {
-        if let p = f.keyPath { return self[keyPath: p] }
-        if let c = f.choice { return c.get(self) }
-        if let p = f.intPath { return String(self[keyPath: p]) }
-        if let p = f.floatPath { return formatGoFloat(self[keyPath: p]) }
-        if let p = f.boolPath { return self[keyPath: p] ? "true" : "false" }
-        return ""
+        switch f.access {
+        case .string(let p): return self[keyPath: p]
+        case .parsed(let get, _): return get(self)
+        case .int(let p): return String(self[keyPath: p])
+        case .float(let p): return formatGoFloat(self[keyPath: p])
+        case .bool(let p): return self[keyPath: p] ? "true" : "false"
+        }
     }
 
     /// Sets a field from text; throws a one-line reason when the value does not fit.
     public mutating func set(_ f: Field, _ value: String) throws(ReportError) {
-        if let c = f.choice {
-            if !c.set(&self, value) { throw ReportError("invalid \"\(f.name)\" value \"\(value)\"") }
-        } else if let p = f.keyPath {
+        switch f.access {
+        case .parsed(_, let set):
+            if !set(&self, value) { throw ReportError("invalid \"\(f.name)\" value \"\(value)\"") }
+        case .string(let p):
             self[keyPath: p] = value
-        } else if let p = f.intPath {
+        case .int(let p):
             guard let v = Int(value) else { throw ReportError("invalid value \"\(value)\" for \(f.name): not an integer") }
             self[keyPath: p] = v
-        } else if let p = f.floatPath {
+        case .float(let p):
             guard let v = Double(value) else { throw ReportError("invalid value \"\(value)\" for \(f.name): not a number") }
             self[keyPath: p] = v
-        } else if let p = f.boolPath {
+        case .bool(let p):
             guard let v = parseGoBool(value) else {
                 throw ReportError("invalid value \"\(value)\" for \(f.name): not a boolean")
             }
