@@ -126,18 +126,7 @@ public struct DiffReport {
                 if minValue == 0 || v < minValue { minValue = v }
             }
         }
-        var maxValue = max(Int64(clamping: baseTotal.magnitude), Int64(clamping: newTotal.magnitude))
-        if minValue == 0 { minValue = maxValue }
-        if options.ratio > 0 && options.ratio != 1 {
-            minValue = goInt64(Double(minValue) * options.ratio)
-            maxValue = goInt64(Double(maxValue) * options.ratio)
-        }
-        let minUnit = Measurement.scale(minValue, from: options.sampleUnit, to: .minimum).1
-        let maxUnit = Measurement.scale(maxValue, from: options.sampleUnit, to: .minimum).1
-        var unit = minUnit
-        if minUnit != maxUnit && minValue &* 100 < maxValue {
-            unit = Measurement.scale(100 &* minValue, from: options.sampleUnit, to: .minimum).1
-        }
-        return .unit(unit.isEmpty ? options.sampleUnit : unit)
+        let maxValue = max(Int64(clamping: baseTotal.magnitude), Int64(clamping: newTotal.magnitude))
+        return .unit(Report.minimumUnit(smallest: minValue, largest: maxValue, options: options))
     }
 }

@@ -141,7 +141,13 @@ public final class Report {
             if nodeMin == 0 { nodeMin = goAbs(cum) }
             if nodeMin > 0 && (minValue == 0 || nodeMin < minValue) { minValue = nodeMin }
         }
-        var maxValue = total
+        return minimumUnit(smallest: minValue, largest: total, options: options)
+    }
+
+    /// The unit go picks for values from `smallest` (0: none; then `largest`) to `largest`: the
+    /// smallest's, or a hundredth of the way up when the two scale to different units.
+    public static func minimumUnit(smallest: Int64, largest: Int64, options: ReportOptions) -> String {
+        var minValue = smallest, maxValue = largest
         if minValue == 0 { minValue = maxValue }
         let r = options.ratio
         if r > 0 && r != 1 {
