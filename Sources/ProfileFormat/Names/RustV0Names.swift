@@ -116,11 +116,16 @@ enum RustV0Names {
         }
 
         mutating func genericArgs() throws(Failure) {
+            try list(", ") { (s) throws(Failure) in try s.genericArg() }
+        }
+
+        /// Items up to the closing `E`, written with `separator` between them.
+        mutating func list(_ separator: String, _ item: (inout Self) throws(Failure) -> Void) throws(Failure) {
             var first = true
             while let c = peek, c != UInt8(ascii: "E") {
-                if !first { try write(", ") }
+                if !first { try write(separator) }
                 first = false
-                try genericArg()
+                try item(&self)
             }
             try expect("E")
         }
@@ -293,13 +298,7 @@ enum RustV0Names {
                 }
             }
             try write("fn(")
-            var first = true
-            while let c = peek, c != UInt8(ascii: "E") {
-                if !first { try write(", ") }
-                first = false
-                try type()
-            }
-            try expect("E")
+            try list(", ") { (s) throws(Failure) in try s.type() }
             try write(")")
             if peek == UInt8(ascii: "u") {
                 pos += 1
@@ -312,13 +311,7 @@ enum RustV0Names {
         mutating func dynBounds() throws(Failure) {
             try write("dyn ")
             try binder()
-            var first = true
-            while let c = peek, c != UInt8(ascii: "E") {
-                if !first { try write(" + ") }
-                first = false
-                try dynTrait()
-            }
-            try expect("E")
+            try list(" + ") { (s) throws(Failure) in try s.dynTrait() }
         }
 
         mutating func dynTrait() throws(Failure) {
@@ -339,13 +332,7 @@ enum RustV0Names {
                 pos += 1
                 try path(false)
                 try write("<")
-                var first = true
-                while let c = peek, c != UInt8(ascii: "E") {
-                    if !first { try write(", ") }
-                    first = false
-                    try genericArg()
-                }
-                try expect("E")
+                try genericArgs()
                 return true
             case UInt8(ascii: "B"):
                 var started = false
