@@ -284,7 +284,7 @@ final class WebUI: @unchecked Sendable {
         // As in the top table: 500 rows unless the URL says how many.
         let rows = query["n"]?.isEmpty ?? true ? WebView.topRows : cfg.nodeCount
         return WebPage.growth(
-            text: made.report.render(rowCount: rows), svg: String(decoding: made.report.svg(rowCount: rows), as: UTF8.self))
+            made.report, rowCount: rows, svg: String(decoding: made.report.svg(rowCount: rows), as: UTF8.self))
     }
 
     /// go's weblist: the `list` report for `re`, each line with the calls the `peek` report at

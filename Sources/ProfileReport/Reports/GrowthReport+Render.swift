@@ -12,6 +12,37 @@ extension GrowthReport {
         return signed && v > 0 ? "+" + s : s
     }
 
+    /// The lines above the table: the series, the thresholds and how many rows are shown.
+    public func summary(showing shown: Int) -> [String] {
+        var w = "Series: \(snapshots.count) snapshots, \(snapshots.first?.source ?? "") to \(snapshots.last?.source ?? "")"
+        if perMinute, let t0 = snapshots.first?.timeNanos, let t1 = snapshots.last?.timeNanos {
+            w += " over " + Measurement.label(t1 - t0, unit: "nanoseconds")
+        } else {
+            w += "; the profiles carry no distinct times, so slopes are per snapshot"
+        }
+        var floor = "Noise floor: \(label(noiseFloor)) (\(formatGoFloat(Self.noiseFraction * 100))% of the largest snapshot total)"
+        if samplePeriod > 0 {
+            floor += "; to grow or shrink a node must move more than \(label(sampleFloor))"
+            floor += " (\(Self.noiseSamples) samples at the \(label(samplePeriod)) sampling period)"
+        }
+        let growing = rows.filter { $0.verdict == .grows }.count
+        let showing = "Showing \(shown) of \(rows.count) nodes; \(growing) grow\(growing == 1 ? "s" : ""), steady growers first"
+        return [w, floor, showing]
+    }
+
+    /// The table's column names, the node's name last.
+    public var columnNames: [String] {
+        ["first", "last", "change", perMinute ? "slope/min" : "slope/snap", "steady", "verdict", "trend", "name"]
+    }
+
+    /// A row's cells before its name, as the text report prints them.
+    public func cells(_ r: Row) -> [String] {
+        [
+            label(r.first), label(r.last), label(r.change, signed: true), label(Int64(r.slope.rounded()), signed: true),
+            String(format: "%.0f%%", r.steadiness * 100), r.verdict.rawValue, Self.sparkline(r.values),
+        ]
+    }
+
     /// The text report: the series, the thresholds, then one row per node with a sparkline.
     public func render(rowCount: Int) -> String {
         let rows = shown(rowCount)
@@ -21,29 +52,13 @@ extension GrowthReport {
             w += "Active filters:\n"
             for f in options.activeFilters { w += "   \(f)\n" }
         }
-        w += "Series: \(snapshots.count) snapshots, \(snapshots.first?.source ?? "") to \(snapshots.last?.source ?? "")"
-        if perMinute, let t0 = snapshots.first?.timeNanos, let t1 = snapshots.last?.timeNanos {
-            w += " over " + Measurement.label(t1 - t0, unit: "nanoseconds") + "\n"
-        } else {
-            w += "; the profiles carry no distinct times, so slopes are per snapshot\n"
-        }
-        w += "Noise floor: \(label(noiseFloor)) (\(formatGoFloat(Self.noiseFraction * 100))% of the largest snapshot total)"
-        if samplePeriod > 0 {
-            w += "; to grow or shrink a node must move more than \(label(sampleFloor))"
-            w += " (\(Self.noiseSamples) samples at the \(label(samplePeriod)) sampling period)"
-        }
-        w += "\n"
-        let growing = self.rows.filter { $0.verdict == .grows }.count
-        w += "Showing \(rows.count) of \(self.rows.count) nodes; \(growing) grow\(growing == 1 ? "s" : ""), steady growers first\n"
-        let per = perMinute ? "slope/min" : "slope/snap"
-        w += "     first       last     change " + GoFormat.pad(per, 11) + "  steady verdict  trend  name\n"
+        for line in summary(showing: rows.count) { w += line + "\n" }
+        w += "     first       last     change " + GoFormat.pad(columnNames[3], 11) + "  steady verdict  trend  name\n"
         for r in rows {
-            w += GoFormat.pad(label(r.first), 10) + " " + GoFormat.pad(label(r.last), 10) + " "
-            w += GoFormat.pad(label(r.change, signed: true), 10) + " "
-            w += GoFormat.pad(label(Int64(r.slope.rounded()), signed: true), 11) + " "
-            w += GoFormat.pad(String(format: "%.0f%%", r.steadiness * 100), 7) + " "
-            w += GoFormat.padRight(r.verdict.rawValue, 8) + " "
-            w += Self.sparkline(r.values) + "  " + r.name + "\n"
+            let c = cells(r)
+            w += GoFormat.pad(c[0], 10) + " " + GoFormat.pad(c[1], 10) + " " + GoFormat.pad(c[2], 10) + " "
+            w += GoFormat.pad(c[3], 11) + " " + GoFormat.pad(c[4], 7) + " " + GoFormat.padRight(c[5], 8) + " "
+            w += c[6] + "  " + r.name + "\n"
         }
         return w
     }
