@@ -151,7 +151,7 @@ import Testing
     /// Large profiles are decoded on a second thread while the first merges: same result.
     @Test func largeProfilesDecodedOnTwoThreads() throws {
         var rng = SplitMix(seed: 4242)
-        let p = Self.randomProfile(&rng, samples: 3 * SampleDecoding.pipelineThreshold + 123)
+        let p = Self.randomProfile(&rng, samples: 3 * ProtobufDecoding.concurrentThreshold + 123)
         let bytes = p.serialized()
         let parsed = try Profile.parse(bytes)
         #expect(parsed.samples == p.samples)
@@ -161,7 +161,7 @@ import Testing
     /// The first sample that cannot be decoded gives the error, wherever the threads are.
     @Test func largeProfilesFailAtTheFirstBadSample() throws {
         var rng = SplitMix(seed: 99)
-        let p = Self.randomProfile(&rng, samples: SampleDecoding.pipelineThreshold + 5000)
+        let p = Self.randomProfile(&rng, samples: ProtobufDecoding.concurrentThreshold + 5000)
         var bytes = p.serialized(compress: false)
         func field(_ tag: UInt8, _ payload: [UInt8]) -> [UInt8] { [tag] + varint(UInt64(payload.count)) + payload }
         func varint(_ v: UInt64) -> [UInt8] {
@@ -182,6 +182,60 @@ import Testing
             } catch {
                 #expect(error.description == "parsing profile: sample \(n) refers to location 10000000, which does not exist")
             }
+        }
+    }
+
+    /// A profile that a merge wrote (as Go's runtime writes them: every location, function and
+    /// mapping first used in its order, no duplicates) is kept as decoded, small or large
+    /// (decoded on two threads); one with anything to merge is merged after decoding.
+    @Test(arguments: [40, 3 * ProtobufDecoding.concurrentThreshold])
+    func mergedProfilesAreKeptAsDecoded(samples: Int) throws {
+        var p = Self.base()
+        p.samples = []
+        let n = 30
+        p.locations = (0..<n).map { i -> Location in
+            let mapping = Int32(i % 2)
+            let address = UInt64(0x1000 + 0x7000 * (i % 2) + 16 * i)
+            return Location(id: UInt64(100 - i), mapping: mapping, address: address, lines: [Line(function: mapping, line: Int64(i))])
+        }
+        // Distinct stacks (sample i's digits in base n), values never zero.
+        for i in 0..<samples {
+            var stack: [Int32] = [], rest = i
+            repeat {
+                stack.append(Int32(rest % n))
+                rest /= n
+            } while rest > 0
+            p.samples.append(Sample(locations: stack, values: [1, Int64(i + 1)]))
+        }
+        let once = try Profile.merge([p])
+        #expect(once.samples.count == samples)
+        var raw = once.serialized(compress: false)
+        let decoded = try ProtobufDecoding.decode(&raw, merged: true, prepare: { _ in })
+        #expect(decoded.keptAsDecoded)
+        try expectSame(decoded.profile, Self.referenceMerge([once]))
+
+        // Functions or mappings out of their first-use order are renumbered with the tables;
+        // a sample to add up or locations out of order make it a merge.
+        var twice = once
+        twice.samples.append(once.samples[samples / 2])
+        var functionsSwapped = once
+        functionsSwapped.functions.swapAt(0, 1)
+        var mappingsSwapped = once
+        mappingsSwapped.mappings.swapAt(0, 1)
+        for i in once.locations.indices {
+            functionsSwapped.locations[i].lines[0].function = 1 - once.locations[i].lines[0].function
+            mappingsSwapped.locations[i].mapping = 1 - once.locations[i].mapping
+        }
+        var locationsSwapped = once
+        locationsSwapped.locations.swapAt(0, 1)
+        for i in once.samples.indices {
+            locationsSwapped.samples[i].locations = once.samples[i].locations.map { $0 < 2 ? 1 - $0 : $0 }
+        }
+        for (changed, kept) in [(twice, false), (functionsSwapped, true), (mappingsSwapped, true), (locationsSwapped, false)] {
+            raw = changed.serialized(compress: false)
+            let merged = try ProtobufDecoding.decode(&raw, merged: true, prepare: { _ in })
+            #expect(merged.keptAsDecoded == kept)
+            try expectSame(merged.profile, Self.referenceMerge([changed]))
         }
     }
 

@@ -2,7 +2,7 @@ import CProfileProto
 
 /// An open-addressing table from a 64-bit hash to indices, for deduplicating large arrays of
 /// keys without hashing them through `Hasher` (samples are hashed once, by a cheap mixer).
-public struct FastIndexTable {
+public struct FastIndexTable: Sendable {
     @usableFromInline var slots: [Int32]
     @usableFromInline var hashes: [UInt64]
     @usableFromInline var mask: Int

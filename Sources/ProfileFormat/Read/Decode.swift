@@ -10,18 +10,7 @@ extension Profile {
         try HeapInuseSeries.refuse(raw)
         if let legacy = try LegacyProfile.parse(raw) { return legacy }
         if let folded = try FoldedStacks.parse(raw) { return folded }
-        var decoded = try decodeTables(raw)
-        var list = SampleList(valueCount: decoded.tables.sampleTypes.count)
-        try decoded.decodeSamples(&raw, into: &list)
-        var profile = decoded.tables
-        decoded.tables = Profile()
-        profile.samples = list.samples
-        list.samples = []
-        // `validate`, with the value counts checked as the samples came (while in the cache);
-        // decoded stacks always refer to existing locations, and the converter has rejected
-        // lines without a function (a missing mapping becomes none).
-        try checkDecoded(typeCount: profile.sampleTypes.count, sampleCount: profile.samples.count, badSample: list.badSample)
-        return profile
+        return try ProtobufDecoding.decode(&raw, merged: false, prepare: { _ in }).profile
     }
 
     /// The errors about samples and their value counts, worded once for `validate` and the
@@ -36,8 +25,9 @@ extension Profile {
     }
 
     /// The same as `merge([p])` where `p` is `parse(data)` after `prepare(&p)`, throwing the same
-    /// errors, but the samples are merged as they are decoded instead of in a second pass over a
-    /// second copy. `prepare` sees the profile without its samples (it may fix its tables).
+    /// errors, but without a second pass over a second copy when merging changes nothing (as for
+    /// profiles that a merge wrote, or Go's runtime): see `ProtobufDecoding.decode`. `prepare`
+    /// sees the profile without its samples (it may fix its tables).
     public static func parseMerged(
         _ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize, prepare: (inout Profile) -> Void = { _ in }
     ) throws(ProfileError) -> Profile {
@@ -51,20 +41,7 @@ extension Profile {
             prepare(&folded)
             return try merge([folded])
         }
-        var decoded = try decodeTables(raw)
-        prepare(&decoded.tables)
-        let typeCount = decoded.tables.sampleTypes.count
-        // The merger takes the only reference to the tables, so that it renumbers them in place.
-        var merger = Merger(into: mergedHeader([decoded.tables]), sampleCapacity: decoded.sampleRanges.count)
-        var tables = Profile()
-        swap(&tables, &decoded.tables)
-        merger.begin(consume tables)
-        var sink = MergingSample(merger: consume merger, valueCount: typeCount)
-        try decoded.decodeSamples(&raw, into: &sink)
-        // The errors that `validate` would have reported, in its order.
-        try checkDecoded(typeCount: typeCount, sampleCount: decoded.sampleRanges.count, badSample: sink.badSample)
-        sink.flush()
-        return try sink.merger.finish()
+        return try ProtobufDecoding.decode(&raw, merged: true, prepare: prepare).profile
     }
 
     /// `data`, inflated when it is gzip-compressed (to at most `maxInflatedSize` bytes).
@@ -77,21 +54,123 @@ extension Profile {
         if raw.isEmpty { throw ProfileError("parsing profile: the gzip stream holds no data") }
         return raw
     }
+}
 
-    /// Decodes everything but the samples of raw protobuf bytes with protobuf-c, into a
-    /// Swift-owned profile; the samples are decoded next, by `DecodedTables.decodeSamples`.
+/// Decoding of protobuf profiles.
+///
+/// The tables (locations, functions, mappings, the header fields) are unpacked by protobuf-c
+/// from a copy of the top-level fields without the samples and the strings, and converted to
+/// the Swift model. The strings are read here, and the samples, most of a large profile, are
+/// decoded one message at a time (`SampleDecoder`): a large profile's samples are decoded on a
+/// second thread while this one does the tables, with the location numbers read ahead from
+/// the location messages' ids.
+enum ProtobufDecoding {
+    /// Below this many samples one thread decodes everything: a thread costs more than it saves.
+    static let concurrentThreshold = 16384
+
+    /// The profile `raw` holds (protobuf, not compressed), validated; with `merged`, merged
+    /// alone as `Profile.merge` would after `prepare`.
     ///
-    /// Samples are most of a large profile, so they are unpacked one message at a time into a
-    /// small arena that is recycled, instead of all at once: the C structs of every sample and the
-    /// Swift model are then never in memory together. Everything else (strings, locations,
-    /// functions, mappings, the header fields) is unpacked by protobuf-c in one go, from a copy of
-    /// the top-level fields without the samples.
-    static func decodeTables(_ raw: [UInt8]) throws(ProfileError) -> DecodedTables {
+    /// A merge of one profile changes nothing when no sample is zero or has the stack and
+    /// labels of an earlier one, the samples use the locations in their order (first use), and
+    /// no two locations are the same. The samples are checked as they decode (`MergeCheck`),
+    /// and the samples that pass are held back from the merge: when all pass and the locations
+    /// merge alone into themselves, the profile is kept as decoded with the merged tables
+    /// (`keptAsDecoded`); otherwise the merge takes them all, as it takes the rest.
+    static func decode(_ raw: inout [UInt8], merged: Bool, prepare: (inout Profile) -> Void) throws(ProfileError)
+        -> (profile: Profile, keptAsDecoded: Bool)
+    {
         guard let fields = TopLevelFields(raw) else {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
+        let strings = fields.strings(of: raw)
+        // A large profile's samples are decoded on a second thread from now on, with the
+        // location numbers read ahead; otherwise once the tables are.
+        var chunks: SampleChunks?
+        if fields.samples.count >= concurrentThreshold && ProcessInfo.processInfo.activeProcessorCount > 1,
+            let numbers = fields.locationNumbers(of: raw)
+        {
+            chunks = SampleChunks(raw, fields.samples, SampleConverter(strings: strings, locations: numbers), checking: merged)
+            chunks?.start()
+        }
+        let tables: (profile: Profile, locations: LocationNumbers)
+        do {
+            tables = try decodeTables(raw, fields, strings)
+        } catch {
+            chunks?.cancel()
+            throw error
+        }
+        if chunks?.converter.locations != tables.locations {
+            chunks?.cancel()
+            chunks = SampleChunks(raw, fields.samples, SampleConverter(strings: strings, locations: tables.locations), checking: merged)
+            chunks?.produce()
+        }
+        guard let chunks else { preconditionFailure("samples are decoded") }
+        defer { chunks.cancel() }
+        var profile = tables.profile
+        prepare(&profile)
+        let typeCount = profile.sampleTypes.count
+        let count = fields.samples.count
+        if !merged {
+            var list = SampleList(valueCount: typeCount)
+            try chunks.drain(into: &list)
+            try Profile.checkDecoded(typeCount: typeCount, sampleCount: count, badSample: list.badSample)
+            profile.samples = list.samples
+            return (profile, true)
+        }
+        var merger = Merger(into: Profile.mergedHeader([profile]), sampleCapacity: count)
+        merger.begin(profile)
+        var sink = MergingSample(merger: consume merger, valueCount: typeCount)
+        sink.reserve(count)
+        // Samples that a merge keeps as they are, held back until one is not.
+        var held: [Sample] = []
+        var merging = false
+        try PhaseTimer.measure("samples") { () throws(ProfileError) in
+            for c in 0..<chunks.count {
+                guard var chunk = chunks.take(c) else { break }
+                let first = c * SampleChunks.size
+                if !merging && chunks.mergeChanges(by: c) {
+                    merging = true
+                    for k in held.indices { sink.accept(k, &held[k]) }
+                    held = []
+                }
+                if merging {
+                    for k in chunk.indices { sink.accept(first + k, &chunk[k]) }
+                } else {
+                    held += chunk
+                }
+            }
+            if let error = chunks.error { throw error }
+        }
+        raw = []
+        if !merging {
+            let bad = held.firstIndex { $0.values.count != typeCount }
+            try Profile.checkDecoded(typeCount: typeCount, sampleCount: count, badSample: bad.map { ($0, held[$0].values.count) })
+            if chunks.mergeKeepsAll(locationCount: profile.locations.count) {
+                // The samples use every location in its order: merging the locations in their
+                // order is merging them in first-use order, as the merge would.
+                PhaseTimer.measure("merge tables") { sink.merger.mapAllLocations() }
+                if sink.merger.out.locations.count == profile.locations.count {
+                    // No sample is zero, so `finish` would not merge again.
+                    sink.merger.out.samples = held
+                    return (sink.merger.out, true)
+                }
+            }
+            for k in held.indices { sink.accept(k, &held[k]) }
+            held = []
+        }
+        try Profile.checkDecoded(typeCount: typeCount, sampleCount: count, badSample: sink.badSample)
+        sink.flush()
+        return (try sink.merger.finish(), false)
+    }
+
+    /// The tables of a profile, unpacked by protobuf-c (all but the samples and strings,
+    /// which the caller has) and converted; with the location numbers of their ids.
+    static func decodeTables(_ raw: [UInt8], _ fields: TopLevelFields, _ strings: [String]) throws(ProfileError)
+        -> (profile: Profile, locations: LocationNumbers)
+    {
         var rest: [UInt8] = []
-        rest.reserveCapacity(raw.count - fields.sampleBytes)
+        rest.reserveCapacity(fields.otherBytes)
         for r in fields.others { rest += raw[r] }
         guard let arena = pprof_arena_new() else { throw ProfileError("parsing profile: out of memory") }
         defer { pprof_arena_free(arena) }
@@ -104,97 +183,20 @@ extension Profile {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
         rest = []
-        var converter = ProtoConverter(message.pointee)
-        let profile = try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
-        // The converter keeps what samples need (strings, location ids), not the C structs.
-        return DecodedTables(tables: profile, converter: converter, sampleRanges: fields.samples)
+        var converter = ProtoConverter(message.pointee, strings: strings)
+        return try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
     }
 }
 
-/// A profile decoded but for its samples, and what decoding them takes.
-struct DecodedTables {
-    var tables: Profile
-    fileprivate var converter: ProtoConverter
-    var sampleRanges: [Range<Int>]
-
-    /// Decodes the samples of `raw` (the bytes the tables came from) into `sink`, in order,
-    /// then empties `raw`.
-    func decodeSamples<Sink: SampleSink>(_ raw: inout [UInt8], into sink: inout Sink) throws(ProfileError) {
-        try PhaseTimer.measure("samples") { () throws(ProfileError) in
-            try converter.convertSamples(raw, sampleRanges, into: &sink)
-        }
-        raw = []
-    }
-}
-
-/// Where decoded samples go, one at a time and in order.
-protocol SampleSink {
-    mutating func reserve(_ count: Int)
-    /// Takes `sample` (it may leave it empty).
-    mutating func accept(_ index: Int, _ sample: inout Sample)
-}
-
-/// Keeps every sample, and notes the first one whose value count is wrong.
-struct SampleList: SampleSink {
-    var samples: [Sample] = []
-    let valueCount: Int
-    var badSample: (index: Int, count: Int)?
-
-    init(valueCount: Int) { self.valueCount = valueCount }
-
-    mutating func reserve(_ count: Int) { samples.reserveCapacity(count) }
-
-    mutating func accept(_ index: Int, _ sample: inout Sample) {
-        if badSample == nil && sample.values.count != valueCount { badSample = (index, sample.values.count) }
-        samples.append(sample.take())
-    }
-}
-
-/// Merges samples as they come, and notes the first one whose value count is wrong (after
-/// which nothing more is merged: the profile will be refused).
-///
-/// Each sample is renumbered as it comes but placed (looked up among the merged ones) when the
-/// next one comes: the lookup's table slot is prefetched in between. The order is unchanged.
-struct MergingSample: SampleSink {
-    var merger: Merger
-    var valueCount: Int
-    var badSample: (index: Int, count: Int)?
-    private var pending: Sample?
-    private var pendingHash: UInt64 = 0
-
-    init(merger: Merger, valueCount: Int) {
-        self.merger = merger
-        self.valueCount = valueCount
-    }
-
-    mutating func reserve(_ count: Int) { merger.out.samples.reserveCapacity(count) }
-
-    mutating func accept(_ index: Int, _ sample: inout Sample) {
-        if badSample != nil { return }
-        if sample.values.count != valueCount {
-            badSample = (index, sample.values.count)
-            return
-        }
-        if sample.isZero { return }
-        let h = merger.renumber(&sample)
-        merger.samples.prefetch(h)
-        flush()
-        pending = sample.take()
-        pendingHash = h
-    }
-
-    /// Places the last sample; call once all have been accepted.
-    mutating func flush() {
-        if var s = pending.take() { merger.place(&s, pendingHash) }
-    }
-}
-
-/// Where the top-level fields of a Profile message are: the samples (field 2, each a
-/// length-delimited message) and every other field, as byte ranges.
+/// Where the top-level fields of a Profile message are: the samples (field 2) and strings
+/// (field 6), each a length-delimited payload; the locations' payloads (field 4); and every
+/// field but the samples and strings, as byte ranges.
 struct TopLevelFields {
     var samples: [Range<Int>] = []
+    var strings: [Range<Int>] = []
+    var locations: [Range<Int>] = []
     var others: [Range<Int>] = []
-    var sampleBytes = 0
+    var otherBytes = 0
 
     /// Nil when the bytes are not a well-formed sequence of fields.
     init?(_ data: [UInt8]) {
@@ -216,16 +218,21 @@ struct TopLevelFields {
                 pos += 4
             case 2:
                 guard let n = varint(), n <= UInt64(end - pos) else { return nil }
+                let payload = pos..<(pos + Int(n))
+                pos += Int(n)
                 if field == 2 {
-                    samples.append(pos..<(pos + Int(n)))
-                    sampleBytes += pos + Int(n) - start
-                    pos += Int(n)
+                    samples.append(payload)
                     continue
                 }
-                pos += Int(n)
+                if field == 6 {
+                    strings.append(payload)
+                    continue
+                }
+                if field == 4 { locations.append(payload) }
             default: return nil
             }
-            // Consecutive non-sample fields are copied as one range.
+            // Consecutive other fields are copied as one range.
+            otherBytes += pos - start
             if let last = others.last, last.upperBound == start {
                 others[others.count - 1] = last.lowerBound..<pos
             } else {
@@ -233,17 +240,81 @@ struct TopLevelFields {
             }
         }
     }
+
+    /// The string table, each string's bytes as UTF-8 (invalid sequences repaired).
+    func strings(of raw: [UInt8]) -> [String] {
+        raw.withUnsafeBufferPointer { buf in
+            strings.map { String(decoding: UnsafeBufferPointer(rebasing: buf[$0]), as: UTF8.self) }
+        }
+    }
+
+    /// The location number of every location id, read from the location messages' id
+    /// fields as protobuf-c reads them (the last one counts); nil when a message is not in
+    /// the usual encoding or the ids are not distinct and nonzero (the tables' decoding then
+    /// says why, or the samples are decoded once the tables are).
+    func locationNumbers(of raw: [UInt8]) -> LocationNumbers? {
+        var numbers = LocationNumbers(count: locations.count)
+        let ok = raw.withUnsafeBufferPointer { buf -> Bool in
+            let p = buf.baseAddress!
+            for (i, r) in locations.enumerated() {
+                var pos = r.lowerBound
+                var id: UInt64 = 0
+                while pos < r.upperBound {
+                    guard let tag = SampleFields.varint(p, &pos, r.upperBound) else { return false }
+                    switch tag & 7 {
+                    case 0:
+                        guard let v = SampleFields.varint(p, &pos, r.upperBound) else { return false }
+                        if tag == 0x08 { id = v }
+                    case 2:
+                        guard tag >> 3 != 1, let n = SampleFields.length(p, &pos, r.upperBound) else { return false }
+                        pos += Int(n)
+                    default: return false
+                    }
+                }
+                if id == 0 || !numbers.add(id, Int32(i)) { return false }
+            }
+            return true
+        }
+        return ok ? numbers : nil
+    }
+}
+
+/// The index in `Profile.locations` of each location id: ids are usually 1...n, looked up in an
+/// array; others in a dictionary.
+struct LocationNumbers: Equatable, Sendable {
+    private var dense: [Int32]
+    private var sparse: [UInt64: Int32] = [:]
+
+    init(count: Int) {
+        dense = [Int32](repeating: -1, count: count + 1)
+    }
+
+    /// Records that location `index` has `id`; false when another location has it.
+    mutating func add(_ id: UInt64, _ index: Int32) -> Bool {
+        if id < UInt64(dense.count) {
+            if dense[Int(id)] >= 0 { return false }
+            dense[Int(id)] = index
+            return true
+        }
+        return sparse.updateValue(index, forKey: id) == nil
+    }
+
+    /// The index of the location with this id, or -1.
+    @inline(__always)
+    func number(_ id: UInt64) -> Int32 {
+        if id < UInt64(dense.count) { return dense[Int(id)] }
+        return sparse[id] ?? -1
+    }
 }
 
 /// Turns protobuf-c's structs into the Swift model: strings resolved, ids turned into indices.
 fileprivate struct ProtoConverter {
     let m: Perftools__Profiles__Profile
-    var strings: [String] = []
-    var locationIndex: [UInt64: Int32] = [:]
-    var denseLocation: [Int32] = []
+    let strings: [String]
 
-    init(_ m: Perftools__Profiles__Profile) {
+    init(_ m: Perftools__Profiles__Profile, strings: [String]) {
         self.m = m
+        self.strings = strings
     }
 
     func string(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
@@ -254,11 +325,7 @@ fileprivate struct ProtoConverter {
         return strings[Int(index)]
     }
 
-    mutating func convert() throws(ProfileError) -> Profile {
-        strings.reserveCapacity(m.n_string_table)
-        for i in 0..<m.n_string_table {
-            strings.append(m.string_table[i].map { String(cString: $0) } ?? "")
-        }
+    mutating func convert() throws(ProfileError) -> (profile: Profile, locations: LocationNumbers) {
         if let first = strings.first, !first.isEmpty {
             throw ProfileError("parsing profile: string_table[0] must be the empty string, found \(quoted(first))")
         }
@@ -300,19 +367,13 @@ fileprivate struct ProtoConverter {
                     systemName: try string(f.system_name, "function \(f.id)"),
                     filename: try string(f.filename, "function \(f.id)"), startLine: f.start_line))
         }
-        // Locations. Ids are usually 1...n: look those up in an array, others in a dictionary.
-        denseLocation = [Int32](repeating: -1, count: m.n_location + 1)
+        // Locations.
+        var numbers = LocationNumbers(count: m.n_location)
         p.locations.reserveCapacity(m.n_location)
         for i in 0..<m.n_location {
             let l = m.location[i]!.pointee
             if l.id == 0 { throw ProfileError("parsing profile: location \(i) has the reserved id 0") }
-            if l.id < UInt64(denseLocation.count) {
-                if denseLocation[Int(l.id)] >= 0 { throw ProfileError("parsing profile: two locations have id \(l.id)") }
-                denseLocation[Int(l.id)] = Int32(i)
-            } else {
-                if locationIndex[l.id] != nil { throw ProfileError("parsing profile: two locations have id \(l.id)") }
-                locationIndex[l.id] = Int32(i)
-            }
+            if !numbers.add(l.id, Int32(i)) { throw ProfileError("parsing profile: two locations have id \(l.id)") }
             // Like go tool pprof, a location whose mapping is missing simply has no mapping.
             let mapping = mappingIndex[l.mapping_id] ?? -1
             var lines: [Line] = []
@@ -342,102 +403,217 @@ fileprivate struct ProtoConverter {
         }
         p.defaultSampleType = try string(m.default_sample_type, "default_sample_type")
         p.docURL = try string(m.doc_url, "doc_url")
-        return p
+        return (p, numbers)
     }
 }
 
-extension ProtoConverter {
-    /// Decodes and converts each sample message in `ranges` of `raw`, handing them to `sink`
-    /// in order.
-    ///
-    /// A large profile is decoded on a second thread while this one takes the samples, chunk
-    /// by chunk; the sink sees the same samples in the same order, and the error is the one of
-    /// the first sample that cannot be decoded, as when decoding on one thread.
-    func convertSamples<Sink: SampleSink>(_ raw: [UInt8], _ ranges: [Range<Int>], into sink: inout Sink) throws(ProfileError) {
-        sink.reserve(ranges.count)
-        if ranges.count >= SampleDecoding.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
-            try convertSamplesPipelined(raw, ranges, into: &sink)
+/// What samples need of the tables: the strings and the location numbers.
+struct SampleConverter: Sendable {
+    let strings: [String]
+    let locations: LocationNumbers
+
+    func string(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
+        guard index >= 0, index < Int64(strings.count) else {
+            throw ProfileError(
+                "parsing profile: \(what()) refers to string \(index), but the string table has \(strings.count) entries")
+        }
+        return strings[Int(index)]
+    }
+}
+
+/// Where decoded samples go, one at a time and in order.
+protocol SampleSink {
+    mutating func reserve(_ count: Int)
+    /// Takes `sample` (it may leave it empty).
+    mutating func accept(_ index: Int, _ sample: inout Sample)
+}
+
+/// Keeps every sample, and notes the first one whose value count is wrong.
+struct SampleList: SampleSink {
+    var samples: [Sample] = []
+    let valueCount: Int
+    var badSample: (index: Int, count: Int)?
+
+    init(valueCount: Int) { self.valueCount = valueCount }
+
+    mutating func reserve(_ count: Int) { samples.reserveCapacity(count) }
+
+    mutating func accept(_ index: Int, _ sample: inout Sample) {
+        if badSample == nil && sample.values.count != valueCount { badSample = (index, sample.values.count) }
+        samples.append(sample.take())
+    }
+}
+
+/// Merges samples as they come, and notes the first one whose value count is wrong (after
+/// which nothing more is merged: the profile will be refused).
+///
+/// Each sample is renumbered as it comes but placed (looked up among the merged ones) when the
+/// next one comes: the lookup's table slot is prefetched in between. The order is unchanged.
+struct MergingSample: SampleSink {
+    var merger: Merger
+    var valueCount: Int
+    var badSample: (index: Int, count: Int)?
+    private var pending: Sample?
+    private var pendingHash: UInt64 = 0
+
+    init(merger: consuming Merger, valueCount: Int) {
+        self.merger = merger
+        self.valueCount = valueCount
+    }
+
+    mutating func reserve(_ count: Int) { merger.out.samples.reserveCapacity(count) }
+
+    mutating func accept(_ index: Int, _ sample: inout Sample) {
+        if badSample != nil { return }
+        if sample.values.count != valueCount {
+            badSample = (index, sample.values.count)
             return
         }
-        var decoder = SampleDecoder()
-        defer { decoder.free() }
-        try raw.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(ProfileError) in
-            for i in ranges.indices {
-                var sample = try decoder.decode(i, buf, ranges[i], self, raw)
-                sink.accept(i, &sample)
+        if sample.isZero { return }
+        let h = merger.renumber(&sample)
+        merger.samples.prefetch(h)
+        flush()
+        pending = sample.take()
+        pendingHash = h
+    }
+
+    /// Places the last sample; call once all have been accepted.
+    mutating func flush() {
+        if var s = pending.take() { merger.place(&s, pendingHash) }
+    }
+}
+
+/// Whether merging a profile alone would change its samples, checked as they come: a merge
+/// drops a sample that is all zero, adds one to an earlier one with the same stack and labels,
+/// and renumbers the locations in the order the stacks first use them (leaf first).
+struct MergeCheck {
+    private(set) var changes = false
+    /// How many locations the stacks have used so far (each first used in its order).
+    private(set) var usedLocations: Int32 = 0
+    private var keys: FastIndexTable
+    private var labelStrings = StringHashCache()
+    /// The samples so far (sharing their arrays), to compare keys with.
+    private var earlier: [Sample] = []
+
+    init(capacity: Int) {
+        keys = FastIndexTable(capacity: capacity)
+        earlier.reserveCapacity(capacity)
+    }
+
+    /// Notes the next sample; once a change is found, the samples are let go.
+    mutating func note(_ s: Sample) {
+        if changes { return }
+        if keeps(s) {
+            earlier.append(s)
+        } else {
+            changes = true
+            earlier = []
+        }
+    }
+
+    private mutating func keeps(_ s: Sample) -> Bool {
+        if s.isZero { return false }
+        var used = usedLocations
+        for l in s.locations {
+            if l == used {
+                used += 1
+            } else if l > used {
+                return false
             }
         }
-    }
-
-    /// Decodes on a second thread, in chunks, while this thread hands samples to the sink.
-    private func convertSamplesPipelined<Sink: SampleSink>(
-        _ raw: [UInt8], _ ranges: [Range<Int>], into sink: inout Sink
-    ) throws(ProfileError) {
-        let chunkSize = 2048
-        let chunkCount = (ranges.count + chunkSize - 1) / chunkSize
-        let shared = DecodedChunks(converter: self, raw: raw, ranges: ranges, chunkCount: chunkCount)
-        let worker = Thread { shared.produce(chunkSize: chunkSize) }
-        worker.stackSize = 1 << 20
-        worker.start()
-        defer { shared.waitUntilDone() }
-        for c in 0..<chunkCount {
-            guard var chunk = shared.take(c) else { break }
-            let first = c * chunkSize
-            for k in chunk.indices { sink.accept(first + k, &chunk[k]) }
+        usedLocations = used
+        let h = Merger.keyHash(s, &labelStrings)
+        let found = earlier.withUnsafeBufferPointer { done in
+            withUnsafePointer(to: s) { p in keys.find(h) { Merger.sameKey(done.baseAddress! + $0, p) } }
         }
-        if let error = shared.error { throw error }
+        if found != nil { return false }
+        keys.insert(h, earlier.count)
+        return true
     }
 }
 
-enum SampleDecoding {
-    /// Below this many samples one thread decodes and merges: a thread costs more than it saves.
-    static let pipelineThreshold = 16384
-}
-
-/// Chunks of decoded samples passed from the decoding thread to the merging one.
+/// A profile's samples decoded in chunks, in order, with the first error, and as they come
+/// whether merging the profile alone changes them (`MergeCheck`, when checking). Large
+/// profiles are decoded on a second thread (`start`) while the caller does the tables, then
+/// takes the chunks as they come; the caller is otherwise the producer (`produce`).
 ///
-/// The converter and the raw bytes are only read, by both threads, while this exists.
-private final class DecodedChunks: @unchecked Sendable {
-    let converter: ProtoConverter
-    let raw: [UInt8]
-    let ranges: [Range<Int>]
+/// Only the producer writes a chunk, before it counts it produced under the lock; the
+/// consumer reads it after seeing that count.
+final class SampleChunks: @unchecked Sendable {
+    static let size = 2048
+    let converter: SampleConverter
+    let count: Int
+    private let raw: [UInt8]
+    private let ranges: [Range<Int>]
+    private let checking: Bool
     private let condition = NSCondition()
     private var chunks: [[Sample]?]
+    /// Whether the samples up to each chunk hold a change (`MergeCheck.changes`).
+    private var changedBy: [Bool]
+    /// The check's outcome, once every chunk is decoded.
+    private var checked: (changes: Bool, usedLocations: Int32)?
     private var produced = 0
     private var finished = false
-    private(set) var error: ProfileError?
+    private var cancelled = false
+    private var failure: ProfileError?
 
-    init(converter: ProtoConverter, raw: [UInt8], ranges: [Range<Int>], chunkCount: Int) {
-        self.converter = converter
+    init(_ raw: [UInt8], _ ranges: [Range<Int>], _ converter: SampleConverter, checking: Bool) {
         self.raw = raw
         self.ranges = ranges
-        chunks = Array(repeating: nil, count: chunkCount)
+        self.converter = converter
+        self.checking = checking
+        count = (ranges.count + Self.size - 1) / Self.size
+        chunks = Array(repeating: nil, count: count)
+        changedBy = Array(repeating: true, count: count)
     }
 
-    /// Runs on the decoding thread: decodes every chunk in order, stopping at the first error.
-    func produce(chunkSize: Int) {
+    /// Produces on a thread of its own.
+    func start() {
+        let worker = Thread { [self] in produce() }
+        worker.stackSize = 1 << 20
+        worker.start()
+    }
+
+    /// Decodes every chunk in order, stopping at the first error or when cancelled.
+    func produce() {
         var decoder = SampleDecoder()
         defer { decoder.free() }
+        var check = checking ? MergeCheck(capacity: ranges.count) : nil
         raw.withUnsafeBufferPointer { buf in
-            for c in chunks.indices {
-                let lo = c * chunkSize, hi = min(ranges.count, lo + chunkSize)
+            for c in 0..<count {
+                let lo = c * Self.size, hi = min(ranges.count, lo + Self.size)
                 var chunk: [Sample] = []
                 chunk.reserveCapacity(hi - lo)
                 do throws(ProfileError) {
-                    for i in lo..<hi { chunk.append(try decoder.decode(i, buf, ranges[i], converter, raw)) }
+                    for i in lo..<hi {
+                        let sample = try decoder.decode(i, buf, ranges[i], converter, raw)
+                        check?.note(sample)
+                        chunk.append(sample)
+                    }
                 } catch {
                     condition.lock()
-                    self.error = error
+                    failure = error
                     finished = true
                     condition.broadcast()
                     condition.unlock()
                     return
                 }
+                let changed = check?.changes ?? true
+                var result: (changes: Bool, usedLocations: Int32)?
+                if c == count - 1, let done = check {
+                    // The check's references to the samples go before the last chunk does.
+                    result = (done.changes, done.usedLocations)
+                    check = nil
+                }
                 condition.lock()
                 chunks[c] = chunk
+                changedBy[c] = changed
                 produced = c + 1
+                let stop = cancelled
+                if let result { checked = result }
                 condition.broadcast()
                 condition.unlock()
+                if stop { break }
             }
         }
         condition.lock()
@@ -446,21 +622,56 @@ private final class DecodedChunks: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Stops the producer after its current chunk and waits for it.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
     /// Waits for chunk `c` and takes it; nil when decoding stopped before it (see `error`).
     func take(_ c: Int) -> [Sample]? {
         condition.lock()
         defer { condition.unlock() }
         while produced <= c && !finished { condition.wait() }
-        guard produced > c, error == nil else { return nil }
+        guard produced > c else { return nil }
         let chunk = chunks[c]
         chunks[c] = nil
         return chunk
     }
 
-    func waitUntilDone() {
+    /// Whether the samples up to chunk `c`, once taken, hold a change.
+    func mergeChanges(by c: Int) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        return changedBy[c]
+    }
+
+    /// Whether a merge keeps every sample as it is and uses each of `locationCount` locations.
+    func mergeKeepsAll(locationCount: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
         while !finished { condition.wait() }
-        condition.unlock()
+        guard failure == nil, let checked else { return false }
+        return !checked.changes && Int(checked.usedLocations) == locationCount
+    }
+
+    /// The first sample that could not be decoded, once every chunk is taken.
+    var error: ProfileError? {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure
+    }
+
+    /// Takes every chunk into `sink`, throwing the first error.
+    func drain<Sink: SampleSink>(into sink: inout Sink) throws(ProfileError) {
+        sink.reserve(ranges.count)
+        for c in 0..<count {
+            guard var chunk = take(c) else { break }
+            for k in chunk.indices { sink.accept(c * Self.size + k, &chunk[k]) }
+        }
+        if let error { throw error }
     }
 }
 
@@ -478,7 +689,7 @@ struct SampleDecoder {
     /// fields, other wire types, malformed bytes) is unpacked by protobuf-c, in a small arena
     /// that is recycled, which then accepts it or gives the error.
     fileprivate mutating func decode(
-        _ i: Int, _ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ converter: ProtoConverter, _ raw: [UInt8]
+        _ i: Int, _ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ converter: SampleConverter, _ raw: [UInt8]
     ) throws(ProfileError) -> Sample {
         let base = buf.baseAddress!
         if let sample = try converter.directSample(i, base + r.lowerBound, r.count, &direct) { return sample }
@@ -506,7 +717,7 @@ struct SampleDecoder {
     }
 }
 
-extension ProtoConverter {
+extension SampleConverter {
     /// The sample of the most common encoding, decoded straight into its arrays: one packed
     /// location_id field, one packed value field, labels. Nil when the message holds anything
     /// else or refers to an unknown location (the general path then decodes it or says why not).
@@ -620,10 +831,7 @@ extension ProtoConverter {
 
     /// The index in `Profile.locations` of the location with this id, or -1.
     @inline(__always)
-    func locationNumber(_ id: UInt64) -> Int32 {
-        if id < UInt64(denseLocation.count) { return denseLocation[Int(id)] }
-        return locationIndex[id] ?? -1
-    }
+    func locationNumber(_ id: UInt64) -> Int32 { locations.number(id) }
 
     /// The Swift sample of decoded fields: location ids resolved, labels resolved and sorted.
     func makeSample(_ i: Int, _ f: borrowing SampleFields) throws(ProfileError) -> Sample {

@@ -229,18 +229,14 @@ struct Merger {
     }
 
     /// Renumbers the stack of `s` (source indices to merged ones) in place, writing only what
-    /// changes, and returns the hash of the stack and labels.
+    /// changes, and returns the hash of the stack and labels (`keyHash`).
     mutating func renumber(_ s: inout Sample) -> UInt64 {
-        var h = UInt64(s.locations.count)
         var changed = false
         for old in s.locations {
             var new = locationBySource[Int(old)]
             if new < 0 { new = mapLocation(old) }
             changed = changed || new != old
-            // One multiply per frame (stacks are most of the hashing); mixed well below.
-            h = (h &+ UInt64(bitPattern: Int64(new))) &* 0x9E37_79B9_7F4A_7C15
         }
-        h = mixHash(h, 0)
         // Every location is mapped by now: rewrite the stack in one go, only if it changes.
         if changed {
             let map = locationBySource
@@ -248,6 +244,18 @@ struct Merger {
                 for j in stack.indices { stack[j] = map[Int(stack[j])] }
             }
         }
+        return Self.keyHash(s, &labelStrings)
+    }
+
+    /// The hash of what makes two merged samples one: the stack and the labels.
+    @inline(__always)
+    static func keyHash(_ s: Sample, _ labelStrings: inout StringHashCache) -> UInt64 {
+        var h = UInt64(s.locations.count)
+        s.locations.withUnsafeBufferPointer { stack in
+            // One multiply per frame (stacks are most of the hashing); mixed well below.
+            for l in stack { h = (h &+ UInt64(bitPattern: Int64(l))) &* 0x9E37_79B9_7F4A_7C15 }
+        }
+        h = mixHash(h, 0)
         for l in s.labels {
             h = mixHash(h, labelStrings.hash(l.key) ^ (labelStrings.hash(l.value) &* 31))
         }
@@ -255,6 +263,22 @@ struct Merger {
             h = mixHash(h, labelStrings.hash(l.key) ^ UInt64(bitPattern: l.value) ^ labelStrings.hash(l.unit))
         }
         return h
+    }
+
+    /// Maps every location of the current source, in its order (a lone profile's tables,
+    /// merged while its samples decode).
+    mutating func mapAllLocations() {
+        for li in src.locations.indices where locationBySource[li] < 0 { _ = mapLocation(Int32(li)) }
+    }
+
+    /// Whether the merge so far kept the current source's tables as they are: every location,
+    /// function and mapping its own, in its order. With `mapAllLocations` and samples that use
+    /// the locations in their order, the merged tables are then the source's, renumbered 1...n.
+    var keepsTablesAsTheyAre: Bool {
+        out.locations.count == src.locations.count && out.functions.count == src.functions.count
+            && out.mappings.count == src.mappings.count
+            && functionBySource.indices.allSatisfy { functionBySource[$0] == Int32($0) }
+            && mappingBySource.indices.allSatisfy { mappingBySource[$0].index == Int32($0) && mappingBySource[$0].offset == 0 }
     }
 
     static func sameKey(_ a: UnsafePointer<Sample>, _ b: UnsafePointer<Sample>) -> Bool {
