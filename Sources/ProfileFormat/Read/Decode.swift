@@ -284,6 +284,10 @@ struct TopLevelFields {
 struct LocationNumbers: Equatable, Sendable {
     private var dense: [Int32]
     private var sparse: [UInt64: Int32] = [:]
+    /// Whether location i has id i + 1, as Go and merges number them: an id is then its number
+    /// plus one, with no lookup.
+    private var sequential = true
+    private var count = 0
 
     init(count: Int) {
         dense = [Int32](repeating: -1, count: count + 1)
@@ -291,6 +295,8 @@ struct LocationNumbers: Equatable, Sendable {
 
     /// Records that location `index` has `id`; false when another location has it.
     mutating func add(_ id: UInt64, _ index: Int32) -> Bool {
+        sequential = sequential && Int(index) == count && id == UInt64(index) + 1
+        count += 1
         if id < UInt64(dense.count) {
             if dense[Int(id)] >= 0 { return false }
             dense[Int(id)] = index
@@ -302,6 +308,7 @@ struct LocationNumbers: Equatable, Sendable {
     /// The index of the location with this id, or -1.
     @inline(__always)
     func number(_ id: UInt64) -> Int32 {
+        if sequential { return id &- 1 < UInt64(count) ? Int32(truncatingIfNeeded: id &- 1) : -1 }
         if id < UInt64(dense.count) { return dense[Int(id)] }
         return sparse[id] ?? -1
     }

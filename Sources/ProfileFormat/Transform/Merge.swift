@@ -228,34 +228,42 @@ struct Merger {
         return result
     }
 
-    /// Renumbers the stack of `s` (source indices to merged ones) in place, writing only what
-    /// changes, and returns the hash of the stack and labels (`keyHash`).
+    /// Renumbers the stack of `s` (source indices to merged ones) in place and returns the
+    /// hash of the stack and labels (`keyHash`), in one pass over the stack.
     mutating func renumber(_ s: inout Sample) -> UInt64 {
-        var changed = false
-        for old in s.locations {
-            var new = locationBySource[Int(old)]
-            if new < 0 { new = mapLocation(old) }
-            changed = changed || new != old
-        }
-        // Every location is mapped by now: rewrite the stack in one go, only if it changes.
-        if changed {
-            let map = locationBySource
-            s.locations.withUnsafeMutableBufferPointer { stack in
-                for j in stack.indices { stack[j] = map[Int(stack[j])] }
+        var h = UInt64(s.locations.count)
+        s.locations.withUnsafeMutableBufferPointer { stack in
+            for j in stack.indices {
+                let old = stack[j]
+                var new = locationBySource[Int(old)]
+                if new < 0 { new = mapLocation(old) }
+                stack[j] = new
+                h = Self.stackHash(h, new)
             }
         }
-        return Self.keyHash(s, &labelStrings)
+        return Self.labelsHash(h, s, &labelStrings)
     }
 
     /// The hash of what makes two merged samples one: the stack and the labels.
-    @inline(__always)
     static func keyHash(_ s: Sample, _ labelStrings: inout StringHashCache) -> UInt64 {
         var h = UInt64(s.locations.count)
         s.locations.withUnsafeBufferPointer { stack in
-            // One multiply per frame (stacks are most of the hashing); mixed well below.
-            for l in stack { h = (h &+ UInt64(bitPattern: Int64(l))) &* 0x9E37_79B9_7F4A_7C15 }
+            for l in stack { h = stackHash(h, l) }
         }
-        h = mixHash(h, 0)
+        return labelsHash(h, s, &labelStrings)
+    }
+
+    /// One frame of a stack's hash: one multiply (stacks are most of the hashing), mixed in
+    /// `labelsHash`.
+    @inline(__always)
+    static func stackHash(_ h: UInt64, _ location: Int32) -> UInt64 {
+        (h &+ UInt64(bitPattern: Int64(location))) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// The hash of a stack, `h`, mixed with the labels of `s`.
+    @inline(__always)
+    static func labelsHash(_ stack: UInt64, _ s: Sample, _ labelStrings: inout StringHashCache) -> UInt64 {
+        var h = mixHash(stack, 0)
         for l in s.labels {
             h = mixHash(h, labelStrings.hash(l.key) ^ (labelStrings.hash(l.value) &* 31))
         }
