@@ -93,7 +93,7 @@ enum ProtobufDecoding {
             chunks = SampleChunks(raw, fields.samples, SampleConverter(strings: strings, locations: numbers), checking: merged)
             chunks?.start()
         }
-        let tables: (profile: Profile, locations: LocationNumbers)
+        let tables: (profile: Profile, locations: IDNumbers)
         do {
             tables = try decodeTables(raw, fields, strings)
         } catch {
@@ -164,14 +164,17 @@ enum ProtobufDecoding {
         return (try sink.merger.finish(), false)
     }
 
-    /// The tables of a profile, unpacked by protobuf-c (all but the samples and strings,
-    /// which the caller has) and converted; with the location numbers of their ids.
+    /// The tables of a profile, converted to the Swift model, with the location numbers of
+    /// their ids. Locations and functions are read directly (`DirectTables`) when they are in the
+    /// usual encoding; everything else (and they, otherwise) is unpacked by protobuf-c.
     static func decodeTables(_ raw: [UInt8], _ fields: TopLevelFields, _ strings: [String]) throws(ProfileError)
-        -> (profile: Profile, locations: LocationNumbers)
+        -> (profile: Profile, locations: IDNumbers)
     {
+        let direct = PhaseTimer.measure("locations and functions") { DirectTables(raw, fields) }
         var rest: [UInt8] = []
         rest.reserveCapacity(fields.otherBytes)
         for r in fields.others { rest += raw[r] }
+        if direct == nil { for r in fields.tableFields { rest += raw[r] } }
         guard let arena = pprof_arena_new() else { throw ProfileError("parsing profile: out of memory") }
         defer { pprof_arena_free(arena) }
         let message = PhaseTimer.measure("protobuf-c unpack") {
@@ -183,18 +186,163 @@ enum ProtobufDecoding {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
         rest = []
-        var converter = ProtoConverter(message.pointee, strings: strings)
+        var converter = ProtoConverter(message.pointee, strings: strings, tables: direct ?? DirectTables(message.pointee))
         return try PhaseTimer.measure("convert") { () throws(ProfileError) in try converter.convert() }
     }
 }
 
-/// Where the top-level fields of a Profile message are: the samples (field 2) and strings
-/// (field 6), each a length-delimited payload; the locations' payloads (field 4); and every
-/// field but the samples and strings, as byte ranges.
+/// A profile's functions and locations with their fields as numbers (ids, string indices), read
+/// straight from their messages, or taken from protobuf-c's.
+struct DirectTables: Equatable {
+    struct RawFunction: Equatable {
+        var id: UInt64 = 0
+        var name: Int64 = 0
+        var systemName: Int64 = 0
+        var filename: Int64 = 0
+        var startLine: Int64 = 0
+    }
+
+    struct RawLine: Equatable {
+        var functionID: UInt64 = 0
+        var line: Int64 = 0
+        var column: Int64 = 0
+    }
+
+    struct RawLocation: Equatable {
+        var id: UInt64 = 0
+        var mappingID: UInt64 = 0
+        var address: UInt64 = 0
+        var isFolded = false
+        /// The location's lines in `lines`.
+        var lines: Range<Int> = 0..<0
+    }
+
+    var functions: [RawFunction] = []
+    var locations: [RawLocation] = []
+    var lines: [RawLine] = []
+
+    /// Reads the messages as protobuf-c would; nil when one has a known field in another wire
+    /// type, a group, or bad bytes (protobuf-c then unpacks them, or says why not). Unknown fields
+    /// are skipped, and a field given twice counts the last time, as protobuf-c does.
+    init?(_ raw: [UInt8], _ fields: TopLevelFields) {
+        functions.reserveCapacity(fields.functions.count)
+        locations.reserveCapacity(fields.locations.count)
+        lines.reserveCapacity(fields.locations.count + fields.locations.count / 4)
+        let ok = raw.withUnsafeBufferPointer { buf -> Bool in
+            let p = buf.baseAddress!
+            for r in fields.functions {
+                var f = RawFunction()
+                let read = Self.scan(p, r) { field, value, payload in
+                    if payload != nil { return false }
+                    switch field {
+                    case 1: f.id = value
+                    case 2: f.name = Int64(bitPattern: value)
+                    case 3: f.systemName = Int64(bitPattern: value)
+                    case 4: f.filename = Int64(bitPattern: value)
+                    case 5: f.startLine = Int64(bitPattern: value)
+                    default: return false
+                    }
+                    return true
+                }
+                guard read else { return false }
+                functions.append(f)
+            }
+            for r in fields.locations {
+                var l = RawLocation()
+                let first = lines.count
+                let read = Self.scan(p, r) { field, value, payload in
+                    if let payload {
+                        guard field == 4 else { return false }
+                        var line = RawLine()
+                        let lineRead = Self.scan(p, payload) { field, value, payload in
+                            if payload != nil { return false }
+                            switch field {
+                            case 1: line.functionID = value
+                            case 2: line.line = Int64(bitPattern: value)
+                            case 3: line.column = Int64(bitPattern: value)
+                            default: return false
+                            }
+                            return true
+                        }
+                        if lineRead { lines.append(line) }
+                        return lineRead
+                    }
+                    switch field {
+                    case 1: l.id = value
+                    case 2: l.mappingID = value
+                    case 3: l.address = value
+                    case 5: l.isFolded = value != 0
+                    default: return false
+                    }
+                    return true
+                }
+                guard read else { return false }
+                l.lines = first..<lines.count
+                locations.append(l)
+            }
+            return true
+        }
+        if !ok { return nil }
+    }
+
+    /// Calls `body` with each field of the message in `r`: its number and varint value, or its
+    /// payload when length-delimited (value 0). Unknown fields (above 5) of any valid wire type
+    /// are skipped. False when the bytes are bad, a group or fixed-width field is met, or
+    /// `body` returns false.
+    private static func scan(
+        _ p: UnsafePointer<UInt8>, _ r: Range<Int>, _ body: (UInt64, UInt64, Range<Int>?) -> Bool
+    ) -> Bool {
+        var pos = r.lowerBound
+        let end = r.upperBound
+        while pos < end {
+            guard let tag = SampleFields.varint(p, &pos, end) else { return false }
+            let field = tag >> 3
+            if field == 0 { return false }
+            switch tag & 7 {
+            case 0:
+                guard let v = SampleFields.varint(p, &pos, end) else { return false }
+                if field > 5 { continue }
+                if !body(field, v, nil) { return false }
+            case 2:
+                guard let n = SampleFields.length(p, &pos, end) else { return false }
+                let payload = pos..<(pos + Int(n))
+                pos += Int(n)
+                if field > 5 { continue }
+                if !body(field, 0, payload) { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The tables protobuf-c unpacked.
+    init(_ m: Perftools__Profiles__Profile) {
+        functions = (0..<m.n_function).map { i in
+            let f = m.function[i]!.pointee
+            return RawFunction(id: f.id, name: f.name, systemName: f.system_name, filename: f.filename, startLine: f.start_line)
+        }
+        locations = (0..<m.n_location).map { i in
+            let l = m.location[i]!.pointee
+            let first = lines.count
+            for j in 0..<l.n_line {
+                let ln = l.line[j]!.pointee
+                lines.append(RawLine(functionID: ln.function_id, line: ln.line, column: ln.column))
+            }
+            return RawLocation(id: l.id, mappingID: l.mapping_id, address: l.address, isFolded: l.is_folded != 0, lines: first..<lines.count)
+        }
+    }
+}
+
+/// Where the top-level fields of a Profile message are: the payloads of the samples (field 2),
+/// strings (6), locations (4) and functions (5), and every other field, as byte ranges.
 struct TopLevelFields {
     var samples: [Range<Int>] = []
     var strings: [Range<Int>] = []
     var locations: [Range<Int>] = []
+    var functions: [Range<Int>] = []
+    /// The location and function fields, whole (for protobuf-c when `DirectTables` cannot read them).
+    var tableFields: [Range<Int>] = []
     var others: [Range<Int>] = []
     var otherBytes = 0
 
@@ -228,7 +376,15 @@ struct TopLevelFields {
                     strings.append(payload)
                     continue
                 }
-                if field == 4 { locations.append(payload) }
+                if field == 4 || field == 5 {
+                    if field == 4 { locations.append(payload) } else { functions.append(payload) }
+                    if let last = tableFields.last, last.upperBound == start {
+                        tableFields[tableFields.count - 1] = last.lowerBound..<pos
+                    } else {
+                        tableFields.append(start..<pos)
+                    }
+                    continue
+                }
             default: return nil
             }
             // Consecutive other fields are copied as one range.
@@ -252,8 +408,8 @@ struct TopLevelFields {
     /// fields as protobuf-c reads them (the last one counts); nil when a message is not in
     /// the usual encoding or the ids are not distinct and nonzero (the tables' decoding then
     /// says why, or the samples are decoded once the tables are).
-    func locationNumbers(of raw: [UInt8]) -> LocationNumbers? {
-        var numbers = LocationNumbers(count: locations.count)
+    func locationNumbers(of raw: [UInt8]) -> IDNumbers? {
+        var numbers = IDNumbers(count: locations.count)
         let ok = raw.withUnsafeBufferPointer { buf -> Bool in
             let p = buf.baseAddress!
             for (i, r) in locations.enumerated() {
@@ -279,13 +435,13 @@ struct TopLevelFields {
     }
 }
 
-/// The index in `Profile.locations` of each location id: ids are usually 1...n, looked up in an
-/// array; others in a dictionary.
-struct LocationNumbers: Equatable, Sendable {
+/// The index of each id of a table (locations, functions): ids are usually 1...n, looked up in
+/// an array; others in a dictionary.
+struct IDNumbers: Equatable, Sendable {
     private var dense: [Int32]
     private var sparse: [UInt64: Int32] = [:]
-    /// Whether location i has id i + 1, as Go and merges number them: an id is then its number
-    /// plus one, with no lookup.
+    /// Whether entry i has id i + 1, as Go and merges number them: an id is then its index plus
+    /// one, with no lookup.
     private var sequential = true
     private var count = 0
 
@@ -293,7 +449,7 @@ struct LocationNumbers: Equatable, Sendable {
         dense = [Int32](repeating: -1, count: count + 1)
     }
 
-    /// Records that location `index` has `id`; false when another location has it.
+    /// Records that entry `index` has `id`; false when another entry has it.
     mutating func add(_ id: UInt64, _ index: Int32) -> Bool {
         sequential = sequential && Int(index) == count && id == UInt64(index) + 1
         count += 1
@@ -305,7 +461,7 @@ struct LocationNumbers: Equatable, Sendable {
         return sparse.updateValue(index, forKey: id) == nil
     }
 
-    /// The index of the location with this id, or -1.
+    /// The index of the entry with this id, or -1.
     @inline(__always)
     func number(_ id: UInt64) -> Int32 {
         if sequential { return id &- 1 < UInt64(count) ? Int32(truncatingIfNeeded: id &- 1) : -1 }
@@ -318,10 +474,12 @@ struct LocationNumbers: Equatable, Sendable {
 fileprivate struct ProtoConverter {
     let m: Perftools__Profiles__Profile
     let strings: [String]
+    let tables: DirectTables
 
-    init(_ m: Perftools__Profiles__Profile, strings: [String]) {
+    init(_ m: Perftools__Profiles__Profile, strings: [String], tables: DirectTables) {
         self.m = m
         self.strings = strings
+        self.tables = tables
     }
 
     func string(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
@@ -332,7 +490,7 @@ fileprivate struct ProtoConverter {
         return strings[Int(index)]
     }
 
-    mutating func convert() throws(ProfileError) -> (profile: Profile, locations: LocationNumbers) {
+    mutating func convert() throws(ProfileError) -> (profile: Profile, locations: IDNumbers) {
         if let first = strings.first, !first.isEmpty {
             throw ProfileError("parsing profile: string_table[0] must be the empty string, found \(quoted(first))")
         }
@@ -360,41 +518,37 @@ fileprivate struct ProtoConverter {
                     hasLineNumbers: mp.has_line_numbers != 0, hasInlineFrames: mp.has_inline_frames != 0))
         }
         // Functions.
-        var functionIndex: [UInt64: Int32] = [:]
-        functionIndex.reserveCapacity(m.n_function)
-        p.functions.reserveCapacity(m.n_function)
-        for i in 0..<m.n_function {
-            let f = m.function[i]!.pointee
+        var functionNumbers = IDNumbers(count: tables.functions.count)
+        p.functions.reserveCapacity(tables.functions.count)
+        for (i, f) in tables.functions.enumerated() {
             if f.id == 0 { throw ProfileError("parsing profile: function \(i) has the reserved id 0") }
-            if functionIndex[f.id] != nil { throw ProfileError("parsing profile: two functions have id \(f.id)") }
-            functionIndex[f.id] = Int32(i)
+            if !functionNumbers.add(f.id, Int32(i)) { throw ProfileError("parsing profile: two functions have id \(f.id)") }
             p.functions.append(
                 Function(
                     id: f.id, name: try string(f.name, "function \(f.id)"),
-                    systemName: try string(f.system_name, "function \(f.id)"),
-                    filename: try string(f.filename, "function \(f.id)"), startLine: f.start_line))
+                    systemName: try string(f.systemName, "function \(f.id)"),
+                    filename: try string(f.filename, "function \(f.id)"), startLine: f.startLine))
         }
         // Locations.
-        var numbers = LocationNumbers(count: m.n_location)
-        p.locations.reserveCapacity(m.n_location)
-        for i in 0..<m.n_location {
-            let l = m.location[i]!.pointee
+        var numbers = IDNumbers(count: tables.locations.count)
+        p.locations.reserveCapacity(tables.locations.count)
+        for (i, l) in tables.locations.enumerated() {
             if l.id == 0 { throw ProfileError("parsing profile: location \(i) has the reserved id 0") }
             if !numbers.add(l.id, Int32(i)) { throw ProfileError("parsing profile: two locations have id \(l.id)") }
             // Like go tool pprof, a location whose mapping is missing simply has no mapping.
-            let mapping = mappingIndex[l.mapping_id] ?? -1
+            let mapping = mappingIndex[l.mappingID] ?? -1
             var lines: [Line] = []
-            lines.reserveCapacity(l.n_line)
-            for j in 0..<l.n_line {
-                let ln = l.line[j]!.pointee
-                guard let fi = functionIndex[ln.function_id] else {
+            lines.reserveCapacity(l.lines.count)
+            for ln in tables.lines[l.lines] {
+                let fi = functionNumbers.number(ln.functionID)
+                guard fi >= 0 else {
                     throw ProfileError(
-                        "parsing profile: location \(l.id) refers to function \(ln.function_id), which does not exist")
+                        "parsing profile: location \(l.id) refers to function \(ln.functionID), which does not exist")
                 }
                 lines.append(Line(function: fi, line: ln.line, column: ln.column))
             }
             p.locations.append(
-                Location(id: l.id, mapping: mapping, address: l.address, lines: lines, isFolded: l.is_folded != 0))
+                Location(id: l.id, mapping: mapping, address: l.address, lines: lines, isFolded: l.isFolded))
         }
         p.dropFrames = try string(m.drop_frames, "drop_frames")
         p.keepFrames = try string(m.keep_frames, "keep_frames")
@@ -417,7 +571,7 @@ fileprivate struct ProtoConverter {
 /// What samples need of the tables: the strings and the location numbers.
 struct SampleConverter: Sendable {
     let strings: [String]
-    let locations: LocationNumbers
+    let locations: IDNumbers
 
     func string(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
         guard index >= 0, index < Int64(strings.count) else {
