@@ -71,7 +71,8 @@ import Testing
                 mismatches.append("\(Array(text[r]))")
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        let firstFew = Array(mismatches.prefix(3))
+        #expect(firstFew.isEmpty, "\(mismatches.count) ranges read differently")
     }
 
     @Test func hexAddressesAtTheLimitOfSixtyFourBits() {
