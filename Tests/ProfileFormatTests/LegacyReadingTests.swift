@@ -76,11 +76,13 @@ import Testing
     }
 
     @Test func hexAddressesAtTheLimitOfSixtyFourBits() {
+        let tooLarge = "failed to parse as hex 64-bit number: "
+        let sixteenZeros = String(repeating: "0", count: 16)
         let cases: [(String, Result<[UInt64], ProfileError>)] = [
             ("0xffffffffffffffff", .success([.max])),
             ("0x" + String(repeating: "0", count: 20) + "1 0x7f0011223344", .success([1, 0x7f00_1122_3344])),
-            ("0x1" + String(repeating: "0", count: 16), .failure(ProfileError("failed to parse as hex 64-bit number: 0x1" + String(repeating: "0", count: 16)))),
-            ("0x12345678 0x123456789abcdef01 0x1", .failure(ProfileError("failed to parse as hex 64-bit number: 0x123456789abcdef01"))),
+            ("0x1" + sixteenZeros, .failure(ProfileError(tooLarge + "0x1" + sixteenZeros))),
+            ("0x12345678 0x123456789abcdef01 0x1", .failure(ProfileError(tooLarge + "0x123456789abcdef01"))),
         ]
         for (text, result) in cases {
             let b = Array(text.utf8)
@@ -115,7 +117,12 @@ import Testing
     }
 
     @Test func addressesDifferingOnlyInHighBitsAreDistinctLocations() throws {
-        let text = "heap profile: 3: 30 [3: 30] @ heapprofile\n1: 10 [1: 10] @ 0x1001 0x100000001001\n1: 10 [1: 10] @ 0x100000001001 0x1001\n"
+        let text = """
+            heap profile: 3: 30 [3: 30] @ heapprofile
+            1: 10 [1: 10] @ 0x1001 0x100000001001
+            1: 10 [1: 10] @ 0x100000001001 0x1001
+
+            """
         let p = try Profile.parse(Array(text.utf8))
         #expect(p.locations.map(\.address) == [0x1000, 0x1000_0000_1000])
         #expect(p.samples.map(\.locations) == [[0, 1], [1, 0]])

@@ -115,7 +115,9 @@ enum LegacyHeap {
     /// A well-formed sample line read by hand, its addresses appended to `addresses`; nil (with
     /// `addresses` to be cleared) sends the line to the regular expression. The stack is the
     /// longest run of `[ x0-9a-f]` after `@`, and the line is well-formed when it runs to the end.
-    static func fastSample(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ addresses: inout [UInt64]) -> FastSample? {
+    static func fastSample(
+        _ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ addresses: inout [UInt64]
+    ) -> FastSample? {
         var i = r.lowerBound
         let end = r.upperBound
         guard let a = LegacyNumbers.decimal(b, &i, end, signed: true), i < end, b[i] == 58 else { return nil }
