@@ -21,7 +21,8 @@ struct LegacyBuilder {
     var stacks: [[Int32]] = []
     var values: [[Int64]] = []
     var blockSizes: [Int64]? = nil
-    private var byAddress: [UInt64: Int32] = [:]
+    /// Indices into `locations` by address.
+    private var byAddress = FastIndexTable()
 
     init(sampleTypes: [ValueType], periodType: ValueType, period: Int64) {
         profile.sampleTypes = sampleTypes
@@ -31,15 +32,35 @@ struct LegacyBuilder {
 
     /// The location for `address`, created on first use.
     mutating func location(_ address: UInt64) -> Int32 {
-        if let i = byAddress[address] { return i }
-        let i = Int32(locations.count)
+        let hash = Self.addressHash(address)
+        // Equal hashes are equal addresses (the hash is a bijection), so the table's own hash
+        // comparison settles a lookup without reading `locations`.
+        if let i = byAddress.find(hash, { _ in true }) { return Int32(i) }
+        let i = locations.count
         locations.append(Loc(address: address))
-        byAddress[address] = i
-        return i
+        byAddress.insert(hash, i)
+        return Int32(i)
+    }
+
+    /// The stack of return addresses `addresses` as locations of the calls, one byte earlier.
+    mutating func callStack(_ addresses: [UInt64]) -> [Int32] {
+        // Every lookup's table slot is requested before the first lookup: their misses overlap.
+        for a in addresses { byAddress.prefetch(Self.addressHash(a &- 1)) }
+        return addresses.map { location($0 &- 1) }
     }
 
     /// The location already made for `address`, if any.
-    func existingLocation(_ address: UInt64) -> Int32? { byAddress[address] }
+    func existingLocation(_ address: UInt64) -> Int32? {
+        byAddress.find(Self.addressHash(address)) { _ in true }.map(Int32.init)
+    }
+
+    /// A hash of an address that is a bijection: a multiplication by an odd number (invertible
+    /// modulo 2^64) and an xor of the high half into the low half (its own inverse), so distinct
+    /// addresses never share a hash. The table indexes by the low bits, which the xor mixes.
+    static func addressHash(_ address: UInt64) -> UInt64 {
+        let x = address &* 0x9E37_79B9_7F4A_7C15
+        return x ^ (x >> 32)
+    }
 
     mutating func addSample(_ stack: [Int32], _ v: [Int64], blockSize: Int64? = nil) {
         stacks.append(stack)
@@ -184,8 +205,19 @@ struct LegacyBuilder {
             p.locations.append(loc)
         }
         p.samples.reserveCapacity(stacks.count)
-        for (i, s) in stacks.enumerated() {
-            var sample = Sample(locations: s.map { newIndex[Int($0)] }, values: values[i])
+        // Each stack is renumbered in place and handed to its sample with its values: they are
+        // moved out of the builder, which is consumed, so no array is copied.
+        var stacks: [[Int32]] = []
+        var values: [[Int64]] = []
+        swap(&stacks, &self.stacks)
+        swap(&values, &self.values)
+        for i in stacks.indices {
+            var s: [Int32] = []
+            var v: [Int64] = []
+            swap(&s, &stacks[i])
+            swap(&v, &values[i])
+            for k in s.indices { s[k] = newIndex[Int(s[k])] }
+            var sample = Sample(locations: s, values: v)
             if let sizes = blockSizes { sample.numLabels = [NumLabel(key: "bytes", value: sizes[i])] }
             p.samples.append(sample)
         }

@@ -58,7 +58,7 @@ enum LegacyContention {
                 addresses.removeAll(keepingCapacity: true)
                 let stack = Array(m[3]!.utf8)
                 try LegacyNumbers.hexAddresses(stack, 0..<stack.count, into: &addresses)
-                b.addSample(addresses.map { b.location($0 &- 1) }, [count, delay])
+                b.addSample(b.callStack(addresses), [count, delay])
             }
             if !lines.scan() { break }
         }

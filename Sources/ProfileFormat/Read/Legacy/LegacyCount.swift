@@ -19,7 +19,7 @@ enum LegacyCount {
             guard let n = countLine(lines.bytes, r, &addresses) else {
                 throw ProfileError("malformed \(name) profile: bad line \(quoted(lines.text))")
             }
-            b.addSample(addresses.map { b.location($0 &- 1) }, [n])
+            b.addSample(b.callStack(addresses), [n])
         }
         try lines.readAdditionalSections(into: &b)
         return b

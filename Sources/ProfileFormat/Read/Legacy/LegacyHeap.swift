@@ -54,30 +54,31 @@ enum LegacyHeap {
             addresses.removeAll(keepingCapacity: true)
             // A line the fast path reads holds only digits, spaces and `:[]@x`: it is never a
             // memory map sentinel, so only other lines are checked for one.
-            var stackStart = 0
-            let fast = fastFields(lines.bytes, t, &stackStart)
+            let fast = lines.bytes.withUnsafeBufferPointer { fastSample($0, t, &addresses) }
             if fast == nil && lines.isMemoryMapSentinel(t) { break }
             let (values, blockSize) = try sample(
-                lines.bytes, t, fast, stackStart, period: period, scaled: scaled, alloc: hasAlloc, &addresses)
-            var stack: [Int32] = []
-            stack.reserveCapacity(addresses.count)
-            for a in addresses { stack.append(b.location(a &- 1)) }
-            b.addSample(stack, values, blockSize: blockSize)
+                lines.bytes, t, fast, period: period, scaled: scaled, alloc: hasAlloc, &addresses)
+            b.addSample(b.callStack(addresses), values, blockSize: blockSize)
         }
         try lines.readAdditionalSections(into: &b)
         return b
     }
 
+    /// A sample line as `fastSample` reads it: its four numbers, and an address too large for 64
+    /// bits if there is one (reported once the values have been checked).
+    typealias FastSample = (fields: (Int64, Int64, Int64, Int64), overflow: Range<Int>?)
+
     /// One sample line: its values (alloc first when the profile has them), block size and stack.
     static func sample(
-        _ bytes: [UInt8], _ r: Range<Int>, _ fast: (Int64, Int64, Int64, Int64)?, _ fastStack: Int, period: Int64,
-        scaled: Bool, alloc: Bool, _ addresses: inout [UInt64]
+        _ bytes: [UInt8], _ r: Range<Int>, _ fast: FastSample?, period: Int64, scaled: Bool, alloc: Bool,
+        _ addresses: inout [UInt64]
     ) throws(ProfileError) -> ([Int64], Int64) {
         var fields: (Int64, Int64, Int64, Int64)
-        var stackStart = fastStack
+        var overflow: Range<Int>? = nil
         if let f = fast {
-            fields = f
+            (fields, overflow) = f
         } else {
+            addresses.removeAll(keepingCapacity: true)
             let line = String(decoding: bytes[r], as: UTF8.self)
             guard let m = sampleLine.firstMatch(line) else {
                 throw ProfileError("malformed heap profile sample: \(quoted(line))")
@@ -88,7 +89,6 @@ enum LegacyHeap {
             fields = (a, b, c, d)
             let stack = Array(m[5]!.utf8)
             try LegacyNumbers.hexAddresses(stack, 0..<stack.count, into: &addresses)
-            stackStart = -1
         }
         var values: [Int64] = []
         values.reserveCapacity(4)
@@ -108,40 +108,45 @@ enum LegacyHeap {
         }
         if alloc { try add(fields.2, fields.3, "allocation") }
         try add(fields.0, fields.1, "inuse")
-        if stackStart >= 0 {
-            try LegacyNumbers.hexAddresses(bytes, stackStart..<r.upperBound, into: &addresses)
-        }
+        if let overflow { throw LegacyNumbers.hexOverflow(bytes, overflow) }
         return (values, blockSize)
     }
 
-    /// The four numbers of a well-formed sample line and where its `[ x0-9a-f]*` stack ends up;
-    /// nil sends the line to the regular expression.
-    static func fastFields(_ bytes: [UInt8], _ r: Range<Int>, _ stackStart: inout Int) -> (Int64, Int64, Int64, Int64)? {
-        bytes.withUnsafeBufferPointer { b -> (Int64, Int64, Int64, Int64)? in
-            var i = r.lowerBound
-            let end = r.upperBound
-            guard let a = LegacyNumbers.decimal(b, &i, end, signed: true), i < end, b[i] == 58 else { return nil }
-            i += 1
-            LegacyNumbers.skipSpaces(b, &i, end)
-            guard let c = LegacyNumbers.decimal(b, &i, end, signed: true) else { return nil }
-            LegacyNumbers.skipSpaces(b, &i, end)
-            guard i < end, b[i] == 91 else { return nil }
-            i += 1
-            LegacyNumbers.skipSpaces(b, &i, end)
-            guard let d = LegacyNumbers.decimal(b, &i, end, signed: false), i < end, b[i] == 58 else { return nil }
-            i += 1
-            LegacyNumbers.skipSpaces(b, &i, end)
-            guard let e = LegacyNumbers.decimal(b, &i, end, signed: false) else { return nil }
-            LegacyNumbers.skipSpaces(b, &i, end)
-            guard i + 2 < end, b[i] == 93, b[i + 1] == 32, b[i + 2] == 64 else { return nil }
-            i += 3
-            // The stack is the longest run of [ x0-9a-f] after `@`.
-            var j = i
-            while j < end, b[j] == 32 || b[j] == 120 || LegacyNumbers.lowerHex(b[j]) != nil { j += 1 }
-            stackStart = i
-            if j != end { return nil }
-            return (a, c, d, e)
+    /// A well-formed sample line read by hand, its addresses appended to `addresses`; nil (with
+    /// `addresses` to be cleared) sends the line to the regular expression. The stack is the
+    /// longest run of `[ x0-9a-f]` after `@`, and the line is well-formed when it runs to the end.
+    static func fastSample(
+        _ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ addresses: inout [UInt64]
+    ) -> FastSample? {
+        var i = r.lowerBound
+        let end = r.upperBound
+        guard let a = LegacyNumbers.decimal(b, &i, end, signed: true), i < end, b[i] == 58 else { return nil }
+        i += 1
+        LegacyNumbers.skipSpaces(b, &i, end)
+        guard let c = LegacyNumbers.decimal(b, &i, end, signed: true) else { return nil }
+        LegacyNumbers.skipSpaces(b, &i, end)
+        guard i < end, b[i] == 91 else { return nil }
+        i += 1
+        LegacyNumbers.skipSpaces(b, &i, end)
+        guard let d = LegacyNumbers.decimal(b, &i, end, signed: false), i < end, b[i] == 58 else { return nil }
+        i += 1
+        LegacyNumbers.skipSpaces(b, &i, end)
+        guard let e = LegacyNumbers.decimal(b, &i, end, signed: false) else { return nil }
+        LegacyNumbers.skipSpaces(b, &i, end)
+        guard i + 2 < end, b[i] == 93, b[i + 1] == 32, b[i + 2] == 64 else { return nil }
+        let run = LegacyNumbers.hexRun(b, from: i + 3, to: end, into: &addresses)
+        var stop = run.stop
+        if run.overflow != nil {
+            // The rest of the run is still checked: a line that leaves it goes the general way.
+            var dropped: [UInt64] = []
+            var more = run
+            while more.overflow != nil && stop < end {
+                more = LegacyNumbers.hexRun(b, from: stop, to: end, into: &dropped)
+                stop = more.stop
+            }
         }
+        if stop != end { return nil }
+        return ((a, c, d, e), run.overflow)
     }
 
     /// Go's scaleHeapSample: undoes Poisson sampling at `rate` bytes.

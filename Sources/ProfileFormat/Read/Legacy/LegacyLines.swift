@@ -1,3 +1,5 @@
+import Foundation
+
 /// The lines of a text profile, read one at a time the way Go's bufio.Scanner reads them: split
 /// at `\n`, a trailing `\r` dropped, and an empty current line once the input is used up.
 struct LegacyLines {
@@ -17,10 +19,11 @@ struct LegacyLines {
             line = position..<position
             return false
         }
-        var end = position
         let n = bytes.count
-        bytes.withUnsafeBufferPointer { b in
-            while end < n && b[end] != 10 { end += 1 }
+        let start = position
+        let end = bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, let newline = memchr(base + start, 10, n - start) else { return n }
+            return UnsafeRawPointer(newline) - UnsafeRawPointer(base)
         }
         var stop = end
         if stop > position && bytes[stop - 1] == 13 { stop -= 1 }
@@ -87,33 +90,112 @@ struct LegacyLines {
 enum LegacyNumbers {
     /// Every `0x[0-9a-f]+` in `b[r]`, parsed; an address too large for 64 bits is an error.
     static func hexAddresses(_ b: [UInt8], _ r: Range<Int>, into out: inout [UInt64]) throws(ProfileError) {
-        var i = r.lowerBound
-        let end = r.upperBound
-        while i + 2 < end {
-            if b[i] == UInt8(ascii: "0") && b[i + 1] == UInt8(ascii: "x") && lowerHex(b[i + 2]) != nil {
-                var j = i + 2
-                var v: UInt64 = 0
-                var overflow = false
-                while j < end, let d = lowerHex(b[j]) {
-                    if v > (UInt64.max >> 4) { overflow = true }
-                    v = v &<< 4 | UInt64(d)
-                    j += 1
-                }
-                if overflow {
-                    throw ProfileError("failed to parse as hex 64-bit number: \(String(decoding: b[i..<j], as: UTF8.self))")
+        let overflow = b.withUnsafeBufferPointer { p -> Range<Int>? in
+            var i = r.lowerBound
+            while i < r.upperBound {
+                let run = hexRun(p, from: i, to: r.upperBound, into: &out)
+                if run.overflow != nil { return run.overflow }
+                i = run.stop + 1
+            }
+            return nil
+        }
+        if let overflow { throw hexOverflow(b, overflow) }
+    }
+
+    /// The `0x[0-9a-f]+` addresses in the run of `[ x0-9a-f]` bytes that starts at `start`,
+    /// appended to `out`. `stop` is where the run ends: `end`, or the first other byte. An address
+    /// too large for 64 bits ends the parse early: `overflow` is its text and `stop` its end.
+    @inline(__always)
+    static func hexRun(
+        _ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into out: inout [UInt64]
+    ) -> (stop: Int, overflow: Range<Int>?) {
+        var i = start
+        while i < end {
+            let c = b[i]
+            if c == UInt8(ascii: "0") && i + 2 < end && b[i + 1] == UInt8(ascii: "x") && isHex(b[i + 2]) {
+                let digits = i + 2
+                let (v, j) = hexDigits(b, from: digits, to: end)
+                // Past 16 significant digits the number does not fit (checked once, not per digit).
+                if j - digits > 16 {
+                    var k = digits
+                    while k < j && b[k] == UInt8(ascii: "0") { k += 1 }
+                    if j - k > 16 { return (j, i..<j) }
                 }
                 out.append(v)
                 i = j
-            } else {
+            } else if c == UInt8(ascii: " ") || c == UInt8(ascii: "x") || isHex(c) {
                 i += 1
+            } else {
+                return (i, nil)
             }
         }
+        return (end, nil)
+    }
+
+    /// The error for an address too large for 64 bits, `b[r]`.
+    static func hexOverflow(_ b: [UInt8], _ r: Range<Int>) -> ProfileError {
+        ProfileError("failed to parse as hex 64-bit number: \(String(decoding: b[r], as: UTF8.self))")
+    }
+
+    /// The lower-case hex digits from `start` up to `end` or the first other byte: their value
+    /// (modulo 2^64) and where they stop. Eight bytes are taken at a time while eight can be read.
+    @inline(__always)
+    static func hexDigits(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (UInt64, Int) {
+        var i = start
+        var v: UInt64 = 0
+        while i < end && i + 8 <= b.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            let n = min(hexPrefix(word), end - i)
+            if n == 0 { break }
+            v = v &<< (4 * n) | packHex(word, n)
+            i += n
+            if n < 8 { return (v, i) }
+        }
+        while i < end && isHex(b[i]) {
+            v = v &<< 4 | hexDigit(b[i])
+            i += 1
+        }
+        return (v, i)
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// How many of the eight bytes of `word` (first byte lowest) are lower-case hex digits before
+    /// the first that is not. Each byte is range-tested in its own lane: its low seven bits plus
+    /// a bias set the lane's high bit exactly when the byte is at least (or above) a bound.
+    @inline(__always) static func hexPrefix(_ word: UInt64) -> Int {
+        let low = word & ~highBits
+        let digit = (low &+ ones &* (0x80 - 0x30)) & ~(low &+ ones &* (0x7F - 0x39))
+        let letter = (low &+ ones &* (0x80 - 0x61)) & ~(low &+ ones &* (0x7F - 0x66))
+        let other = ~((digit | letter) & ~word) & highBits
+        return other.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `n` (1...8) bytes of `word`, all hex digits, the first the most
+    /// significant: each byte becomes its digit, the digits are reversed into place and packed.
+    @inline(__always) static func packHex(_ word: UInt64, _ n: Int) -> UInt64 {
+        let nibbles = (word & (ones &* 0x0F)) &+ 9 &* ((word >> 6) & ones)
+        var r = (nibbles &<< (8 * (8 - n))).byteSwapped
+        r = (r | (r >> 4)) & 0x00FF_00FF_00FF_00FF
+        r = (r | (r >> 8)) & 0x0000_FFFF_0000_FFFF
+        return (r | (r >> 16)) & 0xFFFF_FFFF
+    }
+
+    /// Whether `c` is a lower-case hex digit (digits and letters told apart without a branch).
+    @inline(__always) static func isHex(_ c: UInt8) -> Bool {
+        let digit: UInt8 = c &- 48 < 10 ? 1 : 0
+        let letter: UInt8 = c &- 97 < 6 ? 1 : 0
+        return digit | letter != 0
+    }
+
+    /// The value of `c`, a lower-case hex digit (`isHex`), without a branch.
+    @inline(__always) static func hexDigit(_ c: UInt8) -> UInt64 {
+        UInt64(c & 0x0F) &+ 9 &* UInt64(c >> 6)
     }
 
     @inline(__always) static func lowerHex(_ c: UInt8) -> UInt8? {
-        if c >= 48 && c <= 57 { return c - 48 }
-        if c >= 97 && c <= 102 { return c - 87 }
-        return nil
+        isHex(c) ? UInt8(hexDigit(c)) : nil
     }
 
     /// Go's strconv.ParseInt(s, 0, 64).

@@ -22,7 +22,8 @@ public enum LegacyProfile {
                 case 4: builder = try LegacyContention.parse(raw)
                 default: builder = try LegacyJava.parse(raw)
                 }
-                guard let b = builder else { continue }
+                // Consumed, so that `finish` owns the only copy of its arrays and can move them.
+                guard let b = consume builder else { continue }
                 let (drop, keep) = frameRules(b.profile.sampleTypes)
                 let p = b.finish(dropFrames: drop, keepFrames: keep)
                 try p.validate()
