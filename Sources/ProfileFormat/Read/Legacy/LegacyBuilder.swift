@@ -33,9 +33,7 @@ struct LegacyBuilder {
     /// The location for `address`, created on first use.
     mutating func location(_ address: UInt64) -> Int32 {
         let hash = Self.addressHash(address)
-        // Equal hashes are equal addresses (the hash is a bijection), so the table's own hash
-        // comparison settles a lookup without reading `locations`.
-        if let i = byAddress.find(hash, { _ in true }) { return Int32(i) }
+        if let i = byAddress.find(hash, { locations[$0].address == address }) { return Int32(i) }
         let i = locations.count
         locations.append(Loc(address: address))
         byAddress.insert(hash, i)
@@ -51,12 +49,12 @@ struct LegacyBuilder {
 
     /// The location already made for `address`, if any.
     func existingLocation(_ address: UInt64) -> Int32? {
-        byAddress.find(Self.addressHash(address)) { _ in true }.map(Int32.init)
+        byAddress.find(Self.addressHash(address)) { locations[$0].address == address }.map(Int32.init)
     }
 
     /// A hash of an address that is a bijection: a multiplication by an odd number (invertible
     /// modulo 2^64) and an xor of the high half into the low half (its own inverse), so distinct
-    /// addresses never share a hash. The table indexes by the low bits, which the xor mixes.
+    /// addresses never share a hash. The table keeps and places by its high half.
     static func addressHash(_ address: UInt64) -> UInt64 {
         let x = address &* 0x9E37_79B9_7F4A_7C15
         return x ^ (x >> 32)
