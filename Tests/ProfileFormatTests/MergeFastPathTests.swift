@@ -119,6 +119,7 @@ import Testing
         var rng = SplitMix(seed: UInt64(seed))
         let p = Self.randomProfile(&rng)
         try expectSame(try Profile.merge([p]), Self.referenceMerge([p]))
+        try expectSame(try Profile.mergeAlone(p), Self.referenceMerge([p]))
         let bytes = p.serialized()
         let parsed = try Profile.parse(bytes)
         try expectSame(try Profile.parseMerged(bytes), Self.referenceMerge([parsed]))
@@ -236,6 +237,7 @@ import Testing
             let merged = try ProtobufDecoding.decode(&raw, merged: true, prepare: { _ in })
             #expect(merged.keptAsDecoded == kept)
             try expectSame(merged.profile, Self.referenceMerge([changed]))
+            try expectSame(try Profile.mergeAlone(changed), Self.referenceMerge([changed]))
         }
     }
 

@@ -35,11 +35,11 @@ extension Profile {
         try HeapInuseSeries.refuse(raw)
         if var legacy = try LegacyProfile.parse(raw) {
             prepare(&legacy)
-            return try PhaseTimer.measure("legacy merge") { () throws(ProfileError) in try merge([legacy]) }
+            return try PhaseTimer.measure("legacy merge") { () throws(ProfileError) in try mergeAlone(legacy) }
         }
         if var folded = try FoldedStacks.parse(raw) {
             prepare(&folded)
-            return try merge([folded])
+            return try mergeAlone(folded)
         }
         return try ProtobufDecoding.decode(&raw, merged: true, prepare: prepare).profile
     }
@@ -147,14 +147,9 @@ enum ProtobufDecoding {
             let bad = held.firstIndex { $0.values.count != typeCount }
             try Profile.checkDecoded(typeCount: typeCount, sampleCount: count, badSample: bad.map { ($0, held[$0].values.count) })
             if chunks.mergeKeepsAll(locationCount: profile.locations.count) {
-                // The samples use every location in its order: merging the locations in their
-                // order is merging them in first-use order, as the merge would.
-                PhaseTimer.measure("merge tables") { sink.merger.mapAllLocations() }
-                if sink.merger.out.locations.count == profile.locations.count {
-                    // No sample is zero, so `finish` would not merge again.
-                    sink.merger.out.samples = held
-                    return (sink.merger.out, true)
-                }
+                swap(&profile.samples, &held)
+                if let kept = PhaseTimer.measure("merge tables", { Merger.keepingSamples(&profile) }) { return (kept, true) }
+                swap(&profile.samples, &held)
             }
             for k in held.indices { sink.accept(k, &held[k]) }
             held = []
@@ -641,55 +636,6 @@ struct MergingSample: SampleSink {
     /// Places the last sample; call once all have been accepted.
     mutating func flush() {
         if var s = pending.take() { merger.place(&s, pendingHash) }
-    }
-}
-
-/// Whether merging a profile alone would change its samples, checked as they come: a merge
-/// drops a sample that is all zero, adds one to an earlier one with the same stack and labels,
-/// and renumbers the locations in the order the stacks first use them (leaf first).
-struct MergeCheck {
-    private(set) var changes = false
-    /// How many locations the stacks have used so far (each first used in its order).
-    private(set) var usedLocations: Int32 = 0
-    private var keys: FastIndexTable
-    private var labelStrings = StringHashCache()
-    /// The samples so far (sharing their arrays), to compare keys with.
-    private var earlier: [Sample] = []
-
-    init(capacity: Int) {
-        keys = FastIndexTable(capacity: capacity)
-        earlier.reserveCapacity(capacity)
-    }
-
-    /// Notes the next sample; once a change is found, the samples are let go.
-    mutating func note(_ s: Sample) {
-        if changes { return }
-        if keeps(s) {
-            earlier.append(s)
-        } else {
-            changes = true
-            earlier = []
-        }
-    }
-
-    private mutating func keeps(_ s: Sample) -> Bool {
-        if s.isZero { return false }
-        var used = usedLocations
-        for l in s.locations {
-            if l == used {
-                used += 1
-            } else if l > used {
-                return false
-            }
-        }
-        usedLocations = used
-        let h = Merger.keyHash(s, &labelStrings)
-        let found = earlier.withUnsafeBufferPointer { done in
-            withUnsafePointer(to: s) { p in keys.find(h) { Merger.sameKey(done.baseAddress! + $0, p) } }
-        }
-        if found != nil { return false }
-        keys.insert(h, earlier.count)
-        return true
     }
 }
 

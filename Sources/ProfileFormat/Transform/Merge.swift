@@ -39,6 +39,20 @@ extension Profile {
         return merged
     }
 
+    /// `merge([p])`, but when the merge would keep every sample as it is (`MergeCheck`) only the
+    /// tables are merged.
+    public static func mergeAlone(_ p: consuming Profile) throws(ProfileError) -> Profile {
+        var check = MergeCheck(capacity: p.samples.count)
+        for s in p.samples {
+            check.note(s)
+            if check.changes { break }
+        }
+        let keeps = !check.changes && Int(check.usedLocations) == p.locations.count
+        check = MergeCheck(capacity: 0)
+        if keeps, let kept = Merger.keepingSamples(&p) { return kept }
+        return try merge([p])
+    }
+
     /// Why two profiles cannot be merged, or nothing when they can.
     public func checkCompatible(with other: Profile) throws(ProfileError) {
         if periodType != other.periodType {
@@ -273,6 +287,24 @@ struct Merger {
         return h
     }
 
+    /// The merge of `p` alone when a merge keeps its samples as they are (`MergeCheck`, with
+    /// every location used): its tables merged in their order, which is then the order of first
+    /// use. Nil (and `p` as it was) when that merges two locations into one, which renumbers stacks.
+    static func keepingSamples(_ p: inout Profile) -> Profile? {
+        var samples: [Sample] = []
+        swap(&samples, &p.samples)
+        var m = Merger(into: Profile.mergedHeader([p]), sampleCapacity: 0)
+        m.begin(p)
+        m.mapAllLocations()
+        guard m.out.locations.count == p.locations.count else {
+            swap(&samples, &p.samples)
+            return nil
+        }
+        // No sample is zero, so `finish` would not merge again.
+        m.out.samples = samples
+        return m.out
+    }
+
     /// Maps every location of the current source, in its order (a lone profile's tables,
     /// merged while its samples decode).
     mutating func mapAllLocations() {
@@ -430,5 +462,54 @@ extension Sample {
         var s = Sample(locations: [], values: [])
         swap(&s, &self)
         return s
+    }
+}
+
+/// Whether merging a profile alone would change its samples, checked as they come: a merge
+/// drops a sample that is all zero, adds one to an earlier one with the same stack and labels,
+/// and renumbers the locations in the order the stacks first use them (leaf first).
+struct MergeCheck {
+    private(set) var changes = false
+    /// How many locations the stacks have used so far (each first used in its order).
+    private(set) var usedLocations: Int32 = 0
+    private var keys: FastIndexTable
+    private var labelStrings = StringHashCache()
+    /// The samples so far (sharing their arrays), to compare keys with.
+    private var earlier: [Sample] = []
+
+    init(capacity: Int) {
+        keys = FastIndexTable(capacity: capacity)
+        earlier.reserveCapacity(capacity)
+    }
+
+    /// Notes the next sample; once a change is found, the samples are let go.
+    mutating func note(_ s: Sample) {
+        if changes { return }
+        if keeps(s) {
+            earlier.append(s)
+        } else {
+            changes = true
+            earlier = []
+        }
+    }
+
+    private mutating func keeps(_ s: Sample) -> Bool {
+        if s.isZero { return false }
+        var used = usedLocations
+        for l in s.locations {
+            if l == used {
+                used += 1
+            } else if l > used {
+                return false
+            }
+        }
+        usedLocations = used
+        let h = Merger.keyHash(s, &labelStrings)
+        let found = earlier.withUnsafeBufferPointer { done in
+            withUnsafePointer(to: s) { p in keys.find(h) { Merger.sameKey(done.baseAddress! + $0, p) } }
+        }
+        if found != nil { return false }
+        keys.insert(h, earlier.count)
+        return true
     }
 }

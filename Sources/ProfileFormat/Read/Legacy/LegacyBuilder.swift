@@ -21,8 +21,10 @@ struct LegacyBuilder {
     var stacks: [[Int32]] = []
     var values: [[Int64]] = []
     var blockSizes: [Int64]? = nil
-    /// Indices into `locations` by address.
+    /// Indices into `locations` by address, and their addresses alone (a quarter of the
+    /// memory of `locations`, for the lookups' comparisons).
     private var byAddress = FastIndexTable()
+    private var addresses: [UInt64] = []
 
     init(sampleTypes: [ValueType], periodType: ValueType, period: Int64) {
         profile.sampleTypes = sampleTypes
@@ -33,9 +35,10 @@ struct LegacyBuilder {
     /// The location for `address`, created on first use.
     mutating func location(_ address: UInt64) -> Int32 {
         let hash = Self.addressHash(address)
-        if let i = byAddress.find(hash, { locations[$0].address == address }) { return Int32(i) }
+        if let i = byAddress.find(hash, { addresses[$0] == address }) { return Int32(i) }
         let i = locations.count
         locations.append(Loc(address: address))
+        addresses.append(address)
         byAddress.insert(hash, i)
         return Int32(i)
     }
@@ -49,7 +52,7 @@ struct LegacyBuilder {
 
     /// The location already made for `address`, if any.
     func existingLocation(_ address: UInt64) -> Int32? {
-        byAddress.find(Self.addressHash(address)) { locations[$0].address == address }.map(Int32.init)
+        byAddress.find(Self.addressHash(address)) { addresses[$0] == address }.map(Int32.init)
     }
 
     /// A hash of an address that is a bijection: a multiplication by an odd number (invertible
