@@ -89,7 +89,7 @@ public struct ProfileLoader {
             do {
                 let (bytes, r) = try read(sources[0])
                 let merged = try Profile.parseMerged(
-                    bytes, maxInflatedSize: maxInflatedSize, prepare: Self.addMissingMapping)
+                    consume bytes, maxInflatedSize: maxInflatedSize, prepare: Self.addMissingMapping)
                 if r { keepFetchedCopy(merged) }
                 return (merged, r)
             } catch {

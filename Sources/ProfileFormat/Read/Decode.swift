@@ -29,9 +29,12 @@ extension Profile {
     /// profiles that a merge wrote, or Go's runtime): see `ProtobufDecoding.decode`. `prepare`
     /// sees the profile without its samples (it may fix its tables).
     public static func parseMerged(
-        _ data: [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize, prepare: (inout Profile) -> Void = { _ in }
+        _ data: consuming [UInt8], maxInflatedSize: Int = Gzip.defaultMaxInflatedSize,
+        prepare: (inout Profile) -> Void = { _ in }
     ) throws(ProfileError) -> Profile {
         var raw = try inflate(data, maxInflatedSize: maxInflatedSize)
+        // The compressed bytes go now (when the caller gave them up), not after decoding.
+        data = []
         try HeapInuseSeries.refuse(raw)
         if var legacy = try LegacyProfile.parse(raw) {
             prepare(&legacy)

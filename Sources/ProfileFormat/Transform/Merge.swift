@@ -477,12 +477,13 @@ struct MergeCheck {
     /// The samples so far (sharing their arrays), to compare keys with.
     private var earlier: [Sample] = []
 
+    /// A check of about `capacity` samples: its table starts small (most checks stop early) and
+    /// grows.
     init(capacity: Int) {
-        keys = FastIndexTable(capacity: capacity)
-        earlier.reserveCapacity(capacity)
+        keys = FastIndexTable(capacity: min(capacity, 1 << 12))
     }
 
-    /// Notes the next sample; once a change is found, the samples are let go.
+    /// Notes the next sample; once a change is found, the samples and the table are let go.
     mutating func note(_ s: Sample) {
         if changes { return }
         if keeps(s) {
@@ -490,6 +491,7 @@ struct MergeCheck {
         } else {
             changes = true
             earlier = []
+            keys = FastIndexTable()
         }
     }
 
