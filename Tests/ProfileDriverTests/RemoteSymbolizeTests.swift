@@ -67,13 +67,18 @@ import Testing
     @Test(arguments: cases)
     func matchesGoToolPprof(_ c: Case) throws {
         let profile = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("server.pb.gz")))
+        let dropProfile = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("server-drop.pb.gz")))
         let symbols = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("symbols.txt")))
         let golden = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent(c.name + ".golden")))
         let server = try ScriptedServer { request in
-            ScriptedServer.answer(200, body: request.path == "/debug/pprof/symbol" ? symbols : profile)
+            if request.path == "/debug/pprof/symbol" { return ScriptedServer.answer(200, body: symbols) }
+            // `?drop` (an ARGS word of goldens.txt starting with "?") asks for the profile with drop_frames.
+            let query = request.target.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+            return ScriptedServer.answer(200, body: query.contains("drop") ? dropProfile : profile)
         }
         defer { server.stop() }
-        let run = runPprof(c.args + [server.url("/debug/pprof/profile")])
+        let query = c.args.filter { $0.hasPrefix("?") }.joined()
+        let run = runPprof(c.args.filter { !$0.hasPrefix("?") } + [server.url("/debug/pprof/profile" + query)])
         #expect(run.status == 0, "\(run.err)")
         #expect(String(decoding: run.out, as: UTF8.self) == String(decoding: golden, as: UTF8.self))
     }

@@ -227,12 +227,7 @@ public enum PprofCommand {
         let load = { [loader] (sources: [String], bases: [String], diffBase: Bool, warn: (String) -> Void) throws(ProfileError) -> Profile in
             var profile = try Session.loadProfile(
                 sources: sources, bases: bases, diffBase: diffBase, normalize: inv.config.normalize,
-                loader: loader, warn: warn)
-            if !inv.execName.isEmpty || !inv.buildID.isEmpty, !profile.mappings.isEmpty {
-                if !inv.execName.isEmpty { profile.mappings[0].file = inv.execName }
-                if !inv.buildID.isEmpty { profile.mappings[0].buildID = inv.buildID }
-            }
-            loader.symbolize(&profile, sources: sources + bases, warn: warn)
+                loader: loader, execName: inv.execName, buildID: inv.buildID, warn: warn)
             if !inv.comment.isEmpty { profile.comments.append(inv.comment) }
             return profile
         }

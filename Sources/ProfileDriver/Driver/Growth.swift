@@ -157,9 +157,8 @@ public enum Growth {
             if let series = try HeapInuseSeries.parse(raw) {
                 return series.enumerated().map { (series.count == 1 ? source : "\(source)#\($0.offset + 1)", $0.element) }
             }
-            var p = try Profile.parseMerged(raw, maxInflatedSize: loader.maxInflatedSize, prepare: ProfileLoader.addMissingMapping)
+            let p = try Profile.parseMerged(raw, maxInflatedSize: loader.maxInflatedSize, prepare: ProfileLoader.addMissingMapping)
             if remote { loader.keepFetchedCopy(p) }
-            try p.removeUninteresting()
             return [(source, p)]
         } catch {
             throw error.context(Fetch.redact(source))
@@ -176,7 +175,15 @@ public enum Growth {
         } catch {
             throw ReportError(error.message)
         }
-        for i in loaded.indices { loader.symbolize(&loaded[i].profile, sources: [source], warn: warn) }
+        // Symbolized first: uninteresting frames may be known only by the names it gives.
+        do throws(ProfileError) {
+            for i in loaded.indices {
+                loader.symbolize(&loaded[i].profile, sources: [source], warn: warn)
+                try loaded[i].profile.removeUninteresting()
+            }
+        } catch {
+            throw ReportError(error.context(Fetch.redact(source)).message)
+        }
         return loaded
     }
 

@@ -94,10 +94,12 @@ public final class Session {
     }
 
     /// Loads sources and bases as pprof's fetchProfiles does: merge each side, mark or negate
-    /// the base, merge again, drop uninteresting frames.
+    /// the base, merge again, symbolize (as `loader` is told to, with the main binary's file and
+    /// build id replaced by `execName` and `buildID` when given), then drop uninteresting frames,
+    /// which may be known only by the names symbolization gives.
     public static func loadProfile(
         sources: [String], bases: [String], diffBase: Bool, normalize: Bool, loader: ProfileLoader,
-        warn: (String) -> Void
+        execName: String = "", buildID: String = "", warn: (String) -> Void
     ) throws(ProfileError) -> Profile {
         var (p, _) = try loader.loadAll(sources, kind: "source", warn: warn)
         if !bases.isEmpty {
@@ -107,6 +109,11 @@ public final class Session {
             base.scale(by: -1)
             p = try loader.combine([consume p, consume base])
         }
+        if !p.mappings.isEmpty {
+            if !execName.isEmpty { p.mappings[0].file = execName }
+            if !buildID.isEmpty { p.mappings[0].buildID = buildID }
+        }
+        loader.symbolize(&p, sources: sources + bases, warn: warn)
         // Parsing validated each profile, and merging and pruning keep them valid.
         try p.removeUninteresting()
         return p

@@ -12,7 +12,7 @@ enum WebCompare {
     typealias Loader = (_ base: String, _ new: String, _ warn: (String) -> Void) throws(ReportError) -> Session
 
     /// The loading of `-diff_base=BASE NEW` with the session's loader and options, for a UI
-    /// made without the command line's (which adds its symbolization).
+    /// made without the command line's (which adds `-exec_name`, `-buildid` and `-add_comment`).
     static func defaultLoader(_ session: Session) -> Loader {
         let loader = session.loader, config = session.config
         return { (base, new, warn) throws(ReportError) in

@@ -2,6 +2,7 @@
 """Remakes the remote symbolization fixture (not run by CI; the files are committed):
   server.pb.gz   an address-only CPU profile of /opt/app/server (a binary that is nowhere), so
                  only the server can name its addresses
+  server-drop.pb.gz  the same with drop_frames naming a function that only the server names
   symbols.txt    what the server's /debug/pprof/symbol answers: `0xADDR NAME` lines, C++ and Rust
                  names mangled, one address left unnamed
   *.golden       go tool pprof's stdout for `ARGS http://127.0.0.1:PORT/debug/pprof/profile`,
@@ -44,6 +45,10 @@ for t in strings:
     body += field(6, 2, t.encode())
 profile = gzip.compress(bytes(body), mtime=0)
 open("server.pb.gz", "wb").write(profile)
+# The same profile with drop_frames naming a frame that only symbolization names: served for
+# `?drop` (an ARGS word starting with "?" is the URL's query).
+drop_profile = gzip.compress(bytes(body) + field(7, 0, len(strings)) + field(6, 2, b"mycrate::spin"), mtime=0)
+open("server-drop.pb.gz", "wb").write(drop_profile)
 symbols = open("symbols.txt", "rb").read()
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -55,7 +60,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
     def do_GET(self):
-        self.answer(profile)
+        self.answer(drop_profile if "drop" in self.path.partition("?")[2] else profile)
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.answer(symbols)
@@ -69,7 +74,9 @@ for line in open("goldens.txt"):
     if not line.strip() or line.startswith("#"):
         continue
     name, *args = line.split()
-    out = subprocess.run(["go", "tool", "pprof", *args, url], env=env, capture_output=True, check=True).stdout
+    query = "".join(a for a in args if a.startswith("?"))
+    args = [a for a in args if not a.startswith("?")]
+    out = subprocess.run(["go", "tool", "pprof", *args, url + query], env=env, capture_output=True, check=True).stdout
     open(name + ".golden", "wb").write(out)
 server.shutdown()
 print("make-remote: remade server.pb.gz and the goldens")
