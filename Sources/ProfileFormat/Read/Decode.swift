@@ -96,7 +96,7 @@ enum ProtobufDecoding {
             chunks = SampleChunks(raw, fields.samples, SampleConverter(strings: strings, locations: numbers), checking: merged)
             chunks?.start()
         }
-        let tables: (profile: Profile, locations: IDNumbers)
+        var tables: (profile: Profile, locations: IDNumbers)
         do {
             tables = try decodeTables(raw, fields, strings)
         } catch {
@@ -110,7 +110,9 @@ enum ProtobufDecoding {
         }
         guard let chunks else { preconditionFailure("samples are decoded") }
         defer { chunks.cancel() }
-        var profile = tables.profile
+        // The profile's tables are referenced once, so that the merge renumbers them in place.
+        var profile = Profile()
+        swap(&profile, &tables.profile)
         prepare(&profile)
         let typeCount = profile.sampleTypes.count
         let count = fields.samples.count
@@ -121,8 +123,11 @@ enum ProtobufDecoding {
             profile.samples = list.samples
             return (profile, true)
         }
+        let locationCount = profile.locations.count
         var merger = Merger(into: Profile.mergedHeader([profile]), sampleCapacity: count)
-        merger.begin(profile)
+        var source = Profile()
+        swap(&source, &profile)
+        merger.begin(consume source)
         var sink = MergingSample(merger: consume merger, valueCount: typeCount)
         sink.reserve(count)
         // Samples that a merge keeps as they are, held back until one is not.
@@ -149,10 +154,13 @@ enum ProtobufDecoding {
         if !merging {
             let bad = held.firstIndex { $0.values.count != typeCount }
             try Profile.checkDecoded(typeCount: typeCount, sampleCount: count, badSample: bad.map { ($0, held[$0].values.count) })
-            if chunks.mergeKeepsAll(locationCount: profile.locations.count) {
+            if chunks.mergeKeepsAll(locationCount: locationCount) {
+                // No sample went to the merger: its source is the profile as decoded.
+                swap(&profile, &sink.merger.src)
                 swap(&profile.samples, &held)
                 if let kept = PhaseTimer.measure("merge tables", { Merger.keepingSamples(&profile) }) { return (kept, true) }
                 swap(&profile.samples, &held)
+                swap(&profile, &sink.merger.src)
             }
             for k in held.indices { sink.accept(k, &held[k]) }
             held = []
