@@ -175,12 +175,8 @@ public enum Growth {
         } catch {
             throw ReportError(error.message)
         }
-        // Symbolized first: uninteresting frames may be known only by the names it gives.
         do throws(ProfileError) {
-            for i in loaded.indices {
-                loader.symbolize(&loaded[i].profile, sources: [source], warn: warn)
-                try loaded[i].profile.removeUninteresting()
-            }
+            for i in loaded.indices { try loader.symbolizeAndPrune(&loaded[i].profile, sources: [source], warn: warn) }
         } catch {
             throw ReportError(error.context(Fetch.redact(source)).message)
         }

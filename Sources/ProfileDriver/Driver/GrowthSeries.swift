@@ -54,8 +54,7 @@ extension Growth {
             }
             note("Snapshot \(i)/\(inv.count) saved in \(path)")
             // Saved as fetched; reported symbolized, as every other source is.
-            quiet.symbolize(&p, sources: [source], warn: note)
-            try p.removeUninteresting()
+            try quiet.symbolizeAndPrune(&p, sources: [source], warn: note)
             series.append((path, p))
         }
         return series

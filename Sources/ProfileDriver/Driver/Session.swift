@@ -113,9 +113,8 @@ public final class Session {
             if !execName.isEmpty { p.mappings[0].file = execName }
             if !buildID.isEmpty { p.mappings[0].buildID = buildID }
         }
-        loader.symbolize(&p, sources: sources + bases, warn: warn)
         // Parsing validated each profile, and merging and pruning keep them valid.
-        try p.removeUninteresting()
+        try loader.symbolizeAndPrune(&p, sources: sources + bases, warn: warn)
         return p
     }
 

@@ -85,8 +85,7 @@ extension Shell {
         if let p = diffBases[path] { return p }
         do {
             var p = try session.loader.loadAll([path], kind: "base", warn: warn).profile
-            session.loader.symbolize(&p, sources: [path], warn: warn)
-            try p.removeUninteresting()
+            try session.loader.symbolizeAndPrune(&p, sources: [path], warn: warn)
             diffBases[path] = p
             return p
         } catch {

@@ -54,6 +54,13 @@ extension ProfileLoader {
             symbolizeOptions, &profile, remoteSources: sources.compactMap { url(for: $0) },
             timeout: timeout > 0 ? Double(timeout) : 60, warn: warn)
     }
+
+    /// What go's fetchProfiles does last to a loaded profile: symbolize it, then drop the
+    /// uninteresting frames, which drop_frames may name only as symbolization names them.
+    public func symbolizeAndPrune(_ profile: inout Profile, sources: [String], warn: (String) -> Void) throws(ProfileError) {
+        symbolize(&profile, sources: sources, warn: warn)
+        try profile.removeUninteresting()
+    }
 }
 
 /// pprof's symbolizer step, run on every loaded profile unless `-symbolize=none`.

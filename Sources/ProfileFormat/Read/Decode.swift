@@ -61,12 +61,11 @@ extension Profile {
 
 /// Decoding of protobuf profiles.
 ///
-/// The tables (locations, functions, mappings, the header fields) are unpacked by protobuf-c
-/// from a copy of the top-level fields without the samples and the strings, and converted to
-/// the Swift model. The strings are read here, and the samples, most of a large profile, are
-/// decoded one message at a time (`SampleDecoder`): a large profile's samples are decoded on a
-/// second thread while this one does the tables, with the location numbers read ahead from
-/// the location messages' ids.
+/// The strings, locations and functions are read straight from their fields (`DirectTables`),
+/// the rest of the tables (mappings, sample types, the header fields) unpacked by protobuf-c and
+/// converted to the Swift model. The samples, most of a large profile, are decoded one message
+/// at a time (`SampleDecoder`): a large profile's on a second thread while this one converts the
+/// tables, with the location numbers of the locations already read.
 enum ProtobufDecoding {
     /// Below this many samples one thread decodes everything: a thread costs more than it saves.
     static let concurrentThreshold = 16384
@@ -87,18 +86,19 @@ enum ProtobufDecoding {
             throw ProfileError("parsing profile: " + WireDiagnosis.explain(raw))
         }
         let strings = fields.strings(of: raw)
+        let direct = PhaseTimer.measure("locations and functions") { DirectTables(raw, fields) }
         // A large profile's samples are decoded on a second thread from now on, with the
-        // location numbers read ahead; otherwise once the tables are.
+        // numbers of the locations read; otherwise once the tables are converted.
         var chunks: SampleChunks?
         if fields.samples.count >= concurrentThreshold && ProcessInfo.processInfo.activeProcessorCount > 1,
-            let numbers = fields.locationNumbers(of: raw)
+            let numbers = direct?.locationNumbers()
         {
             chunks = SampleChunks(raw, fields.samples, SampleConverter(strings: strings, locations: numbers), checking: merged)
             chunks?.start()
         }
         var tables: (profile: Profile, locations: IDNumbers)
         do {
-            tables = try decodeTables(raw, fields, strings)
+            tables = try decodeTables(raw, fields, strings, direct)
         } catch {
             chunks?.cancel()
             throw error
@@ -133,14 +133,17 @@ enum ProtobufDecoding {
         // Samples that a merge keeps as they are, held back until one is not.
         var held: [Sample] = []
         var merging = false
+        func mergeHeld() {
+            for k in held.indices { sink.accept(k, &held[k]) }
+            held = []
+        }
         try PhaseTimer.measure("samples") { () throws(ProfileError) in
             for c in 0..<chunks.count {
                 guard var chunk = chunks.take(c) else { break }
                 let first = c * SampleChunks.size
                 if !merging && chunks.mergeChanges(by: c) {
                     merging = true
-                    for k in held.indices { sink.accept(k, &held[k]) }
-                    held = []
+                    mergeHeld()
                 }
                 if merging {
                     for k in chunk.indices { sink.accept(first + k, &chunk[k]) }
@@ -162,8 +165,7 @@ enum ProtobufDecoding {
                 swap(&profile.samples, &held)
                 swap(&profile, &sink.merger.src)
             }
-            for k in held.indices { sink.accept(k, &held[k]) }
-            held = []
+            mergeHeld()
         }
         try Profile.checkDecoded(typeCount: typeCount, sampleCount: count, badSample: sink.badSample)
         sink.flush()
@@ -171,12 +173,11 @@ enum ProtobufDecoding {
     }
 
     /// The tables of a profile, converted to the Swift model, with the location numbers of
-    /// their ids. Locations and functions are read directly (`DirectTables`) when they are in the
-    /// usual encoding; everything else (and they, otherwise) is unpacked by protobuf-c.
-    static func decodeTables(_ raw: [UInt8], _ fields: TopLevelFields, _ strings: [String]) throws(ProfileError)
-        -> (profile: Profile, locations: IDNumbers)
+    /// their ids: the locations and functions `direct` read, when it could, and everything else
+    /// (and they, otherwise) unpacked by protobuf-c.
+    static func decodeTables(_ raw: [UInt8], _ fields: TopLevelFields, _ strings: [String], _ direct: DirectTables?)
+        throws(ProfileError) -> (profile: Profile, locations: IDNumbers)
     {
-        let direct = PhaseTimer.measure("locations and functions") { DirectTables(raw, fields) }
         var rest: [UInt8] = []
         rest.reserveCapacity(fields.otherBytes)
         for r in fields.others { rest += raw[r] }
@@ -322,6 +323,14 @@ struct DirectTables: Equatable {
         return true
     }
 
+    /// The number of each location id; nil when one is zero or given twice (converting the
+    /// tables then says so).
+    func locationNumbers() -> IDNumbers? {
+        var numbers = IDNumbers(count: locations.count)
+        for (i, l) in locations.enumerated() where l.id == 0 || !numbers.add(l.id, Int32(i)) { return nil }
+        return numbers
+    }
+
     /// The tables protobuf-c unpacked.
     init(_ m: Perftools__Profiles__Profile) {
         functions = (0..<m.n_function).map { i in
@@ -409,36 +418,6 @@ struct TopLevelFields {
             strings.map { String(decoding: UnsafeBufferPointer(rebasing: buf[$0]), as: UTF8.self) }
         }
     }
-
-    /// The location number of every location id, read from the location messages' id
-    /// fields as protobuf-c reads them (the last one counts); nil when a message is not in
-    /// the usual encoding or the ids are not distinct and nonzero (the tables' decoding then
-    /// says why, or the samples are decoded once the tables are).
-    func locationNumbers(of raw: [UInt8]) -> IDNumbers? {
-        var numbers = IDNumbers(count: locations.count)
-        let ok = raw.withUnsafeBufferPointer { buf -> Bool in
-            let p = buf.baseAddress!
-            for (i, r) in locations.enumerated() {
-                var pos = r.lowerBound
-                var id: UInt64 = 0
-                while pos < r.upperBound {
-                    guard let tag = SampleFields.varint(p, &pos, r.upperBound) else { return false }
-                    switch tag & 7 {
-                    case 0:
-                        guard let v = SampleFields.varint(p, &pos, r.upperBound) else { return false }
-                        if tag == 0x08 { id = v }
-                    case 2:
-                        guard tag >> 3 != 1, let n = SampleFields.length(p, &pos, r.upperBound) else { return false }
-                        pos += Int(n)
-                    default: return false
-                    }
-                }
-                if id == 0 || !numbers.add(id, Int32(i)) { return false }
-            }
-            return true
-        }
-        return ok ? numbers : nil
-    }
 }
 
 /// The index of each id of a table (locations, functions): ids are usually 1...n, looked up in
@@ -489,11 +468,7 @@ fileprivate struct ProtoConverter {
     }
 
     func string(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
-        guard index >= 0, index < Int64(strings.count) else {
-            throw ProfileError(
-                "parsing profile: \(what()) refers to string \(index), but the string table has \(strings.count) entries")
-        }
-        return strings[Int(index)]
+        try strings.entry(index, what())
     }
 
     mutating func convert() throws(ProfileError) -> (profile: Profile, locations: IDNumbers) {
@@ -580,11 +555,18 @@ struct SampleConverter: Sendable {
     let locations: IDNumbers
 
     func string(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
-        guard index >= 0, index < Int64(strings.count) else {
+        try strings.entry(index, what())
+    }
+}
+
+extension [String] {
+    /// String `index` of a profile's string table, which `what` refers to.
+    fileprivate func entry(_ index: Int64, _ what: @autoclosure () -> String) throws(ProfileError) -> String {
+        guard index >= 0, index < Int64(count) else {
             throw ProfileError(
-                "parsing profile: \(what()) refers to string \(index), but the string table has \(strings.count) entries")
+                "parsing profile: \(what()) refers to string \(index), but the string table has \(count) entries")
         }
-        return strings[Int(index)]
+        return self[Int(index)]
     }
 }
 

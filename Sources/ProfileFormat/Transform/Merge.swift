@@ -311,16 +311,6 @@ struct Merger {
         for li in src.locations.indices where locationBySource[li] < 0 { _ = mapLocation(Int32(li)) }
     }
 
-    /// Whether the merge so far kept the current source's tables as they are: every location,
-    /// function and mapping its own, in its order. With `mapAllLocations` and samples that use
-    /// the locations in their order, the merged tables are then the source's, renumbered 1...n.
-    var keepsTablesAsTheyAre: Bool {
-        out.locations.count == src.locations.count && out.functions.count == src.functions.count
-            && out.mappings.count == src.mappings.count
-            && functionBySource.indices.allSatisfy { functionBySource[$0] == Int32($0) }
-            && mappingBySource.indices.allSatisfy { mappingBySource[$0].index == Int32($0) && mappingBySource[$0].offset == 0 }
-    }
-
     static func sameKey(_ a: UnsafePointer<Sample>, _ b: UnsafePointer<Sample>) -> Bool {
         a.pointee.locations == b.pointee.locations && a.pointee.labels == b.pointee.labels
             && a.pointee.numLabels == b.pointee.numLabels

@@ -42,14 +42,9 @@ enum LegacyCount {
             while i < end {
                 guard i + 3 < end, b[i] == 32, b[i + 1] == 48, b[i + 2] == 120 else { return nil }
                 i += 3
-                var v: UInt64 = 0
-                let s = i
-                while i < end, let d = LegacyNumbers.lowerHex(b[i]) {
-                    if v > UInt64.max >> 4 { return nil }
-                    v = v << 4 | UInt64(d)
-                    i += 1
-                }
-                if i == s { return nil }
+                let (v, j, fits) = LegacyNumbers.hexNumber(b, from: i, to: end)
+                if j == i || !fits { return nil }
+                i = j
                 out.append(v)
             }
             return out.isEmpty ? nil : n

@@ -113,14 +113,8 @@ enum LegacyNumbers {
         while i < end {
             let c = b[i]
             if c == UInt8(ascii: "0") && i + 2 < end && b[i + 1] == UInt8(ascii: "x") && isHex(b[i + 2]) {
-                let digits = i + 2
-                let (v, j) = hexDigits(b, from: digits, to: end)
-                // Past 16 significant digits the number does not fit (checked once, not per digit).
-                if j - digits > 16 {
-                    var k = digits
-                    while k < j && b[k] == UInt8(ascii: "0") { k += 1 }
-                    if j - k > 16 { return (j, i..<j) }
-                }
+                let (v, j, fits) = hexNumber(b, from: i + 2, to: end)
+                if !fits { return (j, i..<j) }
                 out.append(v)
                 i = j
             } else if c == UInt8(ascii: " ") || c == UInt8(ascii: "x") || isHex(c) {
@@ -135,6 +129,19 @@ enum LegacyNumbers {
     /// The error for an address too large for 64 bits, `b[r]`.
     static func hexOverflow(_ b: [UInt8], _ r: Range<Int>) -> ProfileError {
         ProfileError("failed to parse as hex 64-bit number: \(String(decoding: b[r], as: UTF8.self))")
+    }
+
+    /// The hex number whose digits start at `start` (`hexDigits`), and whether it fits in 64 bits:
+    /// past 16 significant digits it does not (checked once, not per digit).
+    @inline(__always)
+    static func hexNumber(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (UInt64, Int, fits: Bool) {
+        let (v, j) = hexDigits(b, from: start, to: end)
+        if j - start > 16 {
+            var k = start
+            while k < j && b[k] == UInt8(ascii: "0") { k += 1 }
+            if j - k > 16 { return (v, j, false) }
+        }
+        return (v, j, true)
     }
 
     /// The lower-case hex digits from `start` up to `end` or the first other byte: their value
@@ -192,10 +199,6 @@ enum LegacyNumbers {
     /// The value of `c`, a lower-case hex digit (`isHex`), without a branch.
     @inline(__always) static func hexDigit(_ c: UInt8) -> UInt64 {
         UInt64(c & 0x0F) &+ 9 &* UInt64(c >> 6)
-    }
-
-    @inline(__always) static func lowerHex(_ c: UInt8) -> UInt8? {
-        isHex(c) ? UInt8(hexDigit(c)) : nil
     }
 
     /// Go's strconv.ParseInt(s, 0, 64).
